@@ -1,0 +1,38 @@
+import { lazy } from 'react'
+import { Admin, CustomRoutes, Resource } from 'react-admin'
+import { Route } from 'react-router-dom'
+import auditLog from './audit-log'
+import { authProvider } from './authProvider'
+import { Dashboard } from './dashboard/Dashboard'
+import { dataProvider } from './dataProvider'
+import { i18nProvider } from './i18n/i18nProvider'
+import { Layout } from './layout/Layout'
+import { darkTheme, lightTheme } from './layout/themes'
+import settings from './settings'
+import staff from './staff'
+
+const ReportsPage = lazy(() => import('./reports/ReportsPage'))
+
+export function App() {
+  return (
+    <Admin
+      title="Verity"
+      dataProvider={dataProvider}
+      authProvider={authProvider}
+      i18nProvider={i18nProvider}
+      dashboard={Dashboard}
+      layout={Layout}
+      theme={lightTheme}
+      darkTheme={darkTheme}
+      requireAuth
+      disableTelemetry
+    >
+      <Resource name="staff" {...staff} />
+      <Resource name="audit-log" {...auditLog} />
+      <Resource name="settings" {...settings} />
+      <CustomRoutes>
+        <Route path="/reports" element={<ReportsPage />} />
+      </CustomRoutes>
+    </Admin>
+  )
+}

@@ -1,0 +1,82 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { serveStatic } from '@hono/node-server/serve-static'
+import type { Database } from '@verity/db'
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import type { Kysely } from 'kysely'
+import type { AppConfig, AppEnv } from './platform/context.js'
+import { AppError, handleError, notFound } from './platform/errors.js'
+import { corsForAllowedOrigins, noStore, requireAllowedOrigin, securityHeaders } from './platform/security.js'
+import { sessionMiddleware } from './platform/session.js'
+import { auditRoutes } from './modules/audit/audit.routes.js'
+import { authRoutes } from './modules/auth/auth.routes.js'
+import { customersRoutes } from './modules/customers/customers.routes.js'
+import { metaRoutes } from './modules/meta/meta.routes.js'
+import { reportsRoutes } from './modules/reports/reports.routes.js'
+import { settingsRoutes } from './modules/settings/settings.routes.js'
+import { staffRoutes } from './modules/staff/staff.routes.js'
+import { verificationsRoutes } from './modules/verifications/verifications.routes.js'
+
+export const DEFAULT_CONFIG: AppConfig = {
+  allowedOrigins: [],
+  trustProxy: false,
+  session: { idleMs: 30 * 60_000, absoluteMs: 12 * 3_600_000 },
+  now: () => new Date(),
+}
+
+/** The whole application: the API under /api and, when built, the console at every other path. */
+export function createApp(db: Kysely<Database>, overrides: Partial<AppConfig> = {}) {
+  const config: AppConfig = { ...DEFAULT_CONFIG, ...overrides }
+
+  const api = new Hono<AppEnv>()
+    .route('/auth', authRoutes)
+    .route('/staff', staffRoutes)
+    .route('/audit-log', auditRoutes)
+    .route('/customers', customersRoutes)
+    .route('/verifications', verificationsRoutes)
+    .route('/reports', reportsRoutes)
+    .route('/settings', settingsRoutes)
+
+  const app = new Hono<AppEnv>()
+  app.onError(handleError)
+  app.use(securityHeaders)
+  app.use('/api/*', async (c, next) => {
+    c.set('db', db)
+    c.set('config', config)
+    await next()
+  })
+  app.use('/api/*', noStore, corsForAllowedOrigins, requireAllowedOrigin, sessionMiddleware)
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: 1024 * 1024,
+      onError: () => {
+        throw new AppError(413, 'payload_too_large', 'The request body is larger than 1 MiB.')
+      },
+    }),
+  )
+  app.route('/api', api)
+  app.route('/api', metaRoutes(api))
+  app.all('/api/*', () => {
+    throw notFound('Route')
+  })
+
+  if (config.uiDir && fs.existsSync(path.join(config.uiDir, 'index.html'))) {
+    const root = path.relative(process.cwd(), config.uiDir) || '.'
+    const index = fs.readFileSync(path.join(config.uiDir, 'index.html'), 'utf8')
+    app.use('/assets/*', async (c, next) => {
+      await next()
+      if (c.res.ok) c.header('Cache-Control', 'public, max-age=31536000, immutable')
+    })
+    app.use('*', serveStatic({ root }))
+    // Client-side routes all answer with the console's shell.
+    app.get('*', (c) => {
+      c.header('Cache-Control', 'no-cache')
+      return c.html(index)
+    })
+  }
+  return { app, api }
+}
+
+export type App = ReturnType<typeof createApp>['app']

@@ -1,0 +1,29 @@
+import { type DatabaseHandle, migrateToLatest, openDatabase, seedCustomers } from '@verity/db'
+import type { Env } from './env.js'
+import { SEED_STAFF, seedStaff } from './modules/staff/staff.seed.js'
+
+/** Opens the database, migrates it and, when empty, seeds the demo staff and customers. */
+export async function prepareDatabase(env: Env, log: (line: string) => void = console.log): Promise<DatabaseHandle> {
+  const handle = openDatabase(env.DATABASE_URL)
+  const applied = await migrateToLatest(handle.db)
+  if (applied.length) log(`Migrated ${handle.dialect} database: ${applied.join(', ')}`)
+
+  const staff = await seedStaff(handle.db, env.SEED_STAFF_PASSWORD)
+  if (staff) {
+    log(`Seeded staff: ${SEED_STAFF.map((s) => s.email).join(', ')}`)
+    if (staff.generated) log(`Their password (shown this once; set SEED_STAFF_PASSWORD to choose it): ${staff.password}`)
+  }
+
+  const anyCustomer = await handle.db.selectFrom('customers').select('id').limit(1).executeTakeFirst()
+  if (!anyCustomer && env.SEED_CUSTOMERS > 0) {
+    log(`Seeding ${env.SEED_CUSTOMERS.toLocaleString('en')} demo customers…`)
+    const done = await seedCustomers(handle.db, handle.dialect, {
+      count: env.SEED_CUSTOMERS,
+      onProgress: (p) => {
+        if (p.done === p.total || p.done % 50_000 === 0) log(`  ${p.done.toLocaleString('en')} / ${p.total.toLocaleString('en')}`)
+      },
+    })
+    log(`Seeded ${done.done.toLocaleString('en')} customers in ${(done.elapsedMs / 1000).toFixed(1)} s`)
+  }
+  return handle
+}

@@ -1,0 +1,6 @@
+export { createApp, DEFAULT_CONFIG, type App } from './app.js'
+export { main } from './server.js'
+export { prepareDatabase } from './bootstrap.js'
+export { loadEnv, type Env } from './env.js'
+export { verifyAuditChain } from './modules/audit/audit.service.js'
+export { SEED_STAFF, seedStaff } from './modules/staff/staff.seed.js'

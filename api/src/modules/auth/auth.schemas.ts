@@ -1,0 +1,29 @@
+import { z } from 'zod'
+import { MIN_PASSWORD_LENGTH } from '../../platform/passwords.js'
+
+export const email = z
+  .email('Enter a valid email address')
+  .max(254)
+  .transform((e) => e.toLowerCase())
+
+export const newPassword = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `At least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(200, 'At most 200 characters')
+
+export const LoginBody = z.strictObject({
+  email,
+  password: z.string().min(1, 'Required').max(200),
+})
+
+export const ChangePasswordBody = z.strictObject({
+  currentPassword: z.string().min(1, 'Required').max(200),
+  newPassword,
+})
+
+export const Me = z.object({
+  id: z.number(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(['agent', 'compliance', 'manager', 'admin']),
+})

@@ -1,0 +1,29 @@
+/** Masks applied on the server before anything is serialised (DESIGN.md, promise 2). */
+
+const STARS = '***'
+const DOTS = '••••'
+
+export function maskWord(word: string | null): string | null {
+  if (!word) return word
+  return `${Array.from(word)[0]!.toUpperCase()}${STARS}`
+}
+
+/** `Wei Zhang` → `W*** Z***` */
+export function maskName(first: string | null, last: string | null): string {
+  return [maskWord(first), maskWord(last)].filter(Boolean).join(' ')
+}
+
+/** `wei.zhang@163.com` → `w***@163.com` */
+export function maskEmail(email: string | null): string | null {
+  if (!email) return email
+  const at = email.lastIndexOf('@')
+  if (at < 1) return STARS
+  return `${email[0]}${STARS}${email.slice(at)}`
+}
+
+/** the last four digits only: `+86 138 1234 5678` → `•••• 5678` */
+export function maskDigits(value: string | null): string | null {
+  if (!value) return value
+  const digits = value.replace(/\D/g, '')
+  return digits.length >= 4 ? `${DOTS} ${digits.slice(-4)}` : DOTS
+}

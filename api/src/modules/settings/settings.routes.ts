@@ -1,0 +1,34 @@
+import { Hono } from 'hono'
+import { describeRoute } from 'hono-openapi'
+import { z } from 'zod'
+import { clientIp } from '../../platform/client-ip.js'
+import type { AppEnv } from '../../platform/context.js'
+import { listQuerySchema, sendList } from '../../platform/list.js'
+import { currentStaff, requireRole } from '../../platform/roles.js'
+import { validate } from '../../platform/validation.js'
+import { getSettingRecord, listSettings, updateSetting } from './settings.service.js'
+
+const tags = ['settings']
+const KeyParam = z.object({ id: z.string().regex(/^[a-z_]{1,64}$/) })
+// The edit form sends the whole record back; only the value is taken.
+const SettingUpdate = z.looseObject({ value: z.number() })
+
+export const settingsRoutes = new Hono<AppEnv>()
+  .use(requireRole('admin'))
+  .get('/', describeRoute({ tags, summary: 'Every setting with its value and default' }), validate('query', listQuerySchema), async (c) => {
+    const rows = await listSettings(c.var.db)
+    return sendList(c, 'settings', rows, 0, rows.length)
+  })
+  .get('/:id', describeRoute({ tags, summary: 'One setting' }), validate('param', KeyParam), async (c) =>
+    c.json(await getSettingRecord(c.var.db, c.req.valid('param').id)),
+  )
+  .put(
+    '/:id',
+    describeRoute({ tags, summary: 'Change a setting' }),
+    validate('param', KeyParam),
+    validate('json', SettingUpdate),
+    async (c) =>
+      c.json(
+        await updateSetting(c.var.db, currentStaff(c), c.req.valid('param').id, c.req.valid('json').value, clientIp(c), c.var.config.now()),
+      ),
+  )

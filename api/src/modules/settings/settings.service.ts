@@ -1,0 +1,65 @@
+import type { Database } from '@verity/db'
+import type { Kysely } from 'kysely'
+import { z } from 'zod'
+import { appendAudit } from '../../platform/audit.js'
+import type { SignedInStaff } from '../../platform/context.js'
+import { badRequest, notFound } from '../../platform/errors.js'
+import { fieldErrors } from '../../platform/validation.js'
+
+/** Every setting, with its bounds and default; the settings table only holds what an admin changed. */
+export const SETTINGS = {
+  unmask_window_minutes: { schema: z.number().int().min(1).max(120), default: 15 },
+  verification_ttl_minutes: { schema: z.number().int().min(1).max(30), default: 5 },
+  verification_failures_per_day: { schema: z.number().int().min(1).max(10), default: 3 },
+  k_anonymity: { schema: z.number().int().min(5).max(100), default: 10 },
+} as const
+
+export type SettingKey = keyof typeof SETTINGS
+export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[]
+
+export async function getSetting(db: Kysely<Database>, key: SettingKey): Promise<number> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst()
+  return row ? (JSON.parse(row.value) as number) : SETTINGS[key].default
+}
+
+export async function listSettings(db: Kysely<Database>) {
+  const rows = await db.selectFrom('settings').selectAll().execute()
+  const byKey = new Map(rows.map((r) => [r.key, r]))
+  return SETTING_KEYS.map((key) => {
+    const row = byKey.get(key)
+    return {
+      id: key,
+      value: row ? (JSON.parse(row.value) as number) : SETTINGS[key].default,
+      default: SETTINGS[key].default,
+      updated_at: row?.updated_at ?? null,
+      updated_by: row?.updated_by ?? null,
+    }
+  })
+}
+
+export async function getSettingRecord(db: Kysely<Database>, key: string) {
+  const record = (await listSettings(db)).find((s) => s.id === key)
+  if (!record) throw notFound('Setting')
+  return record
+}
+
+export async function updateSetting(db: Kysely<Database>, staff: SignedInStaff, key: string, value: unknown, ip: string | null, now: Date) {
+  if (!(key in SETTINGS)) throw notFound('Setting')
+  const parsed = SETTINGS[key as SettingKey].schema.safeParse(value)
+  if (!parsed.success) throw badRequest('Invalid value.', { value: fieldErrors(parsed.error.issues)._ ?? 'Invalid value' })
+  const values = { value: JSON.stringify(parsed.data), updated_at: now.toISOString(), updated_by: staff.id }
+  await db.transaction().execute(async (trx) => {
+    const before = await getSetting(trx, key as SettingKey)
+    await trx
+      .insertInto('settings')
+      .values({ key, ...values })
+      .onConflict((oc) => oc.column('key').doUpdateSet(values))
+      .execute()
+    await appendAudit(
+      trx,
+      { actor: { id: staff.id, role: staff.role }, action: 'settings.update', entityType: 'setting', entityId: key, ip, details: { from: before, to: parsed.data } },
+      now,
+    )
+  })
+  return getSettingRecord(db, key)
+}

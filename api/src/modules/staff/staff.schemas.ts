@@ -1,0 +1,32 @@
+import { STAFF_ROLES } from '@verity/db'
+import { z } from 'zod'
+import { idFilter } from '../../platform/list.js'
+import { email, newPassword } from '../auth/auth.schemas.js'
+
+const role = z.enum(STAFF_ROLES, 'Choose one of: agent, compliance, manager, admin')
+const name = z.string().trim().min(1, 'Required').max(120)
+
+export const StaffCreate = z.strictObject({ email, name, role, password: newPassword })
+export const StaffUpdate = z
+  .strictObject({
+    // react-admin's edit form sends the whole record back: these read-only fields are accepted and ignored.
+    id: z.number().optional(),
+    email: z.string().optional(),
+    created_at: z.string().optional(),
+    updated_at: z.string().optional(),
+    last_login_at: z.string().nullable().optional(),
+    name: name.optional(),
+    role: role.optional(),
+    status: z.enum(['active', 'disabled']).optional(),
+  })
+  .transform(({ name, role, status }) => ({ name, role, status }))
+export const StaffPasswordReset = z.strictObject({ password: newPassword })
+
+export const StaffFilter = z.strictObject({
+  q: z.string().max(100).optional(),
+  role: role.optional(),
+  status: z.enum(['active', 'disabled']).optional(),
+  id: idFilter.optional(),
+})
+
+export const StaffIdParam = z.object({ id: z.coerce.number().int().positive() })

@@ -1,0 +1,108 @@
+import { sha256 } from '@oslojs/crypto/sha2'
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding'
+import type { Database } from '@verity/db'
+import type { Context } from 'hono'
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { createMiddleware } from 'hono/factory'
+import type { Kysely } from 'kysely'
+import type { AppConfig, AppEnv, SignedInStaff } from './context.js'
+
+// Sessions as in Lucia's documented design: the browser holds a random token, the database only its SHA-256.
+export const SESSION_COOKIE = 'verity_session'
+/** how stale last_used_at may get before a request refreshes it (saves a write per request) */
+const TOUCH_AFTER_MS = 60_000
+
+export function generateSessionToken(): string {
+  const bytes = new Uint8Array(20)
+  crypto.getRandomValues(bytes)
+  return encodeBase32LowerCaseNoPadding(bytes)
+}
+
+export function sessionIdFor(token: string): string {
+  return encodeHexLowerCase(sha256(new TextEncoder().encode(token)))
+}
+
+export async function createSession(
+  db: Kysely<Database>,
+  config: AppConfig,
+  staffId: number,
+  meta: { ip: string | null; userAgent: string | null },
+): Promise<{ token: string; expiresAt: Date }> {
+  const token = generateSessionToken()
+  const now = config.now()
+  const expiresAt = new Date(now.getTime() + config.session.absoluteMs)
+  await db
+    .insertInto('staff_sessions')
+    .values({
+      id: sessionIdFor(token),
+      staff_id: staffId,
+      created_at: now.toISOString(),
+      expires_at: expiresAt.toISOString(),
+      last_used_at: now.toISOString(),
+      ip: meta.ip,
+      user_agent: meta.userAgent?.slice(0, 300) ?? null,
+    })
+    .execute()
+  return { token, expiresAt }
+}
+
+/** The staff member behind a token, or null when it is unknown, expired, idle too long, or its account disabled. */
+export async function validateSessionToken(
+  db: Kysely<Database>,
+  config: AppConfig,
+  token: string,
+): Promise<SignedInStaff | null> {
+  const id = sessionIdFor(token)
+  const row = await db
+    .selectFrom('staff_sessions as s')
+    .innerJoin('staff_users as u', 'u.id', 's.staff_id')
+    .select(['s.id', 's.expires_at', 's.last_used_at', 'u.id as staff_id', 'u.email', 'u.name', 'u.role', 'u.status'])
+    .where('s.id', '=', id)
+    .executeTakeFirst()
+  if (!row) return null
+  const now = config.now().getTime()
+  const idleSince = Date.parse(row.last_used_at)
+  if (row.status !== 'active' || now >= Date.parse(row.expires_at) || now - idleSince >= config.session.idleMs) {
+    await db.deleteFrom('staff_sessions').where('id', '=', id).execute()
+    return null
+  }
+  if (now - idleSince > TOUCH_AFTER_MS) {
+    await db.updateTable('staff_sessions').set({ last_used_at: new Date(now).toISOString() }).where('id', '=', id).execute()
+  }
+  return { id: row.staff_id, email: row.email, name: row.name, role: row.role, sessionId: row.id }
+}
+
+export async function invalidateSession(db: Kysely<Database>, sessionId: string): Promise<void> {
+  await db.deleteFrom('staff_sessions').where('id', '=', sessionId).execute()
+}
+
+export async function invalidateStaffSessions(db: Kysely<Database>, staffId: number): Promise<void> {
+  await db.deleteFrom('staff_sessions').where('staff_id', '=', staffId).execute()
+}
+
+function isHttps(c: Context): boolean {
+  return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https'
+}
+
+export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: Date): void {
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: isHttps(c),
+    path: '/',
+    expires: expiresAt,
+  })
+}
+
+export function clearSessionCookie(c: Context<AppEnv>): void {
+  deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Lax', secure: isHttps(c) })
+}
+
+/** Resolves the session cookie, if any, into c.var.staff. Roles are checked later, per route. */
+export const sessionMiddleware = createMiddleware<AppEnv>(async (c, next) => {
+  const token = getCookie(c, SESSION_COOKIE)
+  const staff = token ? await validateSessionToken(c.var.db, c.var.config, token) : null
+  if (token && !staff) clearSessionCookie(c)
+  c.set('staff', staff)
+  await next()
+})

@@ -1,0 +1,72 @@
+import { STAFF_ROLES, type StaffRole } from '@verity/db'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp } from './testing.js'
+
+/**
+ * Who may call what (DESIGN.md, "Roles and what the server allows"). Every route the API mounts must be listed here:
+ * a new route without a line fails the coverage test below.
+ */
+const PUBLIC = 'public'
+const SIGNED_IN = [...STAFF_ROLES]
+const ROUTES: Record<string, StaffRole[] | typeof PUBLIC> = {
+  'POST /auth/login': PUBLIC,
+  'POST /auth/logout': PUBLIC,
+  'GET /auth/me': SIGNED_IN,
+  'POST /auth/password': SIGNED_IN,
+  'GET /staff': ['admin'],
+  'GET /staff/:id': ['admin'],
+  'POST /staff': ['admin'],
+  'PUT /staff/:id': ['admin'],
+  'POST /staff/:id/password': ['admin'],
+  'GET /audit-log': ['compliance', 'admin'],
+  'POST /audit-log/verify': ['compliance', 'admin'],
+  'GET /audit-log/:id': ['compliance', 'admin'],
+  'GET /customers': ['agent', 'compliance'],
+  'GET /customers/:id': ['agent', 'compliance'],
+  'POST /verifications': ['agent', 'compliance'],
+  'POST /verifications/:id/answers': ['agent', 'compliance'],
+  'GET /reports/demographics': ['compliance', 'manager', 'admin'],
+  'GET /settings': ['admin'],
+  'GET /settings/:id': ['admin'],
+  'PUT /settings/:id': ['admin'],
+}
+
+let t: Awaited<ReturnType<typeof createTestApp>>
+beforeAll(async () => {
+  t = await createTestApp({ customers: 20 })
+})
+afterAll(() => t.close())
+
+const mounted = () =>
+  [...new Set(t.api.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path.replace(/\/$/, '') || '/'}`))].sort()
+
+describe('role-by-route table', () => {
+  it('lists every mounted route, and no route that is not mounted', () => {
+    expect(mounted()).toEqual(Object.keys(ROUTES).sort())
+  })
+
+  for (const [route, allowed] of Object.entries(ROUTES)) {
+    const [method, path] = route.split(' ') as [string, string]
+    const url = `/api${path.replace(':id', path.startsWith('/settings') ? 'k_anonymity' : '1')}`
+    const body = method === 'GET' ? undefined : {}
+
+    it(`${route}: nobody signed in gets ${allowed === PUBLIC ? 'through' : '401'}`, async () => {
+      const res = await t.request(method, url, { body })
+      if (allowed === PUBLIC) expect([400, 204]).toContain(res.status)
+      else expect(res.status).toBe(401)
+    })
+
+    for (const role of STAFF_ROLES) {
+      const permitted = allowed === PUBLIC || allowed.includes(role)
+      it(`${route}: ${role} ${permitted ? 'is let through' : 'gets 403'}`, async () => {
+        const cookie = await t.login(role)
+        const res = await t.request(method, url, { body, cookie })
+        if (permitted) expect([401, 403]).not.toContain(res.status)
+        else {
+          expect(res.status).toBe(403)
+          expect(res.json.error.code).toBe('forbidden')
+        }
+      })
+    }
+  }
+})

@@ -1,0 +1,47 @@
+import type {
+  AccessLogsTable,
+  AddressesTable,
+  CustomerCredentialsTable,
+  CustomersTable,
+  OrdersTable,
+  PaymentMethodsTable,
+} from './tables/customer.tables.js'
+import type {
+  LoginThrottleTable,
+  StaffCredentialsTable,
+  StaffSessionsTable,
+  StaffUsersTable,
+} from './tables/staff.tables.js'
+import type {
+  DataRequestsTable,
+  DisclosureAmendmentsTable,
+  DisclosureSubjectsTable,
+  DisclosuresTable,
+  OutboxTable,
+  SettingsTable,
+  VerificationQuestionsTable,
+  VerificationsTable,
+} from './tables/casework.tables.js'
+import type { AuditLogTable } from './tables/audit-log.table.js'
+
+export interface Database {
+  customers: CustomersTable
+  customer_credentials: CustomerCredentialsTable
+  addresses: AddressesTable
+  payment_methods: PaymentMethodsTable
+  orders: OrdersTable
+  access_logs: AccessLogsTable
+  staff_users: StaffUsersTable
+  staff_credentials: StaffCredentialsTable
+  staff_sessions: StaffSessionsTable
+  login_throttle: LoginThrottleTable
+  verifications: VerificationsTable
+  verification_questions: VerificationQuestionsTable
+  data_requests: DataRequestsTable
+  disclosures: DisclosuresTable
+  disclosure_subjects: DisclosureSubjectsTable
+  disclosure_amendments: DisclosureAmendmentsTable
+  settings: SettingsTable
+  outbox: OutboxTable
+  audit_log: AuditLogTable
+}

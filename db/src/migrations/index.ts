@@ -1,0 +1,9 @@
+import type { Migration } from 'kysely'
+import * as createCustomerTables from './2026_11_27_000100_create_customer_tables.js'
+import * as createBackOfficeTables from './2026_11_27_000200_create_back_office_tables.js'
+
+/** Every migration in order; listed statically so bundlers and test runners see them all. */
+export const migrations: Record<string, Migration> = {
+  '2026_11_27_000100_create_customer_tables': createCustomerTables,
+  '2026_11_27_000200_create_back_office_tables': createBackOfficeTables,
+}

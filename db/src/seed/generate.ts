@@ -1,0 +1,232 @@
+import type { Gender } from '../tables/customer.tables.js'
+import { CHINESE_FAMILY, CHINESE_FEMALE, CHINESE_MALE, NAME_POOLS } from './names.js'
+import { type Market, MARKETS } from './places.js'
+import { Random } from './random.js'
+
+/** Everything is dated relative to this instant, never to the clock, so that a seed always gives the same data. */
+export const SEED_EPOCH = Date.UTC(2026, 10, 1)
+const DAY = 86_400_000
+const STORE_OPENED = Date.UTC(2019, 0, 1)
+
+export interface GeneratedCustomer {
+  customer: {
+    id: number
+    first_name: string
+    last_name: string
+    email: string
+    phone: string
+    birth_date: string | null
+    gender: Gender
+    country: string
+    region: string
+    city: string
+    status: 'active' | 'locked'
+    guardian_name: string | null
+    guardian_consent_at: string | null
+    created_at: string
+    last_login_at: string | null
+  }
+  passwordHash: string
+  addresses: {
+    customer_id: number
+    label: string
+    recipient_name: string
+    line1: string
+    line2: string | null
+    city: string
+    region: string
+    postal_code: string | null
+    country: string
+    phone: string
+    is_default: number
+  }[]
+  paymentMethods: { customer_id: number; brand: string; last4: string; exp_month: number; exp_year: number }[]
+  orders: {
+    customer_id: number
+    number: string
+    placed_at: string
+    status: string
+    total_cents: number
+    currency: string
+    ship_name: string
+    ship_address: string
+    ship_phone: string
+    ship_country: string
+  }[]
+  accessLogs: { customer_id: number; at: string; ip: string; os: string; browser: string; referrer: string | null }[]
+}
+
+const iso = (ms: number) => new Date(ms).toISOString()
+const isoDate = (ms: number) => iso(ms).slice(0, 10)
+
+function pickMarket(r: Random): Market {
+  return r.weighted(MARKETS.map((m) => [m, m.weight] as const))
+}
+
+function pickName(r: Random, market: Market, gender: Gender) {
+  const female = gender === 'female' || (gender !== 'male' && r.chance(0.5))
+  if (market.names === 'zh') {
+    const [familyPinyin, familyHan] = r.pick(CHINESE_FAMILY)
+    const [givenPinyin, givenHan] = r.pick(female ? CHINESE_FEMALE : CHINESE_MALE)
+    // About a third of Chinese buyers registered with their name in characters.
+    const han = r.chance(0.35)
+    return {
+      first: han ? givenHan : givenPinyin,
+      last: han ? familyHan : familyPinyin,
+      ascii: `${givenPinyin}.${familyPinyin}`.toLowerCase(),
+    }
+  }
+  const pool = NAME_POOLS[market.names]!
+  const first = r.pick(female ? pool.female : pool.male)
+  const last = r.pick(pool.family)
+  const ascii = `${first}.${last}`
+    .normalize('NFD')
+    .replace(/[^A-Za-z.]/g, '')
+    .toLowerCase()
+  return { first, last, ascii }
+}
+
+function phoneFor(r: Random, market: Market): string {
+  const prefix = r.pick(market.phonePrefixes)
+  const rest = r.digits(market.phoneDigits - prefix.length)
+  if (market.country === 'CN') return `${market.dial} ${prefix} ${rest.slice(0, 4)} ${rest.slice(4)}`
+  return `${market.dial} ${prefix} ${rest}`
+}
+
+function postalFor(r: Random, market: Market, base: string): string | null {
+  switch (market.country) {
+    case 'AE':
+      return null // the Emirates have no postal codes
+    case 'GB':
+      return `${base}${r.int(1, 9)} ${r.int(1, 9)}${String.fromCharCode(65 + r.int(0, 25))}${String.fromCharCode(65 + r.int(0, 25))}`
+    case 'BR':
+      return `${base}${r.digits(3)}-${r.digits(3)}`
+    case 'JP':
+      return `${base}-${r.digits(4)}`
+    default: {
+      const width = { CN: 6, US: 5, DE: 5, FR: 5, ES: 5, MX: 5, RU: 6, IN: 6, KR: 5, VN: 6, AU: 4 }[market.country] ?? 5
+      return base + r.digits(Math.max(0, width - base.length))
+    }
+  }
+}
+
+/** Ages across the whole range, with a few children the policy does not allow (flagged by Verity). */
+function birthDateFor(r: Random): string | null {
+  if (r.chance(0.04)) return null
+  const age = r.weighted([
+    [r.int(8, 12), 0.6],
+    [r.int(13, 17), 3.4],
+    [r.int(18, 24), 14],
+    [r.int(25, 34), 28],
+    [r.int(35, 44), 24],
+    [r.int(45, 54), 16],
+    [r.int(55, 64), 9],
+    [r.int(65, 90), 5],
+  ] as const)
+  return isoDate(SEED_EPOCH - age * 365.25 * DAY - r.int(0, 364) * DAY)
+}
+
+const BRANDS = [['unionpay', 30], ['visa', 30], ['mastercard', 25], ['amex', 8], ['jcb', 7]] as const
+const ORDER_STATUSES = [['delivered', 70], ['shipped', 10], ['paid', 6], ['cancelled', 8], ['refunded', 6]] as const
+const OSES = ['Windows 11', 'Windows 10', 'macOS 15', 'iOS 18', 'Android 15', 'HarmonyOS 4', 'Ubuntu 24.04']
+const BROWSERS = ['Chrome 131', 'Edge 131', 'Safari 18', 'Firefox 133', 'WeChat 8.0', 'QQBrowser 13', 'UC Browser 17']
+const REFERRERS = ['https://www.baidu.com/', 'https://www.google.com/', 'https://weixin.qq.com/', 'https://www.bing.com/', 'https://mail.163.com/']
+
+/** One customer and everything they own, derived from (seed, id) alone. */
+export function generateCustomer(seed: number, id: number): GeneratedCustomer {
+  const r = new Random(seed, id)
+  const market = pickMarket(r)
+  const home = r.pick(market.cities)
+  const gender = r.weighted([['female', 47], ['male', 48], ['other', 1], ['undisclosed', 4]] as const)
+  const name = pickName(r, market, gender)
+  const phone = phoneFor(r, market)
+  const birth = birthDateFor(r)
+  const createdMs = STORE_OPENED + Math.floor(r.next() * (SEED_EPOCH - STORE_OPENED - DAY))
+  const ageYears = birth ? (SEED_EPOCH - Date.parse(birth)) / (365.25 * DAY) : 30
+  const minor = ageYears < 18 && ageYears >= 13
+  const guarded = minor && r.chance(0.6)
+  const domain = r.pick(market.emailDomains)
+  const email = `${name.ascii}.${id}@${domain}`
+
+  const customer: GeneratedCustomer['customer'] = {
+    id,
+    first_name: name.first,
+    last_name: name.last,
+    email,
+    phone,
+    birth_date: birth,
+    gender,
+    country: market.country,
+    region: home.region,
+    city: home.city,
+    status: r.chance(0.004) ? 'locked' : 'active',
+    guardian_name: guarded ? `${r.pick(NAME_POOLS.en!.female)} ${name.last}` : null,
+    guardian_consent_at: guarded ? iso(createdMs + r.int(0, 3) * DAY) : null,
+    created_at: iso(createdMs),
+    last_login_at: r.chance(0.9) ? iso(createdMs + Math.floor(r.next() * (SEED_EPOCH - createdMs))) : null,
+  }
+
+  const fullName = market.names === 'zh' ? `${name.last}${name.first}` : `${name.first} ${name.last}`
+  const addressCount = r.weighted([[0, 4], [1, 60], [2, 26], [3, 10]] as const)
+  const addresses: GeneratedCustomer['addresses'] = []
+  for (let i = 0; i < addressCount; i++) {
+    const place = i === 0 ? home : r.pick(market.cities)
+    addresses.push({
+      customer_id: id,
+      label: i === 0 ? 'Home' : r.pick(['Office', 'Warehouse', 'Factory', 'Shop']),
+      recipient_name: i === 0 || r.chance(0.7) ? fullName : `${r.pick(NAME_POOLS.en!.male)} ${name.last}`,
+      line1: `${r.int(1, 999)} ${r.pick(place.streets)}`,
+      line2: r.chance(0.4) ? `Unit ${r.int(1, 40)}${String.fromCharCode(65 + r.int(0, 5))}` : null,
+      city: place.city,
+      region: place.region,
+      postal_code: postalFor(r, market, place.postal),
+      country: market.country,
+      phone: r.chance(0.85) ? phone : phoneFor(r, market),
+      is_default: i === 0 ? 1 : 0,
+    })
+  }
+
+  const cardCount = r.weighted([[0, 25], [1, 55], [2, 20]] as const)
+  const paymentMethods = Array.from({ length: cardCount }, () => ({
+    customer_id: id,
+    brand: market.country === 'CN' ? r.weighted(BRANDS) : r.weighted(BRANDS.slice(1)),
+    last4: r.digits(4),
+    exp_month: r.int(1, 12),
+    exp_year: r.int(2026, 2031),
+  }))
+
+  const orderCount = r.weighted([[0, 12], [1, 25], [2, 22], [3, 16], [4, 10], [5, 8], [6, 7]] as const)
+  const orders: GeneratedCustomer['orders'] = []
+  for (let k = 0; k < orderCount; k++) {
+    const placed = createdMs + Math.floor(r.next() * (SEED_EPOCH - createdMs))
+    const to = addresses.length ? r.pick(addresses) : null
+    orders.push({
+      customer_id: id,
+      // Unique by construction: the customer id and the order's place among theirs.
+      number: `TM${isoDate(placed).replace(/-/g, '')}${String(id * 8 + k).padStart(9, '0')}`,
+      placed_at: iso(placed),
+      status: r.weighted(ORDER_STATUSES),
+      total_cents: r.int(5, 2000) * 100 + r.int(0, 99),
+      currency: r.chance(0.7) ? market.currency : 'USD',
+      ship_name: to?.recipient_name ?? fullName,
+      ship_address: to ? [to.line1, to.line2, to.city, to.region, to.postal_code].filter(Boolean).join(', ') : home.city,
+      ship_phone: to?.phone ?? phone,
+      ship_country: market.country,
+    })
+  }
+
+  const logCount = customer.last_login_at ? r.int(1, 6) : 0
+  const accessLogs = Array.from({ length: logCount }, () => ({
+    customer_id: id,
+    at: iso(createdMs + Math.floor(r.next() * (SEED_EPOCH - createdMs))),
+    ip: `${r.int(1, 223)}.${r.int(0, 255)}.${r.int(0, 255)}.${r.int(1, 254)}`,
+    os: r.pick(OSES),
+    browser: r.pick(BROWSERS),
+    referrer: r.chance(0.5) ? r.pick(REFERRERS) : null,
+  }))
+
+  // Imported accounts carry a well-formed argon2id hash of no known password: customers set theirs by reset link.
+  const passwordHash = `$argon2id$v=19$m=19456,t=2,p=1$${r.base64(16)}$${r.base64(32)}`
+
+  return { customer, passwordHash, addresses, paymentMethods, orders, accessLogs }
+}

@@ -1,0 +1,141 @@
+import type { ColumnType, Generated, Selectable } from 'kysely'
+
+export const VERIFICATION_FIELDS = [
+  'birth_date',
+  'postal_code',
+  'phone_last4',
+  'email',
+  'order_number',
+  'card_last4',
+] as const
+export type VerificationField = (typeof VERIFICATION_FIELDS)[number]
+export type VerificationStatus = 'pending' | 'verified' | 'failed' | 'locked' | 'expired'
+
+export interface VerificationsTable {
+  id: Generated<number>
+  customer_id: number
+  staff_id: number
+  channel: string
+  status: ColumnType<VerificationStatus, VerificationStatus | undefined, VerificationStatus>
+  created_at: string
+  expires_at: string
+  completed_at: string | null
+  /** end of the unmask window a pass opens for this staff member and customer */
+  unmasked_until: string | null
+}
+
+/** Per-question results only: the answers themselves are never stored. */
+export interface VerificationQuestionsTable {
+  id: Generated<number>
+  verification_id: number
+  position: number
+  field: VerificationField
+  /** null until answered, then 0 or 1 */
+  matched: number | null
+  answered_at: string | null
+}
+
+export type DataRequestType = 'edit' | 'erasure' | 'access'
+export type DataRequestStatus = 'pending' | 'approved' | 'rejected' | 'cancelled' | 'completed'
+
+export interface DataRequestsTable {
+  id: Generated<number>
+  customer_id: number
+  type: DataRequestType
+  status: ColumnType<DataRequestStatus, DataRequestStatus | undefined, DataRequestStatus>
+  verification_id: number | null
+  /** JSON of the requested field changes (edit requests) */
+  changes: string | null
+  filed_by: number
+  decided_by: number | null
+  decided_at: string | null
+  decision_note: string | null
+  completed_at: string | null
+  created_at: string
+  updated_at: string
+}
+
+export type DisclosureType =
+  | 'subpoena'
+  | 'search_warrant'
+  | 'court_order'
+  | 'emergency'
+  | 'preservation'
+  | 'regulator'
+  | 'other'
+export type DisclosureOutcome = 'rejected' | 'no_data' | 'non_content' | 'content'
+
+export interface DisclosuresTable {
+  id: Generated<number>
+  type: DisclosureType
+  status: string
+  authority: string
+  requesting_officer: string | null
+  jurisdiction: string
+  legal_basis: string
+  case_number: string
+  received_at: string
+  due_at: string | null
+  /** JSON arrays of data categories */
+  categories_requested: string | null
+  categories_produced: string | null
+  outcome: DisclosureOutcome | null
+  partial: number
+  emergency_justification: string | null
+  nondisclosure_until: string | null
+  customer_notified_at: string | null
+  notice_note: string | null
+  created_by: number
+  reviewed_by: number | null
+  disclosed_by: number | null
+  disclosed_at: string | null
+  created_at: string
+  updated_at: string
+  closed_at: string | null
+}
+
+export interface DisclosureSubjectsTable {
+  disclosure_id: number
+  customer_id: number
+}
+
+export interface DisclosureAmendmentsTable {
+  id: Generated<number>
+  disclosure_id: number
+  staff_id: number
+  reason: string
+  /** JSON of the corrected fields */
+  changes: string
+  created_at: string
+}
+
+export interface SettingsTable {
+  key: string
+  /** JSON */
+  value: string
+  updated_at: string
+  updated_by: number | null
+}
+
+export type OutboxStatus = 'queued' | 'sent' | 'failed' | 'recorded'
+
+export interface OutboxTable {
+  id: Generated<number>
+  customer_id: number | null
+  channel: 'email' | 'sms'
+  template: string
+  recipient: string
+  /** JSON of template variables; one-time codes are never stored here in clear */
+  payload: string
+  status: ColumnType<OutboxStatus, OutboxStatus | undefined, OutboxStatus>
+  attempts: ColumnType<number, number | undefined, number>
+  last_error: string | null
+  created_at: string
+  sent_at: string | null
+}
+
+export type Verification = Selectable<VerificationsTable>
+export type VerificationQuestion = Selectable<VerificationQuestionsTable>
+export type DataRequest = Selectable<DataRequestsTable>
+export type Disclosure = Selectable<DisclosuresTable>
+export type OutboxMessage = Selectable<OutboxTable>
