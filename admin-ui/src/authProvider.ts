@@ -11,6 +11,11 @@ export interface Me {
 
 let me: Me | null = null
 
+/** Drops the cached identity; the next check asks the API again. */
+export function forgetStaff() {
+  me = null
+}
+
 async function currentStaff(): Promise<Me> {
   if (!me) me = (await httpClient('/api/auth/me')).json as Me
   return me

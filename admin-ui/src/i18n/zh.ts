@@ -1,6 +1,10 @@
-import chineseMessages from '@haxqer/ra-language-chinese'
+import chinese from '@haxqer/ra-language-chinese'
 import englishMessages from 'ra-language-english'
 import type { verityEn } from './en'
+
+// The package is CommonJS, and bundlers disagree on what its default import is: Vite hands over the whole module.
+// It was written for react-admin 4: what it lacks falls back to English below.
+const chineseMessages = ((chinese as { default?: unknown }).default ?? chinese) as { ra: object }
 
 export const verityZh: typeof verityEn = {
   verity: {
@@ -101,4 +105,6 @@ function deepMerge<T extends object>(base: T, over: object): T {
   return out as T
 }
 
-const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null
+function isObject(v: unknown): v is object {
+  return typeof v === 'object' && v !== null
+}

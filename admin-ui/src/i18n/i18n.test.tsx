@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest'
+import { en } from './en'
+import { zh } from './zh'
+
+function keys(o: object, prefix = ''): string[] {
+  return Object.entries(o).flatMap(([k, v]) => (v && typeof v === 'object' ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`]))
+}
+
+describe('translations', () => {
+  it('give every English string a Simplified Chinese one', () => {
+    const zhKeys = new Set(keys(zh))
+    expect(keys(en).filter((k) => !zhKeys.has(k))).toEqual([])
+  })
+
+  it('translate Verity’s own strings rather than copying the English', () => {
+    const flat = (o: object) => Object.fromEntries(keys(o).map((k) => [k, k.split('.').reduce((a: any, p) => a[p], o)]))
+    const e = flat({ verity: en.verity, resources: en.resources })
+    const z = flat({ verity: zh.verity, resources: zh.resources })
+    const same = Object.keys(e).filter((k) => e[k] === z[k] && !/^verity\.title$/.test(k))
+    expect(same).toEqual([])
+  })
+})

@@ -1,0 +1,19 @@
+import { cleanup } from '@testing-library/react'
+import { afterAll, afterEach, beforeAll } from 'vitest'
+import { forgetStaff } from '../authProvider'
+import { server } from './server'
+
+// Node's fetch wants absolute URLs; the console calls its own origin with relative ones, as a browser would.
+const nodeFetch = globalThis.fetch
+globalThis.fetch = (input, init) =>
+  nodeFetch(typeof input === 'string' && input.startsWith('/') ? new URL(input, window.location.origin) : input, init)
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+afterEach(() => {
+  cleanup()
+  server.resetHandlers()
+  forgetStaff()
+  window.location.hash = ''
+  localStorage.clear()
+})
+afterAll(() => server.close())

@@ -1,0 +1,81 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createTestApp, listUrl, TEST_PASSWORD } from '../../testing.js'
+
+let t: Awaited<ReturnType<typeof createTestApp>>
+let admin: string
+beforeEach(async () => {
+  t = await createTestApp()
+  admin = await t.login('admin')
+})
+afterEach(() => t.close())
+
+const newStaff = { email: 'Zhou.Min@Example.com', name: 'Zhou Min', role: 'agent', password: 'A-long-enough-password' }
+
+describe('staff accounts', () => {
+  it('are created, listed and read without any credential', async () => {
+    const created = await t.request('POST', '/api/staff', { cookie: admin, body: newStaff })
+    expect(created.status).toBe(201)
+    expect(created.json).toMatchObject({ email: 'zhou.min@example.com', name: 'Zhou Min', role: 'agent', status: 'active' })
+    const list = await t.request('GET', listUrl('staff'), { cookie: admin })
+    const one = await t.request('GET', `/api/staff/${created.json.id}`, { cookie: admin })
+    for (const text of [created.text, list.text, one.text]) {
+      expect(text).not.toMatch(/password|argon2|hash/i)
+    }
+    expect(Object.keys(one.json).sort()).toEqual(['created_at', 'email', 'id', 'last_login_at', 'name', 'role', 'status', 'updated_at'])
+    const res = await t.request('POST', '/api/auth/login', { body: { email: newStaff.email, password: newStaff.password } })
+    expect(res.json.role).toBe('agent')
+  })
+
+  it('refuse a second account with the same email, naming the field', async () => {
+    await t.request('POST', '/api/staff', { cookie: admin, body: newStaff })
+    const again = await t.request('POST', '/api/staff', { cookie: admin, body: { ...newStaff, email: 'zhou.min@example.com' } })
+    expect(again.status).toBe(409)
+    expect(again.json.error.fields).toEqual({ email: 'Already in use' })
+  })
+
+  it('take a role change and a disable at once, ending the account’s sessions', async () => {
+    const agent = await t.login('agent')
+    const promoted = await t.request('PUT', '/api/staff/1', { cookie: admin, body: { role: 'compliance' } })
+    expect(promoted.json.role).toBe('compliance')
+    expect((await t.request('GET', '/api/auth/me', { cookie: agent })).status).toBe(401)
+    const again = await t.login('agent')
+    expect((await t.request('GET', '/api/auth/me', { cookie: again })).json.role).toBe('compliance')
+    await t.request('PUT', '/api/staff/1', { cookie: admin, body: { status: 'disabled' } })
+    expect((await t.request('GET', '/api/auth/me', { cookie: again })).status).toBe(401)
+    const signIn = await t.request('POST', '/api/auth/login', { body: { email: 'agent@example.com', password: TEST_PASSWORD } })
+    expect(signIn.status).toBe(401)
+  })
+
+  it('accept the whole record back from an edit form, changing only what may change', async () => {
+    const { json: record } = await t.request('GET', '/api/staff/3', { cookie: admin })
+    const res = await t.request('PUT', '/api/staff/3', { cookie: admin, body: { ...record, name: 'Zhao Lei (North)', email: 'hacked@example.com' } })
+    expect(res.status).toBe(200)
+    expect(res.json).toMatchObject({ name: 'Zhao Lei (North)', email: 'manager@example.com' })
+  })
+
+  it('never leave the console without an active admin', async () => {
+    expect((await t.request('PUT', '/api/staff/4', { cookie: admin, body: { status: 'disabled' } })).status).toBe(409)
+    expect((await t.request('PUT', '/api/staff/4', { cookie: admin, body: { role: 'agent' } })).status).toBe(409)
+    const second = await t.request('POST', '/api/staff', { cookie: admin, body: { ...newStaff, role: 'admin' } })
+    expect((await t.request('PUT', `/api/staff/${second.json.id}`, { cookie: admin, body: { status: 'disabled' } })).status).toBe(200)
+  })
+
+  it('get a new password from an admin, which ends their sessions', async () => {
+    const manager = await t.login('manager')
+    const short = await t.request('POST', '/api/staff/3/password', { cookie: admin, body: { password: 'short' } })
+    expect(short.json.error.fields.password).toBeTruthy()
+    expect((await t.request('POST', '/api/staff/3/password', { cookie: admin, body: { password: 'Brand-new-password-1' } })).status).toBe(204)
+    expect((await t.request('GET', '/api/auth/me', { cookie: manager })).status).toBe(401)
+    expect((await t.request('POST', '/api/auth/login', { body: { email: 'manager@example.com', password: 'Brand-new-password-1' } })).status).toBe(200)
+  })
+
+  it('leave every change on the record', async () => {
+    const created = await t.request('POST', '/api/staff', { cookie: admin, body: newStaff })
+    await t.request('PUT', `/api/staff/${created.json.id}`, { cookie: admin, body: { role: 'manager' } })
+    await t.request('POST', `/api/staff/${created.json.id}/password`, { cookie: admin, body: { password: 'Brand-new-password-1' } })
+    const rows = await t.db.selectFrom('audit_log').selectAll().where('entity_id', '=', String(created.json.id)).orderBy('id').execute()
+    expect(rows.map((r) => r.action)).toEqual(['staff.create', 'staff.update', 'staff.password_reset'])
+    expect(JSON.parse(rows[1]!.details)).toMatchObject({ role_from: 'agent', role_to: 'manager' })
+    expect(rows.every((r) => r.actor_id === 4)).toBe(true)
+  })
+})

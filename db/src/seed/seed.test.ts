@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest'
+import { createTestDatabase } from '../testing.js'
+import { generateCustomer, SEED_EPOCH } from './generate.js'
+
+describe('the seed generator', () => {
+  it('makes the same customer from the same seed, and another from another seed', () => {
+    expect(generateCustomer(42, 1234)).toEqual(generateCustomer(42, 1234))
+    expect(generateCustomer(42, 1234)).not.toEqual(generateCustomer(43, 1234))
+  })
+
+  it('makes the same database twice', async () => {
+    const a = await createTestDatabase({ customers: 150 })
+    const b = await createTestDatabase({ customers: 150 })
+    for (const table of ['customers', 'addresses', 'payment_methods', 'orders', 'access_logs', 'customer_credentials'] as const) {
+      const rowsA = await a.db.selectFrom(table).selectAll().execute()
+      const rowsB = await b.db.selectFrom(table).selectAll().execute()
+      expect(rowsA.length).toBeGreaterThan(0)
+      expect(rowsA).toEqual(rowsB)
+    }
+    await Promise.all([a.close(), b.close()])
+  })
+
+  it('makes realistic buyers across ages, places and the children the policy does not allow', () => {
+    const people = Array.from({ length: 4000 }, (_, i) => generateCustomer(42, i + 1))
+    const age = (b: string) => (SEED_EPOCH - Date.parse(b)) / (365.25 * 86_400_000)
+    const withBirth = people.filter((p) => p.customer.birth_date)
+    const under13 = withBirth.filter((p) => age(p.customer.birth_date!) < 13)
+    const teens = withBirth.filter((p) => age(p.customer.birth_date!) >= 13 && age(p.customer.birth_date!) < 18)
+    expect(under13.length).toBeGreaterThan(5)
+    expect(teens.some((p) => p.customer.guardian_consent_at)).toBe(true)
+    expect(teens.some((p) => !p.customer.guardian_consent_at)).toBe(true)
+    expect(withBirth.some((p) => age(p.customer.birth_date!) > 70)).toBe(true)
+    const countries = new Set(people.map((p) => p.customer.country))
+    expect(countries.has('CN')).toBe(true)
+    expect(countries.size).toBeGreaterThan(10)
+    expect(people.filter((p) => p.customer.country === 'CN').length / people.length).toBeGreaterThan(0.5)
+    expect(people.some((p) => /\p{Script=Han}/u.test(p.customer.last_name))).toBe(true)
+    expect(new Set(people.map((p) => p.customer.email)).size).toBe(people.length)
+    for (const p of people.slice(0, 200)) {
+      expect(p.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/)
+      for (const card of p.paymentMethods) expect(card.last4).toMatch(/^\d{4}$/)
+    }
+  })
+})

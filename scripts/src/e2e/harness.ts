@@ -1,0 +1,71 @@
+import fs from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { serve } from '@hono/node-server'
+import { createApp, loadEnv, prepareDatabase } from '@verity/api'
+import type { DatabaseHandle } from '@verity/db'
+import { chromium, type Browser, type Page } from 'playwright-core'
+
+import { ensureConsoleBuilt, ROOT } from '../build-console.js'
+
+export const SCREENSHOTS = path.join(ROOT, '.e2e')
+export const PASSWORD = 'Journey-password-2026'
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+export interface Journey {
+  base: string
+  handle: DatabaseHandle
+  browser: Browser
+  newPage(): Promise<Page>
+  close(): Promise<void>
+}
+
+/** Verity on a scratch SQLite database with the built console, and headless Chromium to drive it. */
+export async function startJourney({ customers = 300 } = {}): Promise<Journey> {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`)
+  ensureConsoleBuilt()
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verity-e2e-'))
+  const env = loadEnv({ DATABASE_URL: path.join(dir, 'verity.sqlite'), SEED_STAFF_PASSWORD: PASSWORD, SEED_CUSTOMERS: String(customers) })
+  const handle = await prepareDatabase(env, () => undefined)
+  const { app } = createApp(handle.db, { uiDir: path.join(ROOT, 'admin-ui/dist') })
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
+  await new Promise((r) => server.once('listening', r))
+  const base = `http://localhost:${(server.address() as AddressInfo).port}`
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+  fs.mkdirSync(SCREENSHOTS, { recursive: true })
+  return {
+    base,
+    handle,
+    browser,
+    async newPage() {
+      const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } })
+      return context.newPage()
+    },
+    async close() {
+      await browser.close()
+      server.close()
+      await handle.close()
+      fs.rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+export async function signIn(page: Page, base: string, role: string) {
+  await page.goto(`${base}/#/login`)
+  await page.getByLabel('Username').fill(`${role}@example.com`)
+  await page.getByLabel('Password', { exact: false }).first().fill(PASSWORD)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByText(/^Welcome, /).waitFor()
+}
+
+export async function signOut(page: Page) {
+  await page.getByRole('button', { name: 'Profile' }).click()
+  await page.getByRole('menuitem', { name: 'Logout' }).click()
+  await page.getByRole('button', { name: 'Sign in' }).waitFor()
+}
+
+export const screenshot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true })

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Journey, screenshot, signIn, signOut, startJourney } from './harness.js'
+
+let j: Journey
+beforeAll(async () => {
+  j = await startJourney()
+})
+afterAll(() => j?.close())
+
+const MENUS: Record<string, { shows: string[]; hides: string[] }> = {
+  agent: { shows: ['Dashboard'], hides: ['Staff', 'Audit log', 'Settings', 'Reports'] },
+  compliance: { shows: ['Dashboard', 'Audit log', 'Reports'], hides: ['Staff', 'Settings'] },
+  manager: { shows: ['Dashboard', 'Reports'], hides: ['Staff', 'Audit log', 'Settings'] },
+  admin: { shows: ['Dashboard', 'Staff', 'Audit log', 'Settings', 'Reports'], hides: [] },
+}
+
+describe('signing in, in Chromium', () => {
+  for (const [role, menu] of Object.entries(MENUS)) {
+    it(`${role}: sees the right menu, then signs out`, async () => {
+      const page = await j.newPage()
+      await signIn(page, j.base, role)
+      const nav = page.getByRole('menu')
+      for (const item of menu.shows) await nav.getByText(item, { exact: true }).waitFor()
+      for (const item of menu.hides) expect(await nav.getByText(item, { exact: true }).count()).toBe(0)
+      await screenshot(page, `dashboard-${role}`)
+      await signOut(page)
+      // signed out for real: the API no longer knows the session
+      const me = await page.evaluate(async () => (await fetch('/api/auth/me')).status)
+      expect(me).toBe(401)
+      await page.context().close()
+    })
+  }
+
+  it('a session ended on the server sends the browser back to sign-in', async () => {
+    const page = await j.newPage()
+    await signIn(page, j.base, 'admin')
+    await j.handle.db.deleteFrom('staff_sessions').execute()
+    await page.getByRole('menu').getByText('Staff', { exact: true }).click()
+    await page.getByRole('button', { name: 'Sign in' }).waitFor()
+    await page.context().close()
+  })
+
+  it('an admin creates a staff member who can then sign in', async () => {
+    const page = await j.newPage()
+    await signIn(page, j.base, 'admin')
+    await page.goto(`${j.base}/#/staff/create`)
+    await page.getByLabel('Name').fill('Zhou Min')
+    await page.getByLabel('Email').fill('zhou.min@example.com')
+    await page.getByLabel('Role').click()
+    await page.getByRole('option', { name: 'Manager' }).click()
+    await page.getByLabel('Initial password').fill('A-long-enough-password')
+    await page.getByRole('button', { name: 'Save' }).click()
+    await page.getByText('zhou.min@example.com').waitFor()
+    await screenshot(page, 'staff-list')
+    const r = await page.evaluate(async () => {
+      const res = await fetch('/api/auth/login', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email: 'zhou.min@example.com', password: 'A-long-enough-password' }),
+      })
+      return res.json()
+    })
+    expect(r.role).toBe('manager')
+    await page.context().close()
+  })
+})
