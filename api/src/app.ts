@@ -12,6 +12,9 @@ import { sessionMiddleware } from './platform/session.js'
 import { auditRoutes } from './modules/audit/audit.routes.js'
 import { authRoutes } from './modules/auth/auth.routes.js'
 import { customersRoutes } from './modules/customers/customers.routes.js'
+import { flagsRoutes } from './modules/flags/flags.routes.js'
+import { outboxRoutes } from './modules/outbox/outbox.routes.js'
+import { recordingTransport } from './modules/outbox/outbox.transport.js'
 import { metaRoutes } from './modules/meta/meta.routes.js'
 import { reportsRoutes } from './modules/reports/reports.routes.js'
 import { settingsRoutes } from './modules/settings/settings.routes.js'
@@ -23,6 +26,8 @@ export const DEFAULT_CONFIG: AppConfig = {
   trustProxy: false,
   session: { idleMs: 30 * 60_000, absoluteMs: 12 * 3_600_000 },
   now: () => new Date(),
+  transport: recordingTransport,
+  resetUrl: 'https://store.example.com/account/reset-password',
 }
 
 /** The whole application: the API under /api and, when built, the console at every other path. */
@@ -37,6 +42,8 @@ export function createApp(db: Kysely<Database>, overrides: Partial<AppConfig> = 
     .route('/verifications', verificationsRoutes)
     .route('/reports', reportsRoutes)
     .route('/settings', settingsRoutes)
+    .route('/flags', flagsRoutes)
+    .route('/outbox', outboxRoutes)
 
   const app = new Hono<AppEnv>()
   app.onError(handleError)

@@ -25,6 +25,11 @@ const EnvSchema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(12),
   SEED_STAFF_PASSWORD: z.string().min(12, 'SEED_STAFF_PASSWORD must be at least 12 characters').optional(),
+  /** smtp:// or smtps:// URL for email to customers; unset, messages are recorded in the outbox and not sent */
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().default('Verity <no-reply@store.example.com>'),
+  /** the store's page that redeems password-reset tokens */
+  STORE_RESET_URL: z.url().default('https://store.example.com/account/reset-password'),
   SEED_CUSTOMERS: z.coerce.number().int().min(0).max(5_000_000).default(2_000),
 })
 

@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server'
 import { createApp } from './app.js'
 import { prepareDatabase } from './bootstrap.js'
 import { loadEnv } from './env.js'
+import { recordingTransport, smtpTransport } from './modules/outbox/outbox.transport.js'
 
 /** Runs Verity: migrates and seeds as needed, then serves the API and the built console on one port. */
 export async function main() {
@@ -13,6 +14,8 @@ export async function main() {
     trustProxy: env.TRUST_PROXY,
     session: { idleMs: env.SESSION_IDLE_MINUTES * 60_000, absoluteMs: env.SESSION_MAX_HOURS * 3_600_000 },
     uiDir: path.resolve(import.meta.dirname, '../../admin-ui/dist'),
+    transport: env.SMTP_URL ? smtpTransport(env.SMTP_URL, env.MAIL_FROM) : recordingTransport,
+    resetUrl: env.STORE_RESET_URL,
   })
   const server = serve({ fetch: app.fetch, port: env.PORT }, () => {
     console.log(`\nVerity is running at http://localhost:${env.PORT}`)

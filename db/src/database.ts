@@ -14,6 +14,10 @@ import type {
 } from './tables/staff.tables.js'
 import type {
   DataRequestsTable,
+  FlagsTable,
+  PasswordResetTokensTable,
+  UnmaskGrantsTable,
+  VerificationCodesTable,
   DisclosureAmendmentsTable,
   DisclosureSubjectsTable,
   DisclosuresTable,
@@ -43,5 +47,9 @@ export interface Database {
   disclosure_amendments: DisclosureAmendmentsTable
   settings: SettingsTable
   outbox: OutboxTable
+  flags: FlagsTable
+  unmask_grants: UnmaskGrantsTable
+  verification_codes: VerificationCodesTable
+  password_reset_tokens: PasswordResetTokensTable
   audit_log: AuditLogTable
 }

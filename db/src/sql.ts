@@ -9,3 +9,11 @@ export function isPostgres(db: Kysely<any>): boolean {
 export function yearMonth(db: Kysely<any>, column: Expression<string>): RawBuilder<string> {
   return isPostgres(db) ? sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM')` : sql<string>`substr(${column}, 1, 7)`
 }
+
+/** A phone number as bare digits: the expression the phone index is built on. */
+export const phoneDigits = sql<string>`replace(replace(replace(replace(replace(phone, ' ', ''), '-', ''), '+', ''), '(', ''), ')', '')`
+
+/** The last eight digits of the phone: what the phone index holds, the same text in the query as in the index. */
+export function phoneTail(db: Kysely<any>): RawBuilder<string> {
+  return isPostgres(db) ? sql<string>`right(${phoneDigits}, 8)` : sql<string>`substr(${phoneDigits}, -8)`
+}

@@ -1,5 +1,6 @@
 import type { Database, StaffRole } from '@verity/db'
 import type { Kysely } from 'kysely'
+import type { Transport } from '../modules/outbox/outbox.transport.js'
 
 export interface AppConfig {
   /** origins besides the server's own allowed to make cookie-authenticated calls */
@@ -10,6 +11,10 @@ export interface AppConfig {
   uiDir?: string
   /** the clock, replaceable in tests */
   now: () => Date
+  /** how messages reach customers */
+  transport: Transport
+  /** the store's page that redeems password-reset tokens */
+  resetUrl: string
 }
 
 export interface SignedInStaff {

@@ -127,6 +127,7 @@ export interface OutboxTable {
   recipient: string
   /** JSON of template variables; one-time codes are never stored here in clear */
   payload: string
+  subject: string | null
   status: ColumnType<OutboxStatus, OutboxStatus | undefined, OutboxStatus>
   attempts: ColumnType<number, number | undefined, number>
   last_error: string | null
@@ -139,3 +140,53 @@ export type VerificationQuestion = Selectable<VerificationQuestionsTable>
 export type DataRequest = Selectable<DataRequestsTable>
 export type Disclosure = Selectable<DisclosuresTable>
 export type OutboxMessage = Selectable<OutboxTable>
+
+export type FlagKind = 'verification_locked' | 'agent_probing'
+
+/** Signals for compliance to look at and resolve. */
+export interface FlagsTable {
+  id: Generated<number>
+  kind: FlagKind
+  customer_id: number | null
+  staff_id: number | null
+  /** JSON: counts and ids, never personal values */
+  details: string
+  created_at: string
+  resolved_at: string | null
+  resolved_by: number | null
+  resolution: string | null
+}
+
+/** A compliance officer's written-reason access to one customer, for a limited time. */
+export interface UnmaskGrantsTable {
+  id: Generated<number>
+  staff_id: number
+  customer_id: number
+  reason: string
+  created_at: string
+  expires_at: string
+}
+
+export interface VerificationCodesTable {
+  id: Generated<number>
+  verification_id: number
+  channel: 'email' | 'sms'
+  /** salted SHA-256 of the six digits: the code itself is only in the message */
+  code_hash: string
+  attempts: ColumnType<number, number | undefined, number>
+  created_at: string
+  expires_at: string
+  confirmed_at: string | null
+}
+
+export interface PasswordResetTokensTable {
+  id: Generated<number>
+  customer_id: number
+  token_hash: string
+  requested_by: number
+  created_at: string
+  expires_at: string
+  used_at: string | null
+}
+
+export type Flag = Selectable<FlagsTable>

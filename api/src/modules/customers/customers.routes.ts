@@ -1,15 +1,17 @@
 import { Hono } from 'hono'
 import { describeRoute } from 'hono-openapi'
+import { z } from 'zod'
 import { clientIp } from '../../platform/client-ip.js'
 import type { AppEnv } from '../../platform/context.js'
 import { listQuerySchema, parseListQuery, sendList } from '../../platform/list.js'
 import { currentStaff, requireRole } from '../../platform/roles.js'
 import { validate } from '../../platform/validation.js'
 import { CustomerFilter, CustomerIdParam } from './customers.schemas.js'
-import { readCustomer, searchCustomers, type CustomerSort } from './customers.service.js'
+import { breakGlass, readCustomer, searchCustomers, sendPasswordReset, type CustomerSort } from './customers.service.js'
 
 const SORTABLE: readonly CustomerSort[] = ['id', 'created_at', 'country', 'status']
 const tags = ['customers']
+const BreakGlassBody = z.strictObject({ reason: z.string().trim().min(15, 'Give the reason in a sentence (15 characters at least)').max(1000) })
 
 export const customersRoutes = new Hono<AppEnv>()
   .use(requireRole('agent', 'compliance'))
@@ -25,8 +27,26 @@ export const customersRoutes = new Hono<AppEnv>()
   )
   .get(
     '/:id',
-    describeRoute({ tags, summary: 'One customer: masked unless a verification of this caller passed within the window' }),
+    describeRoute({ tags, summary: 'One customer with addresses, cards, orders and history: masked unless verified (or break-glass)' }),
+    validate('param', CustomerIdParam),
+    async (c) => c.json(await readCustomer(c.var.db, currentStaff(c), c.req.valid('param').id, { ip: clientIp(c), now: c.var.config.now() })),
+  )
+  .post(
+    '/:id/unmask',
+    describeRoute({ tags, summary: 'Compliance: open the record unmasked for a while, giving a written reason (audited)' }),
+    requireRole('compliance'),
+    validate('param', CustomerIdParam),
+    validate('json', BreakGlassBody),
+    async (c) =>
+      c.json(await breakGlass(c.var.db, currentStaff(c), c.req.valid('param').id, c.req.valid('json').reason, { ip: clientIp(c), now: c.var.config.now() })),
+  )
+  .post(
+    '/:id/password-reset',
+    describeRoute({ tags, summary: 'Send a password-reset link to the email on file (needs a verified caller)' }),
     validate('param', CustomerIdParam),
     async (c) =>
-      c.json(await readCustomer(c.var.db, currentStaff(c), c.req.valid('param').id, { ip: clientIp(c), now: c.var.config.now() })),
+      c.json(
+        await sendPasswordReset(c.var.db, c.var.config, currentStaff(c), c.req.valid('param').id, { ip: clientIp(c), now: c.var.config.now() }),
+        202,
+      ),
   )

@@ -13,3 +13,12 @@ export const VerificationAnswers = z.strictObject({
 })
 
 export const VerificationIdParam = z.object({ id: z.coerce.number().int().positive() })
+
+export const CodeSend = z.strictObject({ channel: z.enum(['email', 'sms']) })
+export const CodeCheck = z.strictObject({ code: z.string().trim().min(1, 'Required').max(20) })
+
+export const VerificationFilter = z.strictObject({
+  customer_id: z.coerce.number().int().positive().optional(),
+  staff_id: z.coerce.number().int().positive().optional(),
+  status: z.enum(['pending', 'verified', 'failed', 'locked', 'expired']).optional(),
+})
