@@ -66,3 +66,36 @@ export function listUrl(resource: string, { sort, range, filter }: { sort?: unkn
   if (filter) q.set('filter', JSON.stringify(filter))
   return `/api/${resource}?${q}`
 }
+
+/** What a real caller would answer for each question, read straight from the database (tests only). */
+export async function callerAnswers(db: Awaited<ReturnType<typeof createTestApp>>['db'], customerId: number) {
+  const c = await db.selectFrom('customers').selectAll().where('id', '=', customerId).executeTakeFirstOrThrow()
+  const address = await db.selectFrom('addresses').select('postal_code').where('customer_id', '=', customerId).where('postal_code', 'is not', null).executeTakeFirst()
+  const order = await db.selectFrom('orders').select('number').where('customer_id', '=', customerId).orderBy('placed_at', 'desc').executeTakeFirst()
+  const card = await db.selectFrom('payment_methods').select('last4').where('customer_id', '=', customerId).executeTakeFirst()
+  return {
+    birth_date: c.birth_date,
+    postal_code: address?.postal_code ?? null,
+    phone_last4: c.phone ? c.phone.replace(/\D/g, '').slice(-4) : null,
+    email: c.email,
+    order_number: order?.number ?? null,
+    card_last4: card?.last4 ?? null,
+  } as Record<string, string | null>
+}
+
+/** A seeded customer with something on file for every question. */
+export async function fullyOnFile(db: Awaited<ReturnType<typeof createTestApp>>['db'], offset = 0) {
+  const row = await db
+    .selectFrom('customers as c')
+    .select('c.id')
+    .where('c.status', '=', 'active')
+    .where('c.birth_date', 'is not', null)
+    .where((eb) => eb.exists(eb.selectFrom('addresses as a').select('a.id').whereRef('a.customer_id', '=', 'c.id').where('a.postal_code', 'is not', null)))
+    .where((eb) => eb.exists(eb.selectFrom('orders as o').select('o.id').whereRef('o.customer_id', '=', 'c.id')))
+    .where((eb) => eb.exists(eb.selectFrom('payment_methods as p').select('p.id').whereRef('p.customer_id', '=', 'c.id')))
+    .orderBy('c.id')
+    .offset(offset)
+    .limit(1)
+    .executeTakeFirstOrThrow()
+  return row.id
+}

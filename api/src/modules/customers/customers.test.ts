@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, listUrl } from '../../testing.js'
+import { classifySearch, nameTokens } from './customers.search.js'
+import { maskDigits, maskEmail, maskName } from './masking.js'
+
+describe('masks', () => {
+  it('match DESIGN.md', () => {
+    expect(maskName('Wei', 'Zhang')).toBe('W*** Z***')
+    expect(maskName('伟', '王')).toBe('伟*** 王***')
+    expect(maskEmail('wei.zhang@163.com')).toBe('w***@163.com')
+    expect(maskDigits('+86 138 1234 5678')).toBe('•••• 5678')
+  })
+})
+
+describe('what a search is', () => {
+  it('is told from what the agent types', () => {
+    expect(classifySearch('wei@163.com')).toBe('email')
+    expect(classifySearch('TM20240101000000123')).toBe('order_number')
+    expect(classifySearch('1042')).toBe('id')
+    expect(classifySearch('+86 138 1234 5678')).toBe('phone')
+    expect(classifySearch('13812345678')).toBe('phone')
+    expect(classifySearch('Wang Wei')).toBe('name')
+    expect(nameTokens('王伟')).toEqual(['王', '伟'])
+    expect(nameTokens('Wang  WEI')).toEqual(['wang', 'wei'])
+  })
+})
+
+describe('GET /api/customers?filter={q}', () => {
+  let t: Awaited<ReturnType<typeof createTestApp>>
+  let agent: string
+  beforeAll(async () => {
+    t = await createTestApp({ customers: 300 })
+    agent = await t.login('agent')
+  })
+  afterAll(() => t.close())
+  const search = async (q: string) => (await t.request('GET', listUrl('customers', { filter: { q } }), { cookie: agent })).json.map((c: { id: number }) => c.id)
+
+  it('finds a caller by email (any case, full-width), id, order number, phone and name', async () => {
+    const c = await t.db.selectFrom('customers').selectAll().where('country', '=', 'CN').orderBy('id').executeTakeFirstOrThrow()
+    const order = await t.db.selectFrom('orders').select('number').where('customer_id', '=', c.id).executeTakeFirstOrThrow()
+    const fullWidth = c.email!.toUpperCase().replace(/[!-~]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0))
+    expect(await search(c.email!.toUpperCase())).toEqual([c.id])
+    expect(await search(fullWidth)).toEqual([c.id])
+    expect(await search(String(c.id))).toContain(c.id)
+    expect(await search(order.number.toLowerCase())).toEqual([c.id])
+    const national = c.phone!.replace(/^\+86 /, '')
+    expect(await search(c.phone!)).toContain(c.id)
+    expect(await search(national.replace(/ /g, '-'))).toContain(c.id)
+    expect(await search(`${c.first_name} ${c.last_name}`)).toContain(c.id)
+    expect(await search(`${c.last_name} ${c.first_name}`)).toContain(c.id)
+  })
+
+  it('finds a customer registered with a Chinese name, written as one word', async () => {
+    const c = await t.db
+      .selectFrom('customers')
+      .selectAll()
+      .where((eb) => eb(eb.fn('length', ['last_name']), '=', 1))
+      .orderBy('id')
+      .executeTakeFirstOrThrow()
+    expect(await search(`${c.last_name}${c.first_name}`)).toContain(c.id)
+  })
+
+  it('answers only masked results', async () => {
+    const c = await t.db.selectFrom('customers').selectAll().orderBy('id').executeTakeFirstOrThrow()
+    const res = await t.request('GET', listUrl('customers', { filter: { q: c.email } }), { cookie: agent })
+    expect(res.json[0]).toEqual({ id: c.id, name: maskName(c.first_name, c.last_name), email: maskEmail(c.email), phone: maskDigits(c.phone), city: c.city, country: c.country, status: c.status, masked: true })
+  })
+
+  it('refuses an empty search from an agent, and too short a phone number', async () => {
+    const empty = await t.request('GET', listUrl('customers'), { cookie: agent })
+    expect(empty.status).toBe(400)
+    expect(empty.json.error.fields.q).toBeTruthy()
+    const short = await t.request('GET', listUrl('customers', { filter: { q: '+86 5678' } }), { cookie: agent })
+    expect(short.status).toBe(400)
+    expect((await t.request('GET', listUrl('customers'), { cookie: await t.login('compliance') })).status).toBe(200)
+  })
+
+  it('records each search by kind and count, never the search text', async () => {
+    const c = await t.db.selectFrom('customers').selectAll().orderBy('id').executeTakeFirstOrThrow()
+    await search(c.email!)
+    const last = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'customer.search').orderBy('id', 'desc').executeTakeFirstOrThrow()
+    expect(JSON.parse(last.details)).toEqual({ kind: 'email', results: 1 })
+    expect(JSON.stringify(last)).not.toContain(c.email)
+  })
+})
