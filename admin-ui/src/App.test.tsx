@@ -49,6 +49,9 @@ describe('the menu', () => {
     render(<App />)
     expect(await screen.findByText('Signed in as Agent')).toBeTruthy()
     const menu = await screen.findByRole('menu')
+    // once the agent's own items are in, the rest would be too
+    expect(await within(menu).findByText('Customers', {}, { timeout: 5000 })).toBeTruthy()
+    expect(within(menu).getByText('Verify caller')).toBeTruthy()
     expect(within(menu).queryByText('Staff')).toBeNull()
     expect(within(menu).queryByText('Audit log')).toBeNull()
     expect(within(menu).queryByText('Reports')).toBeNull()

@@ -2,6 +2,9 @@ import { lazy } from 'react'
 import { Admin, CustomRoutes, Resource } from 'react-admin'
 import { Route } from 'react-router-dom'
 import auditLog from './audit-log'
+import customers from './customers'
+import flags from './flags'
+import outbox from './outbox'
 import { authProvider } from './authProvider'
 import { Dashboard } from './dashboard/Dashboard'
 import { dataProvider } from './dataProvider'
@@ -12,6 +15,7 @@ import settings from './settings'
 import staff from './staff'
 
 const ReportsPage = lazy(() => import('./reports/ReportsPage'))
+const VerifyPage = lazy(() => import('./verify/VerifyPage'))
 
 export function App() {
   return (
@@ -27,11 +31,16 @@ export function App() {
       requireAuth
       disableTelemetry
     >
+      <Resource name="customers" {...customers} />
+      <Resource name="flags" {...flags} />
+      <Resource name="outbox" {...outbox} />
       <Resource name="staff" {...staff} />
       <Resource name="audit-log" {...auditLog} />
       <Resource name="settings" {...settings} />
       <CustomRoutes>
         <Route path="/reports" element={<ReportsPage />} />
+        <Route path="/verify" element={<VerifyPage />} />
+        <Route path="/verify/:customerId" element={<VerifyPage />} />
       </CustomRoutes>
     </Admin>
   )

@@ -9,7 +9,14 @@ const ALL: Action[] = ['list', 'show', 'create', 'edit']
 
 export const ACCESS: Record<Role, Record<string, Action[]>> = {
   agent: { customers: ['list', 'show'], verify: ['list'] },
-  compliance: { customers: ['list', 'show'], verify: ['list'], 'audit-log': ['list', 'show'], reports: ['list'] },
+  compliance: {
+    customers: ['list', 'show'],
+    verify: ['list'],
+    flags: ['list'],
+    outbox: ['list'],
+    'audit-log': ['list', 'show'],
+    reports: ['list'],
+  },
   manager: { reports: ['list'] },
   admin: { staff: ALL, settings: ['list', 'edit'], 'audit-log': ['list', 'show'], reports: ['list'] },
 }

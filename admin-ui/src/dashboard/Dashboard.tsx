@@ -8,10 +8,17 @@ import { Loading, Title, useGetIdentity, usePermissions, useTranslate } from 're
 import type { Role } from '../roles'
 
 const SHORTCUTS: Record<Role, { icon: typeof SupportAgentIcon; links: { to: string; label: string }[] }> = {
-  agent: { icon: SupportAgentIcon, links: [{ to: '/customers', label: 'resources.customers.name' }] },
+  agent: {
+    icon: SupportAgentIcon,
+    links: [
+      { to: '/verify', label: 'verity.verify.menu' },
+      { to: '/customers', label: 'resources.customers.name' },
+    ],
+  },
   compliance: {
     icon: GavelIcon,
     links: [
+      { to: '/flags', label: 'resources.flags.name' },
       { to: '/audit-log', label: 'resources.audit-log.name' },
       { to: '/reports', label: 'resources.reports.name' },
     ],

@@ -166,7 +166,9 @@ export function generateCustomer(seed: number, id: number): GeneratedCustomer {
     last_login_at: r.chance(0.9) ? iso(createdMs + Math.floor(r.next() * (SEED_EPOCH - createdMs))) : null,
   }
 
-  const fullName = market.names === 'zh' ? `${name.last}${name.first}` : `${name.first} ${name.last}`
+  // Chinese names run family name first, written together in characters and apart in pinyin.
+  const han = /\p{Script=Han}/u.test(name.last)
+  const fullName = market.names === 'zh' ? (han ? `${name.last}${name.first}` : `${name.last} ${name.first}`) : `${name.first} ${name.last}`
   const addressCount = r.weighted([[0, 4], [1, 60], [2, 26], [3, 10]] as const)
   const addresses: GeneratedCustomer['addresses'] = []
   for (let i = 0; i < addressCount; i++) {

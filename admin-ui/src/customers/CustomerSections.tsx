@@ -1,0 +1,139 @@
+import { Card, CardContent, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material'
+import type { ReactNode } from 'react'
+import { useLocale, useTranslate } from 'react-admin'
+import type { CustomerRecord } from './types'
+
+const MASKED = '••••'
+
+/** A titled card holding a small table; an empty one says so rather than showing nothing. */
+export function Section<T>({ title, rows, columns }: { title: string; rows: T[]; columns: [string, (row: T) => ReactNode][] }) {
+  const translate = useTranslate()
+  return (
+    <Card variant="outlined">
+      <CardContent>
+        <Typography variant="subtitle1" component="h2" gutterBottom>
+          {translate(title)}
+        </Typography>
+        {rows.length === 0 ? (
+          <Typography variant="body2" color="text.secondary">
+            {translate('verity.customer.none')}
+          </Typography>
+        ) : (
+          <Table size="small">
+            <TableHead>
+              <TableRow>
+                {columns.map(([label]) => (
+                  <TableCell key={label}>{translate(label)}</TableCell>
+                ))}
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {rows.map((row, i) => (
+                <TableRow key={i}>
+                  {columns.map(([label, cell]) => (
+                    <TableCell key={label}>{cell(row) ?? MASKED}</TableCell>
+                  ))}
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        )}
+      </CardContent>
+    </Card>
+  )
+}
+
+export function useFormats() {
+  const locale = useLocale()
+  const translate = useTranslate()
+  return {
+    date: (iso: string | null | undefined) => (iso ? new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso).toLocaleDateString(locale, { timeZone: 'UTC' }) : null),
+    time: (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString(locale) : null),
+    money: (cents: number, currency: string) => new Intl.NumberFormat(locale, { style: 'currency', currency }).format(cents / 100),
+    status: (group: string, value: string) => translate(`verity.${group}.${value}`, { _: value }),
+  }
+}
+
+const f = (prefix: string) => (key: string) => `verity.customer.${prefix}.${key}`
+
+export function CustomerSections({ record }: { record: CustomerRecord }) {
+  const fmt = useFormats()
+  const a = f('address')
+  const o = f('order')
+  const l = f('log')
+  const v = f('verification')
+  return (
+    <>
+      <Section
+        title="verity.customer.addresses"
+        rows={record.addresses}
+        columns={[
+          [a('label'), (r) => `${r.label ?? ''}${r.is_default ? ' ★' : ''}`],
+          [a('recipient'), (r) => r.recipient_name],
+          [a('street'), (r) => (r.line1 === undefined ? null : [r.line1, r.line2].filter(Boolean).join(', '))],
+          [a('city'), (r) => [r.city, r.region].filter(Boolean).join(', ')],
+          [a('postal_code'), (r) => r.postal_code],
+          [a('country'), (r) => r.country],
+        ]}
+      />
+      <Section
+        title="verity.customer.payment_methods"
+        rows={record.payment_methods}
+        columns={[
+          [f('card')('brand'), (r) => r.brand.toUpperCase()],
+          [f('card')('number'), (r) => (r.last4 ? `•••• ${r.last4}` : null)],
+          [f('card')('expires'), (r) => (r.exp_month ? `${String(r.exp_month).padStart(2, '0')}/${r.exp_year}` : null)],
+        ]}
+      />
+      <Section
+        title="verity.customer.orders"
+        rows={record.orders}
+        columns={[
+          [o('number'), (r) => r.number],
+          [o('placed_at'), (r) => fmt.date(r.placed_at)],
+          [o('status'), (r) => fmt.status('order', r.status)],
+          [o('total'), (r) => fmt.money(r.total_cents, r.currency)],
+        ]}
+      />
+      <Section
+        title="verity.customer.access_logs"
+        rows={record.access_logs}
+        columns={[
+          [l('at'), (r) => (r.ip === undefined ? fmt.date(r.at) : fmt.time(r.at))],
+          [l('ip'), (r) => r.ip],
+          [l('device'), (r) => [r.os, r.browser].filter(Boolean).join(' · ')],
+        ]}
+      />
+      <Section
+        title="verity.customer.verifications"
+        rows={record.verifications}
+        columns={[
+          [v('at'), (r) => fmt.time(r.created_at)],
+          [v('staff'), (r) => r.staff_name],
+          [v('channel'), (r) => fmt.status('channel', r.channel)],
+          [v('status'), (r) => fmt.status('verification_status', r.status)],
+        ]}
+      />
+      <Section
+        title="verity.customer.open_requests"
+        rows={record.open_requests}
+        columns={[
+          [f('request')('type'), (r) => r.type],
+          [f('request')('status'), (r) => r.status],
+          [f('request')('at'), (r) => fmt.date(r.created_at)],
+        ]}
+      />
+      {record.break_glass.length > 0 && (
+        <Section
+          title="verity.customer.break_glass"
+          rows={record.break_glass}
+          columns={[
+            [f('grant')('at'), (r) => fmt.time(r.created_at)],
+            [f('grant')('staff'), (r) => r.staff_name],
+            [f('grant')('reason'), (r) => r.reason],
+          ]}
+        />
+      )}
+    </>
+  )
+}

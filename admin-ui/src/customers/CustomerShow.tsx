@@ -1,0 +1,117 @@
+import VerifiedUserIcon from '@mui/icons-material/VerifiedUser'
+import VisibilityOffIcon from '@mui/icons-material/VisibilityOff'
+import { Alert, Box, Button, Card, CardContent, Chip, Grid, Stack, Typography } from '@mui/material'
+import { useEffect } from 'react'
+import { useQuery } from '@tanstack/react-query'
+import { Loading, Title, useDataProvider, usePermissions, useTranslate } from 'react-admin'
+import type { VerityDataProvider } from '../dataProvider'
+import { Link, useParams } from 'react-router-dom'
+import type { Role } from '../roles'
+import { BreakGlassButton } from './BreakGlassButton'
+import { CustomerSections, useFormats } from './CustomerSections'
+import { PasswordBanner } from './PasswordBanner'
+import { PasswordResetButton } from './PasswordResetButton'
+import type { CustomerRecord } from './types'
+
+/** A profile field: •••• where the server withheld it, — where there is nothing on file. */
+function Field({ label, value, withheld }: { label: string; value: string | null | undefined; withheld: boolean }) {
+  const translate = useTranslate()
+  return (
+    <Box>
+      <Typography variant="caption" color="text.secondary">
+        {translate(label)}
+      </Typography>
+      <Typography>{withheld ? '••••' : value || '—'}</Typography>
+    </Box>
+  )
+}
+
+/** One customer: masked until this staff member has verified the caller (or, for compliance, given a reason). */
+export default function CustomerShow() {
+  const { id } = useParams()
+  const translate = useTranslate()
+  const fmt = useFormats()
+  const { permissions: role } = usePermissions<Role>()
+  const dataProvider = useDataProvider<VerityDataProvider>()
+  // Its own query, not react-admin's record cache: search results (masked, another shape) must never stand in for it.
+  const { data: record, isPending, error, refetch } = useQuery({
+    queryKey: ['customer-record', id],
+    queryFn: () => dataProvider.fetch<CustomerRecord>(`customers/${id}`),
+    refetchOnWindowFocus: false,
+    staleTime: 0,
+  })
+
+  // The window closes on the server; fetch again when it does, so the page masks itself.
+  const until = record?.access.until
+  useEffect(() => {
+    if (!until) return
+    const timer = setTimeout(() => void refetch(), Math.max(0, Date.parse(until) - Date.now()) + 1000)
+    return () => clearTimeout(timer)
+  }, [until, refetch])
+
+  if (isPending) return <Loading />
+  if (error || !record) return <Alert severity="error">{(error as Error)?.message}</Alert>
+  const c = 'verity.customer.fields.'
+  return (
+    <Box sx={{ mt: 2, maxWidth: 1100 }}>
+      <Title title={`${record.name} · #${record.id}`} />
+      <PasswordBanner />
+      <Card sx={{ mb: 2 }}>
+        <CardContent>
+          <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2} alignItems={{ sm: 'center' }} justifyContent="space-between">
+            <Stack direction="row" spacing={1.5} alignItems="center">
+              <Typography variant="h5" component="h1">
+                {record.name}
+              </Typography>
+              {record.masked ? (
+                <Chip icon={<VisibilityOffIcon />} label={translate('verity.customer.masked')} />
+              ) : (
+                <Chip
+                  color={record.access.basis === 'break_glass' ? 'warning' : 'success'}
+                  icon={<VerifiedUserIcon />}
+                  label={translate(`verity.customer.unmasked_${record.access.basis}`, { time: new Date(record.access.until!).toLocaleTimeString() })}
+                />
+              )}
+              {record.status !== 'active' && <Chip color="error" label={translate(`verity.customer.status.${record.status}`)} />}
+            </Stack>
+            <Stack direction="row" spacing={1}>
+              {record.masked && record.status === 'active' && (
+                <Button component={Link} to={`/verify/${record.id}`} variant="contained" startIcon={<VerifiedUserIcon />}>
+                  {translate('verity.customer.verify')}
+                </Button>
+              )}
+              {record.masked && role === 'compliance' && <BreakGlassButton customerId={record.id} onOpened={() => void refetch()} />}
+              <PasswordResetButton customerId={record.id} disabled={record.masked} />
+            </Stack>
+          </Stack>
+          {record.flags.length > 0 && (
+            <Alert severity="warning" sx={{ mt: 2 }}>
+              {translate('verity.customer.open_flags', { smart_count: record.flags.length })}
+            </Alert>
+          )}
+          <Grid container spacing={2} sx={{ mt: 1 }}>
+            {(
+              [
+                ['email', 'email', record.email],
+                ['phone', 'phone', record.phone],
+                ['birth_date', 'birth_date', fmt.date(record.birth_date)],
+                ['gender', 'gender', record.gender ? fmt.status('gender', record.gender) : null],
+                ['location', 'city', [record.city, record.region, record.country].filter(Boolean).join(', ')],
+                ['created_at', 'created_at', fmt.date(record.created_at)],
+                ['last_login_at', 'last_login_at', fmt.time(record.last_login_at)],
+                ['guardian', 'guardian_name', record.guardian_name],
+              ] as const
+            ).map(([key, source, value]) => (
+              <Grid key={key} size={{ xs: 12, sm: 6, md: 3 }}>
+                <Field label={`${c}${key}`} value={value} withheld={!(source in record)} />
+              </Grid>
+            ))}
+          </Grid>
+        </CardContent>
+      </Card>
+      <Stack spacing={2}>
+        <CustomerSections record={record} />
+      </Stack>
+    </Box>
+  )
+}

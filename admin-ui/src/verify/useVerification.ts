@@ -1,0 +1,87 @@
+import { useState } from 'react'
+import { useDataProvider } from 'react-admin'
+import type { VerityDataProvider } from '../dataProvider'
+
+export type Field = 'birth_date' | 'postal_code' | 'phone_last4' | 'email' | 'order_number' | 'card_last4'
+export interface Question {
+  id: number
+  field: Field
+  label: string
+}
+export type Status = 'pending' | 'verified' | 'failed' | 'locked' | 'expired'
+
+interface Started {
+  id: number
+  status: Status
+  questions: Question[]
+}
+
+/** One verification as the agent runs it: open, answer question by question, optionally a one-time code. */
+export function useVerification(customerId: number | null) {
+  const dataProvider = useDataProvider<VerityDataProvider>()
+  const [verification, setVerification] = useState<Started | null>(null)
+  const [results, setResults] = useState<Record<number, boolean>>({})
+  const [status, setStatus] = useState<Status | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [codeSentTo, setCodeSentTo] = useState<string | null>(null)
+  const [codeResult, setCodeResult] = useState<boolean | null>(null)
+
+  const run = async <T,>(call: () => Promise<T>): Promise<T | undefined> => {
+    setBusy(true)
+    setError(null)
+    try {
+      return await call()
+    } catch (e) {
+      setError((e as Error).message)
+      return undefined
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return {
+    verification,
+    results,
+    status,
+    error,
+    busy,
+    codeSentTo,
+    codeResult,
+    start: (channel: string) =>
+      run(async () => {
+        const v = await dataProvider.post<Started>('verifications', { customerId, channel })
+        setVerification(v)
+        setResults({})
+        setStatus(v.status)
+        setCodeSentTo(null)
+        setCodeResult(null)
+      }),
+    answer: (questionId: number, value: string) =>
+      run(async () => {
+        const r = await dataProvider.post<{ status: Status; results: { questionId: number; match: boolean }[] }>(
+          `verifications/${verification!.id}/answers`,
+          { answers: [{ questionId, value }] },
+        )
+        setResults((prev) => ({ ...prev, ...Object.fromEntries(r.results.map((x) => [x.questionId, x.match])) }))
+        setStatus(r.status)
+      }),
+    sendCode: (channel: 'email' | 'sms') =>
+      run(async () => {
+        const r = await dataProvider.post<{ recipient: string }>(`verifications/${verification!.id}/code`, { channel })
+        setCodeSentTo(r.recipient)
+      }),
+    checkCode: (code: string) =>
+      run(async () => {
+        const r = await dataProvider.post<{ match: boolean; status: Status }>(`verifications/${verification!.id}/code/check`, { code })
+        setCodeResult(r.match)
+        setStatus(r.status)
+      }),
+    reset: () => {
+      setVerification(null)
+      setStatus(null)
+      setResults({})
+      setError(null)
+    },
+  }
+}

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Journey, screenshot, signIn, startJourney } from './harness.js'
+
+let j: Journey
+beforeAll(async () => {
+  j = await startJourney()
+})
+afterAll(() => j?.close())
+
+/** A seeded customer with something on file for every question, and the answers a real caller would give. */
+async function caller(offset: number) {
+  const db = j.handle.db
+  const c = await db
+    .selectFrom('customers as c')
+    .selectAll('c')
+    .where('c.status', '=', 'active')
+    .where('c.birth_date', 'is not', null)
+    .where((eb) => eb.exists(eb.selectFrom('addresses as a').select('a.id').whereRef('a.customer_id', '=', 'c.id').where('a.postal_code', 'is not', null)))
+    .where((eb) => eb.exists(eb.selectFrom('orders as o').select('o.id').whereRef('o.customer_id', '=', 'c.id')))
+    .where((eb) => eb.exists(eb.selectFrom('payment_methods as p').select('p.id').whereRef('p.customer_id', '=', 'c.id')))
+    .orderBy('c.id')
+    .offset(offset)
+    .limit(1)
+    .executeTakeFirstOrThrow()
+  const postal = await db.selectFrom('addresses').select('postal_code').where('customer_id', '=', c.id).where('postal_code', 'is not', null).executeTakeFirstOrThrow()
+  const order = await db.selectFrom('orders').select('number').where('customer_id', '=', c.id).orderBy('placed_at', 'desc').executeTakeFirstOrThrow()
+  const card = await db.selectFrom('payment_methods').select('last4').where('customer_id', '=', c.id).executeTakeFirstOrThrow()
+  const answers: Record<string, string> = {
+    'Date of birth': c.birth_date!,
+    'Postal code of an address on file': postal.postal_code!,
+    'Last four digits of the phone number': c.phone!.replace(/\D/g, '').slice(-4),
+    'Email address': c.email!,
+    'Number of a recent order': order.number,
+    'Last four digits of a saved card': card.last4,
+  }
+  return { customer: c, answers }
+}
+
+describe('verifying a caller, in Chromium', () => {
+  it('an agent verifies a caller with the right answers, by keyboard, and lands on the unmasked record', async () => {
+    const { customer, answers } = await caller(0)
+    const page = await j.newPage()
+    await signIn(page, j.base, 'agent')
+    await page.getByRole('menu').getByText('Verify caller').click()
+    const search = page.getByLabel('Find the caller')
+    await search.fill(customer.email!)
+    await search.press('Enter')
+    await page.getByText(`#${customer.id}`).waitFor()
+    // results are masked: the email shows only its first letter and domain
+    expect(await page.getByText(customer.email!).count()).toBe(0)
+    await search.press('Enter')
+    await page.getByRole('button', { name: 'Start verification' }).press('Enter')
+    for (let i = 0; i < 3; i++) {
+      const field = page.getByLabel(/^The caller says:/)
+      await field.waitFor()
+      const label = (await field.getAttribute('aria-label')) ?? (await page.locator('label', { hasText: 'The caller says:' }).innerText())
+      const question = label.replace(/^The caller says: /, '').replace(/\s*\*$/, '').trim()
+      expect(answers[question], question).toBeTruthy()
+      await field.fill(answers[question]!)
+      if (i === 1) await screenshot(page, 'verify-screen')
+      await field.press('Enter')
+      await page.getByText('Match', { exact: true }).nth(i).waitFor()
+    }
+    await page.waitForURL(new RegExp(`#/customers/${customer.id}/show`))
+    await page.getByText(customer.email!, { exact: true }).waitFor()
+    await page.getByText(/Verified caller: visible until/).waitFor()
+    await screenshot(page, 'customer-record-verified')
+    await page.getByRole('button', { name: 'Send password reset link' }).click()
+    await page.getByRole('button', { name: 'Confirm' }).click()
+    await page.getByText(/Reset link sent to/).waitFor()
+    await page.context().close()
+  })
+
+  it('a wrong answer fails the verification and the record stays masked', async () => {
+    const { customer } = await caller(1)
+    const page = await j.newPage()
+    await signIn(page, j.base, 'agent')
+    await page.goto(`${j.base}/#/verify/${customer.id}`)
+    await page.getByRole('button', { name: 'Start verification' }).click()
+    const field = page.getByLabel(/^The caller says:/)
+    await field.fill('no idea at all')
+    await field.press('Enter')
+    await page.getByText('No match', { exact: true }).waitFor()
+    await page.getByText(/Verification failed/).waitFor()
+    await screenshot(page, 'verify-failed')
+    await page.goto(`${j.base}/#/customers/${customer.id}/show`)
+    await page.getByText('Masked: verify the caller to see details').waitFor()
+    expect(await page.getByText(customer.email!, { exact: true }).count()).toBe(0)
+    expect(await page.getByRole('button', { name: 'Send password reset link' }).isDisabled()).toBe(true)
+    await screenshot(page, 'customer-record-masked')
+    await page.context().close()
+  })
+})
