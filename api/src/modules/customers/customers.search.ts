@@ -14,7 +14,7 @@ export function foldQuery(q: string): string {
 export function classifySearch(q: string): SearchKind {
   if (q.includes('@')) return 'email'
   if (/^TM\d{6,}$/i.test(q)) return 'order_number'
-  if (/^\d{1,9}$/.test(q)) return 'id'
+  if (/^\d{1,7}$/.test(q)) return 'id'
   if (/^\+?[\d\s().-]+$/.test(q)) return 'phone'
   return 'name'
 }
@@ -49,7 +49,10 @@ export function searchCondition(db: Kysely<Database>, input: string): { kind: Se
       const digits = q.replace(/\D/g, '')
       if (digits.length < 8) throw badRequest('Enter at least 8 digits of the phone number.', { q: 'At least 8 digits' })
       // The index finds the last eight digits; the caller may give the number with or without its country code.
-      return { kind, where: (eb) => eb.and([eb(phoneTail(db), '=', digits.slice(-8)), eb(phoneDigits, 'like', `%${digits}`)]) }
+      const phone = (eb: ExpressionBuilder<Database, 'customers'>) => eb.and([eb(phoneTail(db), '=', digits.slice(-8)), eb(phoneDigits, 'like', `%${digits}`)])
+      // Eight or nine bare digits may be a short national number or a long customer id: look for both.
+      if (/^\d{8,9}$/.test(q)) return { kind, where: (eb) => eb.or([phone(eb), eb('id', '=', Number(q))]) }
+      return { kind, where: phone }
     }
     case 'name': {
       const tokens = nameTokens(q)

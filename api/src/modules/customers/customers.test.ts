@@ -19,6 +19,7 @@ describe('what a search is', () => {
     expect(classifySearch('1042')).toBe('id')
     expect(classifySearch('+86 138 1234 5678')).toBe('phone')
     expect(classifySearch('13812345678')).toBe('phone')
+    expect(classifySearch('612345678')).toBe('phone')
     expect(classifySearch('Wang Wei')).toBe('name')
     expect(nameTokens('王伟')).toEqual(['王', '伟'])
     expect(nameTokens('Wang  WEI')).toEqual(['wang', 'wei'])
