@@ -8,10 +8,10 @@ beforeAll(async () => {
 afterAll(() => j?.close())
 
 const MENUS: Record<string, { shows: string[]; hides: string[] }> = {
-  agent: { shows: ['Dashboard'], hides: ['Staff', 'Audit log', 'Settings', 'Reports'] },
-  compliance: { shows: ['Dashboard', 'Audit log', 'Reports'], hides: ['Staff', 'Settings'] },
-  manager: { shows: ['Dashboard', 'Reports'], hides: ['Staff', 'Audit log', 'Settings'] },
-  admin: { shows: ['Dashboard', 'Staff', 'Audit log', 'Settings', 'Reports'], hides: [] },
+  agent: { shows: ['Dashboard', 'Verify caller', 'Customers'], hides: ['Staff', 'Audit log', 'Settings', 'Reports', 'Flags', 'Outbox'] },
+  compliance: { shows: ['Dashboard', 'Verify caller', 'Customers', 'Flags', 'Outbox', 'Audit log', 'Reports'], hides: ['Staff', 'Settings'] },
+  manager: { shows: ['Dashboard', 'Reports'], hides: ['Staff', 'Audit log', 'Settings', 'Customers', 'Verify caller'] },
+  admin: { shows: ['Dashboard', 'Staff', 'Audit log', 'Settings', 'Reports'], hides: ['Customers', 'Verify caller', 'Flags', 'Outbox'] },
 }
 
 describe('signing in, in Chromium', () => {
@@ -30,6 +30,19 @@ describe('signing in, in Chromium', () => {
       await page.context().close()
     })
   }
+
+  it('the console speaks Simplified Chinese, in light or dark', async () => {
+    const page = await j.newPage()
+    await signIn(page, j.base, 'compliance')
+    await page.getByRole('button', { name: 'English' }).click()
+    await page.getByRole('menuitem', { name: '简体中文' }).click()
+    const nav = page.getByRole('menu')
+    for (const item of ['概览', '核验来电者', '客户', '标记', '审计日志', '报表']) await nav.getByText(item, { exact: true }).first().waitFor()
+    await page.getByText('当前身份：合规专员').waitFor()
+    await page.getByRole('button', { name: /toggle|主题|切换/i }).first().click()
+    await screenshot(page, 'dashboard-compliance-zh-dark')
+    await page.context().close()
+  })
 
   it('a session ended on the server sends the browser back to sign-in', async () => {
     const page = await j.newPage()

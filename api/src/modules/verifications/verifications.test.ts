@@ -199,6 +199,17 @@ describe('one-time codes', () => {
     await t2.close()
   })
 
+  it('that cannot be delivered are on the record as failed, with the error', async () => {
+    const t2 = await createTestApp({ customers: 10, config: { transport: { name: 'down', send: async () => { throw new Error('connection refused') } } } })
+    const cookie = await t2.login('agent')
+    const v = (await t2.request('POST', '/api/verifications', { cookie, body: { customerId: await fullyOnFile(t2.db), channel: 'phone' } })).json
+    const sent = await t2.request('POST', `/api/verifications/${v.id}/code`, { cookie, body: { channel: 'email' } })
+    expect(sent.json).toMatchObject({ sent: false, status: 'failed' })
+    const row = await t2.db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow()
+    expect(row).toMatchObject({ status: 'failed', last_error: 'connection refused', attempts: 1 })
+    await t2.close()
+  })
+
   it('run out after five wrong tries', async () => {
     const v = (await start()).json
     await t.request('POST', `/api/verifications/${v.id}/code`, { cookie: agent, body: { channel: 'sms' } })
