@@ -17,6 +17,7 @@ export default defineConfig({
           testTimeout: 30_000,
         },
       },
+      { test: { name: 'scripts', include: ['scripts/src/*.test.ts'], environment: 'node', testTimeout: 60_000 } },
       {
         test: {
           name: 'e2e',

@@ -1,6 +1,6 @@
 import { sha256 } from '@oslojs/crypto/sha2'
 import { encodeHexLowerCase } from '@oslojs/encoding'
-import type { Database, StaffRole } from '@verity/db'
+import type { AuditLogEntry, Database, StaffRole } from '@verity/db'
 import { type Kysely, PostgresAdapter, sql } from 'kysely'
 
 export type AuditValue = string | number | boolean | null | string[]
@@ -17,19 +17,8 @@ export interface AuditEvent {
   details?: Record<string, AuditValue>
 }
 
-export interface AuditRow {
-  at: string
-  actor_id: number | null
-  actor_role: string | null
-  action: string
-  entity_type: string | null
-  entity_id: string | null
-  customer_id: number | null
-  ip: string | null
-  details: string
-  prev_hash: string
-  hash: string
-}
+/** An entry as written: every column but the id the database gives it. */
+export type AuditRow = Omit<AuditLogEntry, 'id'>
 
 export const GENESIS_HASH = '0'.repeat(64)
 const SECRET_KEY = /password|hash|token|secret|otp/i

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { QUESTION_LABELS } from '@verity/api'
+import { callerAnswers, fullyOnFile } from '@verity/api/testing'
 import { type Journey, screenshot, signIn, startJourney } from './harness.js'
 
 let j: Journey
@@ -7,33 +9,13 @@ beforeAll(async () => {
 })
 afterAll(() => j?.close())
 
-/** A seeded customer with something on file for every question, and the answers a real caller would give. */
+/** A seeded customer with something on file for every question, and what a real caller would answer, by question label. */
 async function caller(offset: number) {
-  const db = j.handle.db
-  const c = await db
-    .selectFrom('customers as c')
-    .selectAll('c')
-    .where('c.status', '=', 'active')
-    .where('c.birth_date', 'is not', null)
-    .where((eb) => eb.exists(eb.selectFrom('addresses as a').select('a.id').whereRef('a.customer_id', '=', 'c.id').where('a.postal_code', 'is not', null)))
-    .where((eb) => eb.exists(eb.selectFrom('orders as o').select('o.id').whereRef('o.customer_id', '=', 'c.id')))
-    .where((eb) => eb.exists(eb.selectFrom('payment_methods as p').select('p.id').whereRef('p.customer_id', '=', 'c.id')))
-    .orderBy('c.id')
-    .offset(offset)
-    .limit(1)
-    .executeTakeFirstOrThrow()
-  const postal = await db.selectFrom('addresses').select('postal_code').where('customer_id', '=', c.id).where('postal_code', 'is not', null).executeTakeFirstOrThrow()
-  const order = await db.selectFrom('orders').select('number').where('customer_id', '=', c.id).orderBy('placed_at', 'desc').executeTakeFirstOrThrow()
-  const card = await db.selectFrom('payment_methods').select('last4').where('customer_id', '=', c.id).executeTakeFirstOrThrow()
-  const answers: Record<string, string> = {
-    'Date of birth': c.birth_date!,
-    'Postal code of an address on file': postal.postal_code!,
-    'Last four digits of the phone number': c.phone!.replace(/\D/g, '').slice(-4),
-    'Email address': c.email!,
-    'Number of a recent order': order.number,
-    'Last four digits of a saved card': card.last4,
-  }
-  return { customer: c, answers }
+  const id = await fullyOnFile(j.handle.db, offset)
+  const customer = await j.handle.db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+  const truth = await callerAnswers(j.handle.db, id)
+  const answers = Object.fromEntries(Object.entries(QUESTION_LABELS).map(([field, label]) => [label, truth[field]]))
+  return { customer, answers }
 }
 
 describe('verifying a caller, in Chromium', () => {
