@@ -118,7 +118,10 @@ describe('masked until verified', () => {
     expect(short.status).toBe(400)
     expect((await t.request('POST', `/api/customers/${otherId}/unmask`, { cookie: cookies.agent, body: { reason: 'I would like to see everything please' } })).status).toBe(403)
     const reason = 'Subpoena 2026-117 review: confirm identity of account holder'
-    const opened = await t.request('POST', `/api/customers/${otherId}/unmask`, { cookie: cookies.compliance, body: { reason } })
+    const grant = await t.request('POST', `/api/customers/${otherId}/unmask`, { cookie: cookies.compliance, body: { reason } })
+    expect(grant.status).toBe(201)
+    expect(grant.json).toMatchObject({ customerId: otherId, expiresAt: expect.any(String) })
+    const opened = await t.request('GET', `/api/customers/${otherId}`, { cookie: cookies.compliance })
     expect(opened.json.masked).toBe(false)
     expect(opened.json.access.basis).toBe('break_glass')
     expect(opened.json.break_glass[0]).toMatchObject({ reason, staff_name: 'Chen Jing' })

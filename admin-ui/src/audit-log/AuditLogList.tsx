@@ -48,7 +48,7 @@ export default function AuditLogList() {
     >
       <DataTable bulkActionButtons={false} rowClick={false}>
         <DataTable.Col source="id" />
-        <DataTable.Col source="at" field={DateField} />
+        <DataTable.Col source="at" render={(r: AuditRecord & { at: string }) => <DateField record={r} source="at" showTime />} />
         <DataTable.Col
           source="actor_name"
           disableSort

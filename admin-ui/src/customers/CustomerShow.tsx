@@ -58,9 +58,9 @@ export default function CustomerShow() {
       <PasswordBanner />
       <Card sx={{ mb: 2 }}>
         <CardContent>
-          <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2} alignItems={{ sm: 'center' }} justifyContent="space-between">
-            <Stack direction="row" spacing={1.5} alignItems="center">
-              <Typography variant="h5" component="h1">
+          <Stack direction="row" spacing={2} rowGap={1.5} alignItems="center" justifyContent="space-between" flexWrap="wrap">
+            <Stack direction="row" spacing={1.5} alignItems="center" flexWrap="wrap">
+              <Typography variant="h5" component="h1" sx={{ whiteSpace: 'nowrap' }}>
                 {record.name}
               </Typography>
               {record.masked ? (
@@ -74,7 +74,7 @@ export default function CustomerShow() {
               )}
               {record.status !== 'active' && <Chip color="error" label={translate(`verity.customer.status.${record.status}`)} />}
             </Stack>
-            <Stack direction="row" spacing={1}>
+            <Stack direction="row" spacing={1} flexWrap="wrap">
               {record.masked && record.status === 'active' && (
                 <Button component={Link} to={`/verify/${record.id}`} variant="contained" startIcon={<VerifiedUserIcon />}>
                   {translate('verity.customer.verify')}

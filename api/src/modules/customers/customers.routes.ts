@@ -38,7 +38,7 @@ export const customersRoutes = new Hono<AppEnv>()
     validate('param', CustomerIdParam),
     validate('json', BreakGlassBody),
     async (c) =>
-      c.json(await breakGlass(c.var.db, currentStaff(c), c.req.valid('param').id, c.req.valid('json').reason, { ip: clientIp(c), now: c.var.config.now() })),
+      c.json(await breakGlass(c.var.db, currentStaff(c), c.req.valid('param').id, c.req.valid('json').reason, { ip: clientIp(c), now: c.var.config.now() }), 201),
   )
   .post(
     '/:id/password-reset',

@@ -154,21 +154,21 @@ export async function readCustomer(db: Kysely<Database>, staff: SignedInStaff, i
   return record
 }
 
-/** Compliance opens a record unmasked by giving a written reason ("break-glass"); audited and shown on the record. */
+/** Compliance opens a record unmasked by giving a written reason ("break-glass"); audited and shown on the record, which is then read as usual. */
 export async function breakGlass(db: Kysely<Database>, staff: SignedInStaff, id: number, reason: string, meta: Meta) {
   const customer = await db.selectFrom('customers').select('id').where('id', '=', id).executeTakeFirst()
   if (!customer) throw notFound('Customer')
   const minutes = await getSetting(db, 'unmask_window_minutes')
   const expiresAt = new Date(meta.now.getTime() + minutes * 60_000).toISOString()
-  await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
     const grant = await trx
       .insertInto('unmask_grants')
       .values({ staff_id: staff.id, customer_id: id, reason, created_at: meta.now.toISOString(), expires_at: expiresAt })
       .returning('id')
       .executeTakeFirstOrThrow()
     await appendAudit(trx, { actor: actorOf(staff), action: 'customer.break_glass', entityType: 'unmask_grant', entityId: grant.id, customerId: id, ip: meta.ip, details: { minutes } }, meta.now)
+    return { id: grant.id, customerId: id, expiresAt }
   })
-  return readCustomer(db, staff, id, meta)
 }
 
 const RESET_LINK_MINUTES = 60

@@ -16,6 +16,8 @@ const AGE_BANDS = [
   ['55-64', 65],
 ] as const
 
+const BAND_ORDER: string[] = [...AGE_BANDS.map(([band]) => band), '65+', 'unknown']
+
 /** Birth dates compared with the dates each band starts on: plain text comparison, the same in both dialects. */
 function ageBandSql(now: Date) {
   const bornAfter = (years: number) => {
@@ -43,6 +45,8 @@ export async function demographics(db: Kysely<Database>, by: Dimension[], now: D
     .select((eb) => eb.fn.countAll<number>().as('count'))
   for (const d of by) query = query.select(expressions[d].as(d)).groupBy(expressions[d]).orderBy(expressions[d])
   const rows = (await query.execute()) as unknown as Record<string, string | number>[]
+  // Age bands read youngest first, not in the order their names sort.
+  if (by.includes('age_band')) rows.sort((a, b) => BAND_ORDER.indexOf(String(a.age_band)) - BAND_ORDER.indexOf(String(b.age_band)))
   const cells = rows.map((r) => ({ key: by.map((d) => String(r[d])), count: Number(r.count) }))
   const published = suppressSmallCells(cells, k)
   return {

@@ -54,6 +54,8 @@ describe('GET /api/reports/demographics', () => {
     const res = await t.request('GET', '/api/reports/demographics?by=age_band', { cookie: manager })
     const bands = res.json.rows.map((r: { age_band: string }) => r.age_band)
     expect(bands).toEqual(expect.arrayContaining(['13-17', '18-24', '25-34', '35-44']))
+    const order = ['under_13', '13-17', '18-24', '25-34', '35-44', '45-54', '55-64', '65+', 'unknown']
+    expect(bands).toEqual([...bands].sort((a: string, b: string) => order.indexOf(a) - order.indexOf(b)))
   })
 
   it('refuses unknown dimensions and parameters', async () => {
