@@ -12,6 +12,7 @@ import { sessionMiddleware } from './platform/session.js'
 import { auditRoutes } from './modules/audit/audit.routes.js'
 import { authRoutes } from './modules/auth/auth.routes.js'
 import { customersRoutes } from './modules/customers/customers.routes.js'
+import { disclosuresRoutes } from './modules/disclosures/disclosures.routes.js'
 import { flagsRoutes } from './modules/flags/flags.routes.js'
 import { outboxRoutes } from './modules/outbox/outbox.routes.js'
 import { recordingTransport } from './modules/outbox/outbox.transport.js'
@@ -44,6 +45,7 @@ export function createApp(db: Kysely<Database>, overrides: Partial<AppConfig> = 
     .route('/settings', settingsRoutes)
     .route('/flags', flagsRoutes)
     .route('/outbox', outboxRoutes)
+    .route('/disclosures', disclosuresRoutes)
 
   const app = new Hono<AppEnv>()
   app.onError(handleError)
@@ -54,15 +56,16 @@ export function createApp(db: Kysely<Database>, overrides: Partial<AppConfig> = 
     await next()
   })
   app.use('/api/*', noStore, corsForAllowedOrigins, requireAllowedOrigin, sessionMiddleware)
-  app.use(
-    '/api/*',
+  const limit = (mebibytes: number) =>
     bodyLimit({
-      maxSize: 1024 * 1024,
+      maxSize: mebibytes * 1024 * 1024,
       onError: () => {
-        throw new AppError(413, 'payload_too_large', 'The request body is larger than 1 MiB.')
+        throw new AppError(413, 'payload_too_large', `The request body is larger than ${mebibytes} MiB.`)
       },
-    }),
-  )
+    })
+  const jsonLimit = limit(1)
+  const uploadLimit = limit(11) // a 10 MiB file and its multipart envelope
+  app.use('/api/*', (c, next) => (c.req.path.endsWith('/attachments') ? uploadLimit : jsonLimit)(c, next))
   app.route('/api', api)
   app.route('/api', metaRoutes(api))
   app.all('/api/*', () => {

@@ -34,6 +34,21 @@ const ROUTES: Record<string, StaffRole[] | typeof PUBLIC> = {
   'GET /flags': ['compliance'],
   'GET /flags/:id': ['compliance'],
   'POST /flags/:id/resolve': ['compliance'],
+  'GET /disclosures': ['compliance'],
+  'POST /disclosures': ['compliance'],
+  'GET /disclosures/transparency-report': ['compliance'],
+  'GET /disclosures/accounting/:id': ['compliance'],
+  'GET /disclosures/:id': ['compliance'],
+  'PUT /disclosures/:id': ['compliance'],
+  'POST /disclosures/:id/review': ['compliance'],
+  'POST /disclosures/:id/close': ['compliance'],
+  'POST /disclosures/:id/withdraw': ['compliance'],
+  'POST /disclosures/:id/amendments': ['compliance'],
+  'POST /disclosures/:id/release-hold': ['compliance'],
+  'POST /disclosures/:id/notice': ['compliance'],
+  'POST /disclosures/:id/post-review': ['compliance'],
+  'POST /disclosures/:id/attachments': ['compliance'],
+  'GET /disclosures/:id/attachments/:attachmentId': ['compliance'],
   'GET /outbox': ['compliance'],
   'GET /outbox/:id': ['compliance'],
   'GET /reports/demographics': ['compliance', 'manager', 'admin'],
@@ -58,7 +73,7 @@ describe('role-by-route table', () => {
 
   for (const [route, allowed] of Object.entries(ROUTES)) {
     const [method, path] = route.split(' ') as [string, string]
-    const url = `/api${path.replace(':id', path.startsWith('/settings') ? 'k_anonymity' : '1')}`
+    const url = `/api${path.replace(':id', path.startsWith('/settings') ? 'k_anonymity' : '1').replace(':attachmentId', '1')}`
     const body = method === 'GET' ? undefined : {}
 
     it(`${route}: nobody signed in gets ${allowed === PUBLIC ? 'through' : '401'}`, async () => {

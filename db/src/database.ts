@@ -19,6 +19,8 @@ import type {
   UnmaskGrantsTable,
   VerificationCodesTable,
   DisclosureAmendmentsTable,
+  DisclosureAttachmentsTable,
+  LegalHoldsTable,
   DisclosureSubjectsTable,
   DisclosuresTable,
   OutboxTable,
@@ -45,6 +47,8 @@ export interface Database {
   disclosures: DisclosuresTable
   disclosure_subjects: DisclosureSubjectsTable
   disclosure_amendments: DisclosureAmendmentsTable
+  disclosure_attachments: DisclosureAttachmentsTable
+  legal_holds: LegalHoldsTable
   settings: SettingsTable
   outbox: OutboxTable
   flags: FlagsTable

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely'
 import * as createCustomerTables from './2026_11_27_000100_create_customer_tables.js'
 import * as createBackOfficeTables from './2026_11_27_000200_create_back_office_tables.js'
 import * as addCallerVerification from './2026_11_27_000300_add_caller_verification.js'
+import * as addLegalProcess from './2026_11_27_000400_add_legal_process.js'
 
 /** Every migration in order; listed statically so bundlers and test runners see them all. */
 export const migrations: Record<string, Migration> = {
   '2026_11_27_000100_create_customer_tables': createCustomerTables,
   '2026_11_27_000200_create_back_office_tables': createBackOfficeTables,
   '2026_11_27_000300_add_caller_verification': addCallerVerification,
+  '2026_11_27_000400_add_legal_process': addLegalProcess,
 }

@@ -64,11 +64,21 @@ export type DisclosureType =
   | 'regulator'
   | 'other'
 export type DisclosureOutcome = 'rejected' | 'no_data' | 'non_content' | 'content'
+export type DisclosureStatus =
+  | 'received'
+  | 'under_review'
+  | 'disclosed'
+  | 'partially_disclosed'
+  | 'no_data'
+  | 'rejected'
+  | 'withdrawn'
+export const DATA_CATEGORIES = ['identity', 'contact', 'addresses', 'payment', 'orders', 'technical_logs'] as const
+export type DataCategory = (typeof DATA_CATEGORIES)[number]
 
 export interface DisclosuresTable {
   id: Generated<number>
   type: DisclosureType
-  status: string
+  status: DisclosureStatus
   authority: string
   requesting_officer: string | null
   jurisdiction: string
@@ -92,6 +102,36 @@ export interface DisclosuresTable {
   created_at: string
   updated_at: string
   closed_at: string | null
+  /** 0 or 1: the request asks for its subjects' data to be preserved */
+  hold_requested: ColumnType<number, number | undefined, number>
+  status_note: string | null
+  post_review_at: string | null
+  post_review_by: number | null
+  post_review_note: string | null
+}
+
+export interface LegalHoldsTable {
+  id: Generated<number>
+  disclosure_id: number
+  customer_id: number
+  placed_at: string
+  placed_by: number
+  released_at: string | null
+  released_by: number | null
+  release_reason: string | null
+}
+
+/** Files received or produced, kept with their SHA-256; never inlined in lists. */
+export interface DisclosureAttachmentsTable {
+  id: Generated<number>
+  disclosure_id: number
+  filename: string
+  content_type: string
+  size: number
+  sha256: string
+  content: Buffer
+  uploaded_by: number
+  created_at: string
 }
 
 export interface DisclosureSubjectsTable {

@@ -5,6 +5,7 @@ import { appendAudit } from '../../platform/audit.js'
 import type { AppConfig, SignedInStaff } from '../../platform/context.js'
 import { badRequest, conflict, notFound, unprocessable } from '../../platform/errors.js'
 import { idList, type ListQuery } from '../../platform/list.js'
+import { isUnderLegalHold } from '../disclosures/disclosures.service.js'
 import { deliverMessage, queueMessage } from '../outbox/outbox.service.js'
 import { getSetting } from '../settings/settings.service.js'
 import { customerAccess, type CustomerAccess } from './customer-access.js'
@@ -80,7 +81,7 @@ export async function searchCustomers(db: Kysely<Database>, staff: SignedInStaff
 async function customerRecord(db: Kysely<Database>, row: CustomerRow, access: CustomerAccess, staff: SignedInStaff) {
   const open = access.basis !== null
   const id = row.id
-  const [addresses, cards, orders, logs, verifications, requests, grants, holdFlags] = await Promise.all([
+  const [addresses, cards, orders, logs, verifications, requests, grants, holdFlags, legalHold] = await Promise.all([
     db.selectFrom('addresses').selectAll().where('customer_id', '=', id).orderBy('is_default', 'desc').orderBy('id').execute(),
     db.selectFrom('payment_methods').selectAll().where('customer_id', '=', id).orderBy('id').execute(),
     db.selectFrom('orders').selectAll().where('customer_id', '=', id).orderBy('placed_at', 'desc').limit(20).execute(),
@@ -105,10 +106,13 @@ async function customerRecord(db: Kysely<Database>, row: CustomerRow, access: Cu
     staff.role === 'compliance'
       ? db.selectFrom('flags').select(['id', 'kind', 'created_at']).where('customer_id', '=', id).where('resolved_at', 'is', null).execute()
       : Promise.resolve([]),
+    isUnderLegalHold(db, id),
   ])
   return {
     ...(open ? unmaskedCustomer(row) : maskedCustomer(row)),
     access,
+    // The bare fact, for every role that sees the record: it is what blocks an erasure.
+    legal_hold: legalHold,
     addresses: addresses.map((a) =>
       open
         ? { id: a.id, label: a.label, recipient_name: a.recipient_name, line1: a.line1, line2: a.line2, city: a.city, region: a.region, postal_code: a.postal_code, country: a.country, phone: a.phone, is_default: a.is_default === 1 }
