@@ -3,6 +3,7 @@ import { Admin, CustomRoutes, Resource } from 'react-admin'
 import { Route } from 'react-router-dom'
 import auditLog from './audit-log'
 import customers from './customers'
+import disclosures from './disclosures'
 import flags from './flags'
 import outbox from './outbox'
 import { authProvider } from './authProvider'
@@ -16,6 +17,8 @@ import staff from './staff'
 
 const ReportsPage = lazy(() => import('./reports/ReportsPage'))
 const VerifyPage = lazy(() => import('./verify/VerifyPage'))
+const TransparencyPage = lazy(() => import('./transparency/TransparencyPage'))
+const AccountingPage = lazy(() => import('./disclosures/AccountingPage'))
 
 export function App() {
   return (
@@ -32,6 +35,7 @@ export function App() {
       disableTelemetry
     >
       <Resource name="customers" {...customers} />
+      <Resource name="disclosures" {...disclosures} />
       <Resource name="flags" {...flags} />
       <Resource name="outbox" {...outbox} />
       <Resource name="staff" {...staff} />
@@ -40,6 +44,8 @@ export function App() {
       <CustomRoutes>
         <Route path="/reports" element={<ReportsPage />} />
         <Route path="/verify" element={<VerifyPage />} />
+        <Route path="/transparency" element={<TransparencyPage />} />
+        <Route path="/accounting/:customerId" element={<AccountingPage />} />
         <Route path="/verify/:customerId" element={<VerifyPage />} />
       </CustomRoutes>
     </Admin>

@@ -11,6 +11,12 @@ export const dataProvider = {
     const { json } = await httpClient(`/api/${path}`, { method: 'POST', body: JSON.stringify(body) })
     return json as T
   },
+  async upload<T = unknown>(path: string, file: File): Promise<T> {
+    const body = new FormData()
+    body.append('file', file)
+    const { json } = await httpClient(`/api/${path}`, { method: 'POST', body })
+    return json as T
+  },
   async fetch<T = unknown>(path: string): Promise<T> {
     const { json } = await httpClient(`/api/${path}`)
     return json as T

@@ -12,6 +12,8 @@ export const ACCESS: Record<Role, Record<string, Action[]>> = {
   compliance: {
     customers: ['list', 'show'],
     verify: ['list'],
+    disclosures: ['list', 'show', 'create', 'edit'],
+    transparency: ['list'],
     flags: ['list'],
     outbox: ['list'],
     'audit-log': ['list', 'show'],

@@ -127,6 +127,9 @@ describe('masked until verified', () => {
     expect(opened.json.break_glass[0]).toMatchObject({ reason, staff_name: 'Chen Jing' })
     const audit = await t.db.selectFrom('audit_log').select(['action', 'customer_id']).where('customer_id', '=', otherId).orderBy('id', 'desc').limit(2).execute()
     expect(audit.map((a) => a.action)).toEqual(['customer.read_unmasked', 'customer.break_glass'])
+    // the audit desk shows each unmasked read with the reason it was made on
+    const desk = await t.request('GET', listUrl('audit-log', { filter: { customer_id: otherId, action: 'customer.read_unmasked' } }), { cookie: cookies.compliance })
+    expect(desk.json[0]).toMatchObject({ action: 'customer.read_unmasked', actor_name: 'Chen Jing', reason, details: { basis: 'break_glass' } })
     // the agent, not verified, sees that it happened but not the reason
     const agentView = await t.request('GET', `/api/customers/${otherId}`, { cookie: cookies.agent })
     expect(agentView.json.break_glass).toHaveLength(1)

@@ -1,5 +1,7 @@
 import { Typography } from '@mui/material'
+import VisibilityIcon from '@mui/icons-material/Visibility'
 import {
+  Button,
   DataTable,
   DateField,
   DateTimeInput,
@@ -8,11 +10,18 @@ import {
   NumberInput,
   TextInput,
   TopToolbar,
+  useListContext,
   useTranslate,
 } from 'react-admin'
 import { ChainCheckButton } from './ChainCheckButton'
 
-type AuditRecord = { actor_name: string | null; actor_id: number | null; actor_role: string | null; details: Record<string, unknown> }
+type AuditRecord = { actor_name: string | null; actor_id: number | null; actor_role: string | null; details: Record<string, unknown>; reason?: string | null }
+
+/** One click to the question compliance asks most: who saw a customer unmasked, and on what basis. */
+function UnmaskedReadsButton() {
+  const { filterValues, setFilters } = useListContext()
+  return <Button label="verity.audit.unmasked_reads" startIcon={<VisibilityIcon />} onClick={() => setFilters({ ...filterValues, action: 'customer.read_unmasked' }, {})} />
+}
 
 const filters = [
   <TextInput key="action" source="action" label="verity.audit.search_action" alwaysOn />,
@@ -41,6 +50,7 @@ export default function AuditLogList() {
       sort={{ field: 'id', order: 'DESC' }}
       actions={
         <TopToolbar>
+          <UnmaskedReadsButton />
           <ChainCheckButton />
           <ExportButton />
         </TopToolbar>
@@ -59,7 +69,7 @@ export default function AuditLogList() {
         <DataTable.Col source="action" />
         <DataTable.Col source="customer_id" disableSort />
         <DataTable.Col source="ip" disableSort />
-        <DataTable.Col source="details" disableSort render={(r: AuditRecord) => <Details details={r.details} />} />
+        <DataTable.Col source="details" disableSort render={(r: AuditRecord) => <Details details={r.reason ? { ...r.details, reason: r.reason } : r.details} />} />
       </DataTable>
     </List>
   )

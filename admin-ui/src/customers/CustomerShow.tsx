@@ -84,6 +84,16 @@ export default function CustomerShow() {
               <PasswordResetButton customerId={record.id} disabled={record.masked} />
             </Stack>
           </Stack>
+          {record.legal_hold && (
+            <Alert severity="error" sx={{ mt: 2 }}>
+              {translate('verity.customer.legal_hold')}
+            </Alert>
+          )}
+          {role === 'compliance' && (
+            <Button component={Link} to={`/accounting/${record.id}`} size="small" sx={{ mt: 1 }}>
+              {translate('verity.disclosures.accounting')}
+            </Button>
+          )}
           {record.flags.length > 0 && (
             <Alert severity="warning" sx={{ mt: 2 }}>
               {translate('verity.customer.open_flags', { smart_count: record.flags.length })}

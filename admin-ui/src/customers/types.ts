@@ -15,6 +15,7 @@ export interface CustomerRecord {
   created_at?: string
   last_login_at?: string | null
   masked: boolean
+  legal_hold: boolean
   access: { basis: 'verification' | 'break_glass' | null; until: string | null }
   addresses: { id: number; label: string | null; recipient_name?: string | null; line1?: string | null; line2?: string | null; city: string | null; region?: string | null; postal_code?: string | null; country: string | null; phone?: string | null; is_default: boolean }[]
   payment_methods: { id: number; brand: string; last4?: string; exp_month?: number; exp_year?: number }[]

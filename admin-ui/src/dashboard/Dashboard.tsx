@@ -18,6 +18,7 @@ const SHORTCUTS: Record<Role, { icon: typeof SupportAgentIcon; links: { to: stri
   compliance: {
     icon: GavelIcon,
     links: [
+      { to: '/disclosures', label: 'resources.disclosures.name' },
       { to: '/flags', label: 'resources.flags.name' },
       { to: '/audit-log', label: 'resources.audit-log.name' },
       { to: '/reports', label: 'resources.reports.name' },

@@ -1,4 +1,5 @@
 import InsightsIcon from '@mui/icons-material/Insights'
+import PublicIcon from '@mui/icons-material/Public'
 import VerifiedUserIcon from '@mui/icons-material/VerifiedUser'
 import { Menu as RaMenu, useCanAccess, useTranslate } from 'react-admin'
 
@@ -7,6 +8,7 @@ export function Menu() {
   const translate = useTranslate()
   const reports = useCanAccess({ resource: 'reports', action: 'list' })
   const verify = useCanAccess({ resource: 'verify', action: 'list' })
+  const transparency = useCanAccess({ resource: 'transparency', action: 'list' })
   return (
     <RaMenu>
       <RaMenu.DashboardItem />
@@ -14,6 +16,9 @@ export function Menu() {
         <RaMenu.Item to="/verify" primaryText={translate('verity.verify.menu')} leftIcon={<VerifiedUserIcon />} />
       )}
       <RaMenu.ResourceItems />
+      {transparency.canAccess && (
+        <RaMenu.Item to="/transparency" primaryText={translate('verity.transparency.menu')} leftIcon={<PublicIcon />} />
+      )}
       {reports.canAccess && (
         <RaMenu.Item to="/reports" primaryText={translate('resources.reports.name')} leftIcon={<InsightsIcon />} />
       )}

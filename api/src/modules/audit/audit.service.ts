@@ -38,7 +38,28 @@ export async function listAudit(db: Kysely<Database>, viewer: SignedInStaff, q: 
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ])
   const names = await actorNames(db, rows.map((r) => r.actor_id))
-  return { rows: rows.map((r) => present(r, names)), total: Number(count.n) }
+  const reasons = viewer.role === 'compliance' ? await unmaskReasons(db, rows) : new Map<number, string>()
+  return { rows: rows.map((r) => ({ ...present(r, names), reason: reasons.get(r.id) ?? null })), total: Number(count.n) }
+}
+
+/** For each unmasked read on a written reason, the reason in force when it happened (kept with the grant, not in the log). */
+async function unmaskReasons(db: Kysely<Database>, rows: { id: number; action: string; actor_id: number | null; customer_id: number | null; at: string; details: string }[]) {
+  const reasons = new Map<number, string>()
+  for (const r of rows) {
+    if (r.action !== 'customer.read_unmasked' || r.actor_id === null || r.customer_id === null) continue
+    if ((JSON.parse(r.details) as { basis?: string }).basis !== 'break_glass') continue
+    const grant = await db
+      .selectFrom('unmask_grants')
+      .select('reason')
+      .where('staff_id', '=', r.actor_id)
+      .where('customer_id', '=', r.customer_id)
+      .where('created_at', '<=', r.at)
+      .where('expires_at', '>', r.at)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst()
+    if (grant) reasons.set(r.id, grant.reason)
+  }
+  return reasons
 }
 
 async function actorNames(db: Kysely<Database>, ids: (number | null)[]) {

@@ -1,0 +1,40 @@
+import {
+  AutocompleteArrayInput,
+  BooleanInput,
+  CheckboxGroupInput,
+  DateInput,
+  FormDataConsumer,
+  ReferenceArrayInput,
+  regex,
+  required,
+  SelectInput,
+  TextInput,
+} from 'react-admin'
+import { CATEGORIES, choicesOf, TYPES } from './choices'
+
+const country = [required(), regex(/^[A-Z]{2}$/, 'verity.disclosures.country_code')]
+
+/** The fields of a disclosure record, in the API's own names (camelCase, DESIGN.md). */
+export function DisclosureInputs() {
+  return (
+    <>
+      <SelectInput source="type" choices={choicesOf('types', TYPES)} validate={required()} />
+      <TextInput source="authority" validate={required()} fullWidth />
+      <TextInput source="requestingOfficer" fullWidth />
+      <TextInput source="jurisdiction" validate={country} parse={(v: string) => v?.toUpperCase()} />
+      <TextInput source="legalBasis" validate={required()} fullWidth multiline />
+      <TextInput source="caseNumber" validate={required()} />
+      <DateInput source="receivedAt" validate={required()} />
+      <DateInput source="dueAt" />
+      <ReferenceArrayInput source="subjectIds" reference="customers">
+        <AutocompleteArrayInput optionText="name" filterToQuery={(q: string) => ({ q })} validate={required()} />
+      </ReferenceArrayInput>
+      <CheckboxGroupInput source="categoriesRequested" choices={choicesOf('categories', CATEGORIES)} />
+      <FormDataConsumer<{ type?: string }>>
+        {({ formData }) => formData.type === 'emergency' && <TextInput source="emergencyJustification" validate={required()} fullWidth multiline />}
+      </FormDataConsumer>
+      <DateInput source="nondisclosureUntil" />
+      <BooleanInput source="holdRequested" />
+    </>
+  )
+}

@@ -1,0 +1,225 @@
+import { Alert, Box, Button, Card, CardContent, Chip, Grid, Link as MuiLink, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material'
+import { useQuery, useQueryClient } from '@tanstack/react-query'
+import type { ReactNode } from 'react'
+import { Loading, Title, useDataProvider, useNotify, useTranslate } from 'react-admin'
+import { Link, useParams } from 'react-router-dom'
+import { useFormats } from '../customers/CustomerSections'
+import type { VerityDataProvider } from '../dataProvider'
+import { TextPromptButton } from '../layout/TextPromptButton'
+import { AmendDialogButton } from './AmendDialogButton'
+import { CloseDialogButton, type CloseInput } from './CloseDialogButton'
+import { StatusChip } from './DisclosureList'
+import type { DisclosureRecord } from './types'
+
+function Item({ label, children }: { label: string; children: ReactNode }) {
+  const translate = useTranslate()
+  return (
+    <Grid size={{ xs: 12, sm: 6, md: 4 }}>
+      <Typography variant="caption" color="text.secondary">
+        {translate(`resources.disclosures.fields.${label}`)}
+      </Typography>
+      <Typography component="div">{children ?? '—'}</Typography>
+    </Grid>
+  )
+}
+
+function Block({ title, children }: { title: string; children: ReactNode }) {
+  const translate = useTranslate()
+  return (
+    <Card variant="outlined">
+      <CardContent>
+        <Typography variant="subtitle1" component="h2" gutterBottom>
+          {translate(title)}
+        </Typography>
+        {children}
+      </CardContent>
+    </Card>
+  )
+}
+
+/** One request under legal process: what was asked, what was done, by whom; closed records only take amendments. */
+export default function DisclosureShow() {
+  const { id } = useParams()
+  const translate = useTranslate()
+  const notify = useNotify()
+  const fmt = useFormats()
+  const dataProvider = useDataProvider<VerityDataProvider>()
+  const queryClient = useQueryClient()
+  const key = ['disclosure-record', id]
+  const { data: d, isPending, error } = useQuery({ queryKey: key, queryFn: () => dataProvider.fetch<DisclosureRecord>(`disclosures/${id}`) })
+  const act = async (path: string, body?: unknown) => {
+    const updated = await dataProvider.post<DisclosureRecord>(`disclosures/${id}/${path}`, body)
+    queryClient.setQueryData(key, updated)
+    void queryClient.invalidateQueries({ queryKey: ['disclosures'] })
+  }
+  const safely = (run: () => Promise<void>) => () => void run().catch((e: Error) => notify(e.message, { type: 'error' }))
+  const upload = async (file: File | undefined) => {
+    if (!file) return
+    try {
+      await dataProvider.upload(`disclosures/${id}/attachments`, file)
+      await queryClient.invalidateQueries({ queryKey: key })
+    } catch (e) {
+      notify((e as Error).message, { type: 'error' })
+    }
+  }
+
+  if (isPending) return <Loading />
+  if (error || !d) return <Alert severity="error">{(error as Error)?.message}</Alert>
+  const cats = (list: string[]) => (list.length ? list.map((c) => translate(`verity.disclosures.categories.${c}`)).join(', ') : null)
+  const activeHolds = d.holds.filter((h) => !h.released_at)
+
+  return (
+    <Box sx={{ mt: 2, maxWidth: 1100 }}>
+      <Title title={`${translate(`verity.disclosures.types.${d.type}`)} · ${d.case_number}`} />
+      <Card sx={{ mb: 2 }}>
+        <CardContent>
+          <Stack direction="row" justifyContent="space-between" alignItems="center" flexWrap="wrap" rowGap={1}>
+            <Stack direction="row" spacing={1.5} alignItems="center">
+              <Typography variant="h5" component="h1">
+                {translate(`verity.disclosures.types.${d.type}`)} · {d.case_number}
+              </Typography>
+              <StatusChip status={d.status} open={d.open} />
+              {activeHolds.length > 0 && <Chip size="small" color="error" label={translate('verity.disclosures.on_hold', { smart_count: activeHolds.length })} />}
+            </Stack>
+            <Stack direction="row" spacing={1} flexWrap="wrap">
+              {d.status === 'received' && <Button onClick={safely(() => act('review'))}>{translate('verity.disclosures.start_review')}</Button>}
+              <Button component={Link} to={`/disclosures/${d.id}`} variant="outlined">
+                {translate('ra.action.edit')}
+              </Button>
+              {d.open && <CloseDialogButton requested={d.categories_requested} onClose={(input: CloseInput) => act('close', input)} />}
+              {d.open && <TextPromptButton label="verity.disclosures.withdraw" fieldLabel="verity.disclosures.note" field="note" multiline onSubmit={(note) => act('withdraw', { note })} />}
+              <AmendDialogButton onAmend={(input) => act('amendments', input)} />
+            </Stack>
+          </Stack>
+          {d.nondisclosure_until && Date.parse(d.nondisclosure_until) > Date.now() && (
+            <Alert severity="warning" sx={{ mt: 2 }}>
+              {translate('verity.disclosures.gagged', { date: fmt.date(d.nondisclosure_until) })}
+            </Alert>
+          )}
+          {d.notice_due && (
+            <Alert
+              severity="info"
+              sx={{ mt: 2 }}
+              action={
+                <Stack direction="row" spacing={1}>
+                  <Button onClick={safely(() => act('notice', { given: true }))}>{translate('verity.disclosures.notice_given')}</Button>
+                  <TextPromptButton label="verity.disclosures.notice_withheld" fieldLabel="verity.disclosures.note" field="note" multiline onSubmit={(note) => act('notice', { given: false, note })} />
+                </Stack>
+              }
+            >
+              {translate('verity.disclosures.notice_due')}
+            </Alert>
+          )}
+          {d.type === 'emergency' && !d.open && !d.post_review_at && (
+            <Alert severity="warning" sx={{ mt: 2 }} action={<TextPromptButton label="verity.disclosures.post_review" fieldLabel="verity.disclosures.note" field="note" multiline onSubmit={(note) => act('post-review', { note })} />}>
+              {translate('verity.disclosures.review_due')}
+            </Alert>
+          )}
+          <Grid container spacing={2} sx={{ mt: 1 }}>
+            <Item label="authority">{d.authority}</Item>
+            <Item label="requestingOfficer">{d.requesting_officer}</Item>
+            <Item label="jurisdiction">{d.jurisdiction}</Item>
+            <Item label="legalBasis">{d.legal_basis}</Item>
+            <Item label="receivedAt">{fmt.date(d.received_at)}</Item>
+            <Item label="dueAt">{fmt.date(d.due_at)}</Item>
+            <Item label="categoriesRequested">{cats(d.categories_requested)}</Item>
+            <Item label="categories_produced">{cats(d.categories_produced)}</Item>
+            <Item label="outcome">{d.outcome && translate(`verity.disclosures.outcomes.${d.outcome}`) + (d.partial ? ` (${translate('verity.disclosures.partial')})` : '')}</Item>
+            <Item label="created_by_name">{d.created_by_name}</Item>
+            <Item label="reviewed_by_name">{d.reviewed_by_name}</Item>
+            <Item label="disclosed_by_name">{d.disclosed_by_name && `${d.disclosed_by_name}, ${fmt.time(d.disclosed_at)}`}</Item>
+            <Item label="nondisclosureUntil">{fmt.date(d.nondisclosure_until)}</Item>
+            <Item label="customer_notified_at">{fmt.time(d.customer_notified_at) ?? d.notice_note}</Item>
+            {d.emergency_justification && <Item label="emergencyJustification">{d.emergency_justification}</Item>}
+            {d.post_review_at && <Item label="post_review_note">{`${d.post_review_by_name}: ${d.post_review_note}`}</Item>}
+            {d.status_note && <Item label="status_note">{d.status_note}</Item>}
+          </Grid>
+        </CardContent>
+      </Card>
+      <Stack spacing={2}>
+        <Block title="verity.disclosures.subjects">
+          <Table size="small">
+            <TableBody>
+              {d.subjects.map((s) => (
+                <TableRow key={s.id}>
+                  <TableCell>
+                    <MuiLink component={Link} to={`/customers/${s.id}/show`}>
+                      #{s.id} {s.name}
+                    </MuiLink>
+                  </TableCell>
+                  <TableCell>{s.country}</TableCell>
+                  <TableCell>{d.holds.some((h) => h.customer_id === s.id && !h.released_at) && <Chip size="small" color="error" label={translate('verity.disclosures.held')} />}</TableCell>
+                  <TableCell align="right">
+                    <MuiLink component={Link} to={`/accounting/${s.id}`}>
+                      {translate('verity.disclosures.accounting')}
+                    </MuiLink>
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+          {activeHolds.length > 0 && (
+            <Box sx={{ mt: 1 }}>
+              <TextPromptButton label="verity.disclosures.release_hold" fieldLabel="verity.disclosures.note" field="note" color="error" onSubmit={(note) => act('release-hold', { note })} />
+            </Box>
+          )}
+        </Block>
+        <Block title="verity.disclosures.amendments">
+          {d.amendments.length === 0 ? (
+            <Typography variant="body2" color="text.secondary">
+              {translate('verity.customer.none')}
+            </Typography>
+          ) : (
+            <Table size="small">
+              <TableHead>
+                <TableRow>
+                  <TableCell>{translate('verity.customer.grant.at')}</TableCell>
+                  <TableCell>{translate('verity.customer.grant.staff')}</TableCell>
+                  <TableCell>{translate('verity.disclosures.amend_reason')}</TableCell>
+                  <TableCell>{translate('verity.disclosures.amend_value')}</TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {d.amendments.map((a) => (
+                  <TableRow key={a.id}>
+                    <TableCell>{fmt.time(a.created_at)}</TableCell>
+                    <TableCell>{a.staff_name}</TableCell>
+                    <TableCell>{a.reason}</TableCell>
+                    <TableCell>
+                      {Object.entries(a.changes)
+                        .map(([k, v]) => `${translate(`resources.disclosures.fields.${k}`)}: ${Array.isArray(v) ? v.join(', ') : String(v)}`)
+                        .join(' · ')}
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          )}
+        </Block>
+        <Block title="verity.disclosures.attachments">
+          <Table size="small">
+            <TableBody>
+              {d.attachments.map((a) => (
+                <TableRow key={a.id}>
+                  <TableCell>
+                    <MuiLink href={`/api/disclosures/${d.id}/attachments/${a.id}`} download={a.filename}>
+                      {a.filename}
+                    </MuiLink>
+                  </TableCell>
+                  <TableCell>{(a.size / 1024).toFixed(1)} KiB</TableCell>
+                  <TableCell sx={{ fontFamily: 'monospace', fontSize: 12 }}>SHA-256 {a.sha256}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+          {d.open && (
+            <Button component="label" sx={{ mt: 1 }}>
+              {translate('verity.disclosures.attach')}
+              <input hidden type="file" onChange={(e) => void upload(e.target.files?.[0])} />
+            </Button>
+          )}
+        </Block>
+      </Stack>
+    </Box>
+  )
+}
