@@ -1,0 +1,66 @@
+import fs from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Journey, screenshot, signIn, startJourney } from './harness.js'
+
+let j: Journey
+beforeAll(async () => {
+  j = await startJourney()
+})
+afterAll(() => j?.close())
+
+describe('a subpoena, in Chromium', () => {
+  it('a compliance officer logs it for two customers, discloses, closes, is refused an edit, amends, and downloads the transparency CSV', async () => {
+    const page = await j.newPage()
+    await signIn(page, j.base, 'compliance')
+    await page.getByRole('menu').getByText('Disclosures', { exact: true }).click()
+    await page.getByRole('link', { name: 'Create' }).click()
+
+    await page.getByLabel('Issuing authority').fill('Hangzhou Intermediate People’s Court')
+    await page.getByLabel('Jurisdiction').fill('cn')
+    await page.getByLabel('Legal basis').fill('Civil Procedure Law, art. 67')
+    await page.getByLabel('Case or docket number').fill('(2026) Zhe 01 Min Chu 2041')
+    await page.getByLabel('Received').fill('2026-11-20')
+    const subjects = page.getByLabel('Customers concerned')
+    for (const id of ['1', '2']) {
+      await subjects.fill(id)
+      await page.getByRole('option').first().click()
+    }
+    await page.getByLabel('Identity').check()
+    await page.getByLabel('Orders').check()
+    await page.getByRole('button', { name: 'Save' }).click()
+
+    await page.getByRole('heading', { level: 1, name: /Subpoena · \(2026\) Zhe 01 Min Chu 2041/ }).waitFor()
+    expect(await page.getByText(/^#\d+ /).count()).toBe(2)
+    await page.getByRole('button', { name: 'Start review' }).click()
+    await page.getByText('Under review', { exact: true }).waitFor()
+    await page.getByRole('button', { name: 'Close with outcome' }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Close with outcome' }).click()
+    await page.getByText('Disclosed', { exact: true }).waitFor()
+    await screenshot(page, 'disclosure-closed')
+
+    // a closed record refuses edits
+    await page.getByRole('link', { name: 'Edit' }).click()
+    const caseNumber = page.getByLabel('Case or docket number')
+    await caseNumber.fill('(2026) Zhe 01 Min Chu 2014')
+    await page.getByRole('button', { name: 'Save' }).click()
+    await page.getByText(/This record is closed and cannot be changed/).waitFor()
+    await page.goBack()
+
+    await page.getByRole('button', { name: 'Add amendment' }).click()
+    await page.getByLabel('Corrected value').fill('(2026) Zhe 01 Min Chu 2014')
+    await page.getByLabel('Reason for the correction').fill('Docket digits were transposed when logged')
+    await page.getByRole('dialog').getByRole('button', { name: 'Add amendment' }).click()
+    await page.getByRole('cell', { name: 'Docket digits were transposed when logged' }).waitFor()
+    await page.getByRole('heading', { level: 1, name: /Min Chu 2014/ }).waitFor()
+    await screenshot(page, 'disclosure-amended')
+
+    await page.getByRole('menu').getByText('Transparency', { exact: true }).click()
+    await page.getByRole('columnheader', { name: 'Half-year' }).waitFor()
+    await screenshot(page, 'transparency-report')
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download CSV' }).click()])
+    const csv = fs.readFileSync((await download.path())!, 'utf8')
+    expect(csv.split('\r\n')[0]).toBe('period,type,jurisdiction,outcome,requests,accounts_specified,share_with_data_produced_percent')
+    expect(csv).toContain('2026-H2,subpoena,CN,non_content,0–9,0–9,')
+    await page.context().close()
+  })
+})
