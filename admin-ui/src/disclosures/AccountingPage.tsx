@@ -1,5 +1,5 @@
 import PrintIcon from '@mui/icons-material/Print'
-import { Alert, Box, Button, Card, CardContent, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material'
+import { Alert, Box, Button, Card, CardContent, GlobalStyles, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material'
 import { useQuery } from '@tanstack/react-query'
 import { Loading, Title, useDataProvider, useTranslate } from 'react-admin'
 import { useParams } from 'react-router-dom'
@@ -27,6 +27,8 @@ export default function AccountingPage() {
   if (error || !data) return <Alert severity="error">{(error as Error)?.message}</Alert>
   return (
     <Box sx={{ mt: 2, maxWidth: 1000 }}>
+      {/* On paper: the accounting alone, without the console around it. */}
+      <GlobalStyles styles={{ '@media print': { 'header, .RaSidebar-root, .MuiDrawer-root': { display: 'none !important' }, '.RaLayout-content': { padding: 0 } } }} />
       <Title title={translate('verity.accounting.title', { id: data.customer_id })} />
       <Card>
         <CardContent>
