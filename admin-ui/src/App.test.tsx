@@ -85,7 +85,10 @@ describe('API errors', () => {
   })
 
   it('a 403 is shown, and the user stays signed in', async () => {
-    server.use(...signedInAs('admin'), http.get('/api/staff', () => apiError(403, 'forbidden', 'Your role does not allow this.')))
+    server.use(
+      ...signedInAs('admin'),
+      http.get('/api/staff', () => apiError(403, 'forbidden', 'Your role does not allow this.')),
+    )
     window.location.hash = '#/staff'
     render(<App />)
     expect(await screen.findByText('Your role does not allow this.')).toBeTruthy()
@@ -96,7 +99,9 @@ describe('API errors', () => {
     server.use(
       ...signedInAs('admin'),
       http.get('/api/staff', () => HttpResponse.json(STAFF, { headers: { 'Content-Range': 'staff 0-1/2' } })),
-      http.post('/api/staff', () => apiError(409, 'conflict', 'A staff member with this email already exists.', { email: 'Already in use' })),
+      http.post('/api/staff', () =>
+        apiError(409, 'conflict', 'A staff member with this email already exists.', { email: 'Already in use' }),
+      ),
     )
     window.location.hash = '#/staff/create'
     render(<App />)

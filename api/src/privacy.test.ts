@@ -92,7 +92,8 @@ describe('masked until verified', () => {
   })
 
   it('a verified agent reads that customer only, and only within the window', async () => {
-    const v = (await t.request('POST', '/api/verifications', { cookie: cookies.agent, body: { customerId: verifiedId, channel: 'phone' } })).json
+    const v = (await t.request('POST', '/api/verifications', { cookie: cookies.agent, body: { customerId: verifiedId, channel: 'phone' } }))
+      .json
     const truth = await callerAnswers(t.db, verifiedId)
     const passed = await t.request('POST', `/api/verifications/${v.id}/answers`, {
       cookie: cookies.agent,
@@ -114,9 +115,19 @@ describe('masked until verified', () => {
   })
 
   it('compliance opens a record only with a written reason, which is audited and shown on the record', async () => {
-    const short = await t.request('POST', `/api/customers/${otherId}/unmask`, { cookie: cookies.compliance, body: { reason: 'just looking' } })
+    const short = await t.request('POST', `/api/customers/${otherId}/unmask`, {
+      cookie: cookies.compliance,
+      body: { reason: 'just looking' },
+    })
     expect(short.status).toBe(400)
-    expect((await t.request('POST', `/api/customers/${otherId}/unmask`, { cookie: cookies.agent, body: { reason: 'I would like to see everything please' } })).status).toBe(403)
+    expect(
+      (
+        await t.request('POST', `/api/customers/${otherId}/unmask`, {
+          cookie: cookies.agent,
+          body: { reason: 'I would like to see everything please' },
+        })
+      ).status,
+    ).toBe(403)
     const reason = 'Subpoena 2026-117 review: confirm identity of account holder'
     const grant = await t.request('POST', `/api/customers/${otherId}/unmask`, { cookie: cookies.compliance, body: { reason } })
     expect(grant.status).toBe(201)
@@ -125,11 +136,24 @@ describe('masked until verified', () => {
     expect(opened.json.masked).toBe(false)
     expect(opened.json.access.basis).toBe('break_glass')
     expect(opened.json.break_glass[0]).toMatchObject({ reason, staff_name: 'Chen Jing' })
-    const audit = await t.db.selectFrom('audit_log').select(['action', 'customer_id']).where('customer_id', '=', otherId).orderBy('id', 'desc').limit(2).execute()
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select(['action', 'customer_id'])
+      .where('customer_id', '=', otherId)
+      .orderBy('id', 'desc')
+      .limit(2)
+      .execute()
     expect(audit.map((a) => a.action)).toEqual(['customer.read_unmasked', 'customer.break_glass'])
     // the audit desk shows each unmasked read with the reason it was made on
-    const desk = await t.request('GET', listUrl('audit-log', { filter: { customer_id: otherId, action: 'customer.read_unmasked' } }), { cookie: cookies.compliance })
-    expect(desk.json[0]).toMatchObject({ action: 'customer.read_unmasked', actor_name: 'Chen Jing', reason, details: { basis: 'break_glass' } })
+    const desk = await t.request('GET', listUrl('audit-log', { filter: { customer_id: otherId, action: 'customer.read_unmasked' } }), {
+      cookie: cookies.compliance,
+    })
+    expect(desk.json[0]).toMatchObject({
+      action: 'customer.read_unmasked',
+      actor_name: 'Chen Jing',
+      reason,
+      details: { basis: 'break_glass' },
+    })
     // the agent, not verified, sees that it happened but not the reason
     const agentView = await t.request('GET', `/api/customers/${otherId}`, { cookie: cookies.agent })
     expect(agentView.json.break_glass).toHaveLength(1)
@@ -140,7 +164,10 @@ describe('masked until verified', () => {
 describe('password-reset links', () => {
   it('need a verified caller, go to the email on file through the outbox, and keep no link', async () => {
     const sent: string[] = []
-    const t2 = await createTestApp({ customers: 20, config: { transport: { name: 'capture', send: async (m) => (sent.push(`${m.recipient} ${m.body}`), 'sent') } } })
+    const t2 = await createTestApp({
+      customers: 20,
+      config: { transport: { name: 'capture', send: async (m) => (sent.push(`${m.recipient} ${m.body}`), 'sent') } },
+    })
     const agent = await t2.login('agent')
     const id = await fullyOnFile(t2.db)
     expect((await t2.request('POST', `/api/customers/${id}/password-reset`, { cookie: agent })).status).toBe(409)
@@ -155,7 +182,9 @@ describe('password-reset links', () => {
     expect(res.json).toMatchObject({ status: 'sent' })
     expect(sent[0]).toContain(truth.email)
     const token = sent[0]!.match(/token=([\w-]+)/)![1]!
-    const stored = JSON.stringify(await t2.db.selectFrom('outbox').selectAll().execute()) + JSON.stringify(await t2.db.selectFrom('password_reset_tokens').selectAll().execute())
+    const stored =
+      JSON.stringify(await t2.db.selectFrom('outbox').selectAll().execute()) +
+      JSON.stringify(await t2.db.selectFrom('password_reset_tokens').selectAll().execute())
     expect(stored).not.toContain(token)
     await t2.close()
   })

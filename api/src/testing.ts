@@ -23,7 +23,12 @@ export async function createTestApp({ customers = 0, config = {} }: { customers?
   async function request(
     method: string,
     path: string,
-    { body, cookie, origin = ORIGIN, headers = {} }: { body?: unknown; cookie?: string; origin?: string | null; headers?: Record<string, string> } = {},
+    {
+      body,
+      cookie,
+      origin = ORIGIN,
+      headers = {},
+    }: { body?: unknown; cookie?: string; origin?: string | null; headers?: Record<string, string> } = {},
   ): Promise<TestResponse> {
     const h: Record<string, string> = { Accept: 'application/json', ...headers }
     if (origin) h.Origin = origin
@@ -70,8 +75,18 @@ export function listUrl(resource: string, { sort, range, filter }: { sort?: unkn
 /** What a real caller would answer for each question, read straight from the database (tests only). */
 export async function callerAnswers(db: Awaited<ReturnType<typeof createTestApp>>['db'], customerId: number) {
   const c = await db.selectFrom('customers').selectAll().where('id', '=', customerId).executeTakeFirstOrThrow()
-  const address = await db.selectFrom('addresses').select('postal_code').where('customer_id', '=', customerId).where('postal_code', 'is not', null).executeTakeFirst()
-  const order = await db.selectFrom('orders').select('number').where('customer_id', '=', customerId).orderBy('placed_at', 'desc').executeTakeFirst()
+  const address = await db
+    .selectFrom('addresses')
+    .select('postal_code')
+    .where('customer_id', '=', customerId)
+    .where('postal_code', 'is not', null)
+    .executeTakeFirst()
+  const order = await db
+    .selectFrom('orders')
+    .select('number')
+    .where('customer_id', '=', customerId)
+    .orderBy('placed_at', 'desc')
+    .executeTakeFirst()
   const card = await db.selectFrom('payment_methods').select('last4').where('customer_id', '=', customerId).executeTakeFirst()
   return {
     birth_date: c.birth_date,
@@ -90,7 +105,11 @@ export async function fullyOnFile(db: Awaited<ReturnType<typeof createTestApp>>[
     .select('c.id')
     .where('c.status', '=', 'active')
     .where('c.birth_date', 'is not', null)
-    .where((eb) => eb.exists(eb.selectFrom('addresses as a').select('a.id').whereRef('a.customer_id', '=', 'c.id').where('a.postal_code', 'is not', null)))
+    .where((eb) =>
+      eb.exists(
+        eb.selectFrom('addresses as a').select('a.id').whereRef('a.customer_id', '=', 'c.id').where('a.postal_code', 'is not', null),
+      ),
+    )
     .where((eb) => eb.exists(eb.selectFrom('orders as o').select('o.id').whereRef('o.customer_id', '=', 'c.id')))
     .where((eb) => eb.exists(eb.selectFrom('payment_methods as p').select('p.id').whereRef('p.customer_id', '=', 'c.id')))
     .orderBy('c.id')

@@ -6,12 +6,7 @@ import type {
   OrdersTable,
   PaymentMethodsTable,
 } from './tables/customer.tables.js'
-import type {
-  LoginThrottleTable,
-  StaffCredentialsTable,
-  StaffSessionsTable,
-  StaffUsersTable,
-} from './tables/staff.tables.js'
+import type { LoginThrottleTable, StaffCredentialsTable, StaffSessionsTable, StaffUsersTable } from './tables/staff.tables.js'
 import type {
   DataRequestsTable,
   FlagsTable,

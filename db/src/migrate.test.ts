@@ -27,7 +27,12 @@ describe('SQLite', () => {
     await h.db.insertInto('audit_log').values(auditRow).execute()
     await expect(h.db.updateTable('audit_log').set({ action: 'x' }).execute()).rejects.toThrow(/append-only/)
     await expect(h.db.deleteFrom('audit_log').execute()).rejects.toThrow(/append-only/)
-    await expect(h.db.insertInto('addresses').values({ customer_id: 999, is_default: 0 } as never).execute()).rejects.toThrow(/FOREIGN KEY/)
+    await expect(
+      h.db
+        .insertInto('addresses')
+        .values({ customer_id: 999, is_default: 0 } as never)
+        .execute(),
+    ).rejects.toThrow(/FOREIGN KEY/)
     await h.close()
   })
 })
@@ -55,9 +60,16 @@ describe('PostgreSQL', () => {
     const pgRows = await h.db.selectFrom('customers').selectAll().orderBy('id').execute()
     const liteRows = await lite.db.selectFrom('customers').selectAll().orderBy('id').execute()
     expect(pgRows).toEqual(liteRows)
-    const { n } = await h.db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    const { n } = await h.db
+      .selectFrom('orders')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
     expect(typeof n).toBe('number')
-    const month = await h.db.selectFrom('customers').select(yearMonth(h.db, sql.ref('created_at')).as('m')).where('id', '=', 1).executeTakeFirstOrThrow()
+    const month = await h.db
+      .selectFrom('customers')
+      .select(yearMonth(h.db, sql.ref('created_at')).as('m'))
+      .where('id', '=', 1)
+      .executeTakeFirstOrThrow()
     expect(month.m).toBe(liteRows[0]!.created_at.slice(0, 7))
     // ids given by the seed leave the identity ready for the next insert
     const { id } = await h.db

@@ -3,13 +3,20 @@ import { DEFAULT_DATABASE_URL, migrateToLatest, openDatabase, seedCustomers } fr
 
 /** `npm run seed -- --customers N [--seed S] [--batch B]`: adds N customers after the ones already there. */
 const { values } = parseArgs({
-  options: { customers: { type: 'string', default: '2000' }, seed: { type: 'string', default: '42' }, batch: { type: 'string', default: '2000' } },
+  options: {
+    customers: { type: 'string', default: '2000' },
+    seed: { type: 'string', default: '42' },
+    batch: { type: 'string', default: '2000' },
+  },
 })
 const count = Number(values.customers)
 if (!Number.isInteger(count) || count < 1) throw new Error('--customers must be a positive whole number')
 const handle = openDatabase(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL)
 await migrateToLatest(handle.db)
-const last = await handle.db.selectFrom('customers').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst()
+const last = await handle.db
+  .selectFrom('customers')
+  .select((eb) => eb.fn.max('id').as('id'))
+  .executeTakeFirst()
 const firstId = Number(last?.id ?? 0) + 1
 const started = Date.now()
 const done = await seedCustomers(handle.db, handle.dialect, {
@@ -19,8 +26,12 @@ const done = await seedCustomers(handle.db, handle.dialect, {
   firstId,
   onProgress: ({ done, total, elapsedMs }) => {
     const rate = done / (elapsedMs / 1000)
-    process.stdout.write(`\r${done.toLocaleString('en')} / ${total.toLocaleString('en')} customers · ${Math.round(rate).toLocaleString('en')}/s · ETA ${Math.round((total - done) / rate)} s   `)
+    process.stdout.write(
+      `\r${done.toLocaleString('en')} / ${total.toLocaleString('en')} customers · ${Math.round(rate).toLocaleString('en')}/s · ETA ${Math.round((total - done) / rate)} s   `,
+    )
   },
 })
-console.log(`\nSeeded ${done.done.toLocaleString('en')} customers (ids ${firstId}–${firstId + count - 1}) in ${((Date.now() - started) / 1000).toFixed(1)} s.`)
+console.log(
+  `\nSeeded ${done.done.toLocaleString('en')} customers (ids ${firstId}–${firstId + count - 1}) in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+)
 await handle.close()

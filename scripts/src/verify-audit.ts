@@ -8,6 +8,8 @@ await handle.close()
 if (report.ok) {
   console.log(`Audit chain intact: ${report.checked} entries checked.`)
 } else {
-  console.error(`Audit chain BROKEN at entry #${report.firstBroken!.id} (${report.firstBroken!.reason}); ${report.checked} entries before it hold.`)
+  console.error(
+    `Audit chain BROKEN at entry #${report.firstBroken!.id} (${report.firstBroken!.reason}); ${report.checked} entries before it hold.`,
+  )
   process.exit(1)
 }

@@ -15,12 +15,24 @@ import {
 } from 'react-admin'
 import { ChainCheckButton } from './ChainCheckButton'
 
-type AuditRecord = { actor_name: string | null; actor_id: number | null; actor_role: string | null; details: Record<string, unknown>; reason?: string | null }
+type AuditRecord = {
+  actor_name: string | null
+  actor_id: number | null
+  actor_role: string | null
+  details: Record<string, unknown>
+  reason?: string | null
+}
 
 /** One click to the question compliance asks most: who saw a customer unmasked, and on what basis. */
 function UnmaskedReadsButton() {
   const { filterValues, setFilters } = useListContext()
-  return <Button label="verity.audit.unmasked_reads" startIcon={<VisibilityIcon />} onClick={() => setFilters({ ...filterValues, action: 'customer.read_unmasked' }, {})} />
+  return (
+    <Button
+      label="verity.audit.unmasked_reads"
+      startIcon={<VisibilityIcon />}
+      onClick={() => setFilters({ ...filterValues, action: 'customer.read_unmasked' }, {})}
+    />
+  )
 }
 
 const filters = [
@@ -69,7 +81,11 @@ export default function AuditLogList() {
         <DataTable.Col source="action" />
         <DataTable.Col source="customer_id" disableSort />
         <DataTable.Col source="ip" disableSort />
-        <DataTable.Col source="details" disableSort render={(r: AuditRecord) => <Details details={r.reason ? { ...r.details, reason: r.reason } : r.details} />} />
+        <DataTable.Col
+          source="details"
+          disableSort
+          render={(r: AuditRecord) => <Details details={r.reason ? { ...r.details, reason: r.reason } : r.details} />}
+        />
       </DataTable>
     </List>
   )

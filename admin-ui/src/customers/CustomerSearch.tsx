@@ -1,16 +1,5 @@
 import SearchIcon from '@mui/icons-material/Search'
-import {
-  Alert,
-  Chip,
-  InputAdornment,
-  List,
-  ListItemButton,
-  ListItemText,
-  Paper,
-  Stack,
-  TextField,
-  Typography,
-} from '@mui/material'
+import { Alert, Chip, InputAdornment, List, ListItemButton, ListItemText, Paper, Stack, TextField, Typography } from '@mui/material'
 import { useState, type KeyboardEvent } from 'react'
 import { useTranslate } from 'react-admin'
 import { type MaskedCustomer, useCustomerSearch } from './useCustomerSearch'
@@ -58,7 +47,16 @@ export function CustomerSearch({ onPick, autoFocus = true }: { onPick: (c: Maske
         label={translate('verity.search.label')}
         placeholder={translate('verity.search.placeholder')}
         helperText={translate('verity.search.help')}
-        slotProps={{ input: { startAdornment: <InputAdornment position="start"><SearchIcon /></InputAdornment> }, htmlInput: { 'aria-label': translate('verity.search.label') } }}
+        slotProps={{
+          input: {
+            startAdornment: (
+              <InputAdornment position="start">
+                <SearchIcon />
+              </InputAdornment>
+            ),
+          },
+          htmlInput: { 'aria-label': translate('verity.search.label') },
+        }}
       />
       {error ? <Alert severity="warning">{(error as Error).message}</Alert> : null}
       {query && !isFetching && !error && results.length === 0 ? (
@@ -76,7 +74,9 @@ export function CustomerSearch({ onPick, autoFocus = true }: { onPick: (c: Maske
                       <Typography component="span" variant="body2" color="text.secondary">
                         #{c.id}
                       </Typography>
-                      {c.status !== 'active' && <Chip size="small" color="warning" label={translate(`verity.customer.status.${c.status}`)} />}
+                      {c.status !== 'active' && (
+                        <Chip size="small" color="warning" label={translate(`verity.customer.status.${c.status}`)} />
+                      )}
                     </Stack>
                   }
                   secondary={[c.email, c.phone, [c.city, c.country].filter(Boolean).join(', ')].filter(Boolean).join(' · ')}

@@ -1,6 +1,7 @@
-import { Card, CardContent, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material'
+import { Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material'
 import type { ReactNode } from 'react'
 import { useLocale, useTranslate } from 'react-admin'
+import { TitledCard } from '../layout/TitledCard'
 import type { CustomerRecord } from './types'
 
 const MASKED = '••••'
@@ -9,37 +10,32 @@ const MASKED = '••••'
 export function Section<T>({ title, rows, columns }: { title: string; rows: T[]; columns: [string, (row: T) => ReactNode][] }) {
   const translate = useTranslate()
   return (
-    <Card variant="outlined">
-      <CardContent>
-        <Typography variant="subtitle1" component="h2" gutterBottom>
-          {translate(title)}
+    <TitledCard title={title}>
+      {rows.length === 0 ? (
+        <Typography variant="body2" color="text.secondary">
+          {translate('verity.customer.none')}
         </Typography>
-        {rows.length === 0 ? (
-          <Typography variant="body2" color="text.secondary">
-            {translate('verity.customer.none')}
-          </Typography>
-        ) : (
-          <Table size="small">
-            <TableHead>
-              <TableRow>
-                {columns.map(([label]) => (
-                  <TableCell key={label}>{translate(label)}</TableCell>
+      ) : (
+        <Table size="small">
+          <TableHead>
+            <TableRow>
+              {columns.map(([label]) => (
+                <TableCell key={label}>{translate(label)}</TableCell>
+              ))}
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {rows.map((row, i) => (
+              <TableRow key={i}>
+                {columns.map(([label, cell]) => (
+                  <TableCell key={label}>{cell(row) ?? MASKED}</TableCell>
                 ))}
               </TableRow>
-            </TableHead>
-            <TableBody>
-              {rows.map((row, i) => (
-                <TableRow key={i}>
-                  {columns.map(([label, cell]) => (
-                    <TableCell key={label}>{cell(row) ?? MASKED}</TableCell>
-                  ))}
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        )}
-      </CardContent>
-    </Card>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+    </TitledCard>
   )
 }
 
@@ -47,7 +43,8 @@ export function useFormats() {
   const locale = useLocale()
   const translate = useTranslate()
   return {
-    date: (iso: string | null | undefined) => (iso ? new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso).toLocaleDateString(locale, { timeZone: 'UTC' }) : null),
+    date: (iso: string | null | undefined) =>
+      iso ? new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso).toLocaleDateString(locale, { timeZone: 'UTC' }) : null,
     time: (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString(locale) : null),
     money: (cents: number, currency: string) => new Intl.NumberFormat(locale, { style: 'currency', currency }).format(cents / 100),
     status: (group: string, value: string) => translate(`verity.${group}.${value}`, { _: value }),

@@ -34,7 +34,12 @@ export default function CustomerShow() {
   const { permissions: role } = usePermissions<Role>()
   const dataProvider = useDataProvider<VerityDataProvider>()
   // Its own query, not react-admin's record cache: search results (masked, another shape) must never stand in for it.
-  const { data: record, isPending, error, refetch } = useQuery({
+  const {
+    data: record,
+    isPending,
+    error,
+    refetch,
+  } = useQuery({
     queryKey: ['customer-record', id],
     queryFn: () => dataProvider.fetch<CustomerRecord>(`customers/${id}`),
     refetchOnWindowFocus: false,
@@ -69,7 +74,9 @@ export default function CustomerShow() {
                 <Chip
                   color={record.access.basis === 'break_glass' ? 'warning' : 'success'}
                   icon={<VerifiedUserIcon />}
-                  label={translate(`verity.customer.unmasked_${record.access.basis}`, { time: new Date(record.access.until!).toLocaleTimeString() })}
+                  label={translate(`verity.customer.unmasked_${record.access.basis}`, {
+                    time: new Date(record.access.until!).toLocaleTimeString(),
+                  })}
                 />
               )}
               {record.status !== 'active' && <Chip color="error" label={translate(`verity.customer.status.${record.status}`)} />}

@@ -19,7 +19,13 @@ export function PasswordResetButton({ customerId, disabled }: { customerId: numb
   }
   return (
     <>
-      <Button label="verity.customer.reset_send" variant="contained" disabled={disabled} onClick={() => setOpen(true)} startIcon={<SendIcon />} />
+      <Button
+        label="verity.customer.reset_send"
+        variant="contained"
+        disabled={disabled}
+        onClick={() => setOpen(true)}
+        startIcon={<SendIcon />}
+      />
       <Confirm
         isOpen={open}
         title="verity.customer.reset_send"

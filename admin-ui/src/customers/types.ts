@@ -17,9 +17,29 @@ export interface CustomerRecord {
   masked: boolean
   legal_hold: boolean
   access: { basis: 'verification' | 'break_glass' | null; until: string | null }
-  addresses: { id: number; label: string | null; recipient_name?: string | null; line1?: string | null; line2?: string | null; city: string | null; region?: string | null; postal_code?: string | null; country: string | null; phone?: string | null; is_default: boolean }[]
+  addresses: {
+    id: number
+    label: string | null
+    recipient_name?: string | null
+    line1?: string | null
+    line2?: string | null
+    city: string | null
+    region?: string | null
+    postal_code?: string | null
+    country: string | null
+    phone?: string | null
+    is_default: boolean
+  }[]
   payment_methods: { id: number; brand: string; last4?: string; exp_month?: number; exp_year?: number }[]
-  orders: { id: number; number?: string; placed_at: string; status: string; total_cents: number; currency: string; ship_country?: string | null }[]
+  orders: {
+    id: number
+    number?: string
+    placed_at: string
+    status: string
+    total_cents: number
+    currency: string
+    ship_country?: string | null
+  }[]
   access_logs: { id: number; at: string; ip?: string | null; os: string | null; browser: string | null; referrer?: string | null }[]
   verifications: { id: number; created_at: string; channel: string; status: string; staff_name: string }[]
   open_requests: { id: number; type: string; status: string; created_at: string }[]

@@ -1,5 +1,19 @@
 import PrintIcon from '@mui/icons-material/Print'
-import { Alert, Box, Button, Card, CardContent, GlobalStyles, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material'
+import {
+  Alert,
+  Box,
+  Button,
+  Card,
+  CardContent,
+  GlobalStyles,
+  Stack,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Typography,
+} from '@mui/material'
 import { useQuery } from '@tanstack/react-query'
 import { Loading, Title, useDataProvider, useTranslate } from 'react-admin'
 import { useParams } from 'react-router-dom'
@@ -10,7 +24,17 @@ interface Accounting {
   customer_id: number
   since: string
   generated_at: string
-  entries: { disclosure_id: number; date: string; recipient: string; jurisdiction: string; what: string[]; why: string; request_type: string; case_number: string; partial: boolean }[]
+  entries: {
+    disclosure_id: number
+    date: string
+    recipient: string
+    jurisdiction: string
+    what: string[]
+    why: string
+    request_type: string
+    case_number: string
+    partial: boolean
+  }[]
 }
 
 /** A printable accounting of every disclosure of one customer's data over six years. */
@@ -28,7 +52,14 @@ export default function AccountingPage() {
   return (
     <Box sx={{ mt: 2, maxWidth: 1000 }}>
       {/* On paper: the accounting alone, without the console around it. */}
-      <GlobalStyles styles={{ '@media print': { 'header, .RaSidebar-root, .MuiDrawer-root': { display: 'none !important' }, '.RaLayout-content': { padding: 0 } } }} />
+      <GlobalStyles
+        styles={{
+          '@media print': {
+            'header, .RaSidebar-root, .MuiDrawer-root': { display: 'none !important' },
+            '.RaLayout-content': { padding: 0 },
+          },
+        }}
+      />
       <Title title={translate('verity.accounting.title', { id: data.customer_id })} />
       <Card>
         <CardContent>

@@ -34,15 +34,40 @@ export function AmendDialogButton({ onAmend }: { onAmend: (input: { reason: stri
         <DialogTitle>{translate('verity.disclosures.amend')}</DialogTitle>
         <DialogContent>
           <DialogContentText>{translate('verity.disclosures.amend_help')}</DialogContentText>
-          <TextField select fullWidth margin="dense" label={translate('verity.disclosures.amend_field')} value={field} onChange={(e) => setField(e.target.value as typeof field)}>
+          <TextField
+            select
+            fullWidth
+            margin="dense"
+            label={translate('verity.disclosures.amend_field')}
+            value={field}
+            onChange={(e) => setField(e.target.value as typeof field)}
+          >
             {AMENDABLE.map((f) => (
               <MenuItem key={f} value={f}>
                 {translate(`resources.disclosures.fields.${f}`)}
               </MenuItem>
             ))}
           </TextField>
-          <TextField fullWidth margin="dense" label={translate('verity.disclosures.amend_value')} value={value} onChange={(e) => setValue(e.target.value)} error={!!errors[`changes.${field}`]} helperText={errors[`changes.${field}`] ?? ' '} />
-          <TextField fullWidth multiline minRows={2} margin="dense" label={translate('verity.disclosures.amend_reason')} value={reason} onChange={(e) => setReason(e.target.value)} error={!!errors.reason} helperText={errors.reason ?? ' '} />
+          <TextField
+            fullWidth
+            margin="dense"
+            label={translate('verity.disclosures.amend_value')}
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            error={!!errors[`changes.${field}`]}
+            helperText={errors[`changes.${field}`] ?? ' '}
+          />
+          <TextField
+            fullWidth
+            multiline
+            minRows={2}
+            margin="dense"
+            label={translate('verity.disclosures.amend_reason')}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            error={!!errors.reason}
+            helperText={errors.reason ?? ' '}
+          />
         </DialogContent>
         <DialogActions>
           <Button onClick={() => setOpen(false)}>{translate('ra.action.cancel')}</Button>

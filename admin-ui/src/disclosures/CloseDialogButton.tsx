@@ -1,4 +1,16 @@
-import { Button, Checkbox, Dialog, DialogActions, DialogContent, DialogTitle, FormControlLabel, FormGroup, MenuItem, TextField, Typography } from '@mui/material'
+import {
+  Button,
+  Checkbox,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  FormControlLabel,
+  FormGroup,
+  MenuItem,
+  TextField,
+  Typography,
+} from '@mui/material'
 import { useState } from 'react'
 import { useTranslate } from 'react-admin'
 import { CATEGORIES, OUTCOMES } from './choices'
@@ -34,7 +46,14 @@ export function CloseDialogButton({ requested, onClose }: { requested: string[];
       <Dialog open={open} onClose={() => setOpen(false)} fullWidth maxWidth="sm">
         <DialogTitle>{translate('verity.disclosures.close')}</DialogTitle>
         <DialogContent>
-          <TextField select fullWidth margin="dense" label={translate('resources.disclosures.fields.outcome')} value={outcome} onChange={(e) => setOutcome(e.target.value)}>
+          <TextField
+            select
+            fullWidth
+            margin="dense"
+            label={translate('resources.disclosures.fields.outcome')}
+            value={outcome}
+            onChange={(e) => setOutcome(e.target.value)}
+          >
             {OUTCOMES.map((o) => (
               <MenuItem key={o} value={o}>
                 {translate(`verity.disclosures.outcomes.${o}`)}
@@ -51,11 +70,19 @@ export function CloseDialogButton({ requested, onClose }: { requested: string[];
                   <FormControlLabel
                     key={c}
                     label={translate(`verity.disclosures.categories.${c}`)}
-                    control={<Checkbox checked={produced.includes(c)} onChange={(e) => setProduced(e.target.checked ? [...produced, c] : produced.filter((p) => p !== c))} />}
+                    control={
+                      <Checkbox
+                        checked={produced.includes(c)}
+                        onChange={(e) => setProduced(e.target.checked ? [...produced, c] : produced.filter((p) => p !== c))}
+                      />
+                    }
                   />
                 ))}
               </FormGroup>
-              <FormControlLabel control={<Checkbox checked={partial} onChange={(e) => setPartial(e.target.checked)} />} label={translate('verity.disclosures.partial')} />
+              <FormControlLabel
+                control={<Checkbox checked={partial} onChange={(e) => setPartial(e.target.checked)} />}
+                label={translate('verity.disclosures.partial')}
+              />
             </>
           )}
           {error && <Typography color="error">{error}</Typography>}

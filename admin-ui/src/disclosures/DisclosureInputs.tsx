@@ -31,7 +31,9 @@ export function DisclosureInputs() {
       </ReferenceArrayInput>
       <CheckboxGroupInput source="categoriesRequested" choices={choicesOf('categories', CATEGORIES)} />
       <FormDataConsumer<{ type?: string }>>
-        {({ formData }) => formData.type === 'emergency' && <TextInput source="emergencyJustification" validate={required()} fullWidth multiline />}
+        {({ formData }) =>
+          formData.type === 'emergency' && <TextInput source="emergencyJustification" validate={required()} fullWidth multiline />
+        }
       </FormDataConsumer>
       <DateInput source="nondisclosureUntil" />
       <BooleanInput source="holdRequested" />

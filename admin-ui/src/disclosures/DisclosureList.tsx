@@ -14,13 +14,28 @@ const filters = [
 
 export function StatusChip({ status, open }: { status: string; open: boolean }) {
   const translate = useTranslate()
-  return <Chip size="small" color={open ? 'warning' : status === 'withdrawn' || status === 'rejected' ? 'default' : 'success'} label={translate(`verity.disclosures.statuses.${status}`)} />
+  return (
+    <Chip
+      size="small"
+      color={open ? 'warning' : status === 'withdrawn' || status === 'rejected' ? 'default' : 'success'}
+      label={translate(`verity.disclosures.statuses.${status}`)}
+    />
+  )
 }
 
 export default function DisclosureList() {
   const translate = useTranslate()
   return (
-    <List filters={filters} sort={{ field: 'received_at', order: 'DESC' }} actions={<TopToolbar><CreateButton /></TopToolbar>} exporter={false}>
+    <List
+      filters={filters}
+      sort={{ field: 'received_at', order: 'DESC' }}
+      actions={
+        <TopToolbar>
+          <CreateButton />
+        </TopToolbar>
+      }
+      exporter={false}
+    >
       <DataTable rowClick="show" bulkActionButtons={false}>
         <DataTable.Col source="received_at" field={DateField} />
         <DataTable.Col source="type" render={(r: Row) => translate(`verity.disclosures.types.${r.type}`)} />

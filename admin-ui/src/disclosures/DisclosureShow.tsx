@@ -1,4 +1,20 @@
-import { Alert, Box, Button, Card, CardContent, Chip, Grid, Link as MuiLink, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material'
+import {
+  Alert,
+  Box,
+  Button,
+  Card,
+  CardContent,
+  Chip,
+  Grid,
+  Link as MuiLink,
+  Stack,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Typography,
+} from '@mui/material'
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import type { ReactNode } from 'react'
 import { Loading, Title, useDataProvider, useNotify, useTranslate } from 'react-admin'
@@ -6,6 +22,7 @@ import { Link, useParams } from 'react-router-dom'
 import { useFormats } from '../customers/CustomerSections'
 import type { VerityDataProvider } from '../dataProvider'
 import { TextPromptButton } from '../layout/TextPromptButton'
+import { TitledCard } from '../layout/TitledCard'
 import { AmendDialogButton } from './AmendDialogButton'
 import { CloseDialogButton, type CloseInput } from './CloseDialogButton'
 import { StatusChip } from './DisclosureList'
@@ -23,20 +40,6 @@ function Item({ label, children }: { label: string; children: ReactNode }) {
   )
 }
 
-function Block({ title, children }: { title: string; children: ReactNode }) {
-  const translate = useTranslate()
-  return (
-    <Card variant="outlined">
-      <CardContent>
-        <Typography variant="subtitle1" component="h2" gutterBottom>
-          {translate(title)}
-        </Typography>
-        {children}
-      </CardContent>
-    </Card>
-  )
-}
-
 /** One request under legal process: what was asked, what was done, by whom; closed records only take amendments. */
 export default function DisclosureShow() {
   const { id } = useParams()
@@ -46,7 +49,14 @@ export default function DisclosureShow() {
   const dataProvider = useDataProvider<VerityDataProvider>()
   const queryClient = useQueryClient()
   const key = ['disclosure-record', id]
-  const { data: d, isPending, error } = useQuery({ queryKey: key, queryFn: () => dataProvider.fetch<DisclosureRecord>(`disclosures/${id}`) })
+  const {
+    data: d,
+    isPending,
+    error,
+  } = useQuery({
+    queryKey: key,
+    queryFn: () => dataProvider.fetch<DisclosureRecord>(`disclosures/${id}`),
+  })
   const act = async (path: string, body?: unknown) => {
     const updated = await dataProvider.post<DisclosureRecord>(`disclosures/${id}/${path}`, body)
     queryClient.setQueryData(key, updated)
@@ -79,21 +89,41 @@ export default function DisclosureShow() {
                 {translate(`verity.disclosures.types.${d.type}`)} · {d.case_number}
               </Typography>
               <StatusChip status={d.status} open={d.open} />
-              {activeHolds.length > 0 && <Chip size="small" color="error" label={translate('verity.disclosures.on_hold', { smart_count: activeHolds.length })} />}
+              {activeHolds.length > 0 && (
+                <Chip
+                  size="small"
+                  color="error"
+                  label={translate('verity.disclosures.on_hold', {
+                    smart_count: activeHolds.length,
+                  })}
+                />
+              )}
             </Stack>
             <Stack direction="row" spacing={1} flexWrap="wrap">
-              {d.status === 'received' && <Button onClick={safely(() => act('review'))}>{translate('verity.disclosures.start_review')}</Button>}
+              {d.status === 'received' && (
+                <Button onClick={safely(() => act('review'))}>{translate('verity.disclosures.start_review')}</Button>
+              )}
               <Button component={Link} to={`/disclosures/${d.id}`} variant="outlined">
                 {translate('ra.action.edit')}
               </Button>
               {d.open && <CloseDialogButton requested={d.categories_requested} onClose={(input: CloseInput) => act('close', input)} />}
-              {d.open && <TextPromptButton label="verity.disclosures.withdraw" fieldLabel="verity.disclosures.note" field="note" multiline onSubmit={(note) => act('withdraw', { note })} />}
+              {d.open && (
+                <TextPromptButton
+                  label="verity.disclosures.withdraw"
+                  fieldLabel="verity.disclosures.note"
+                  field="note"
+                  multiline
+                  onSubmit={(note) => act('withdraw', { note })}
+                />
+              )}
               <AmendDialogButton onAmend={(input) => act('amendments', input)} />
             </Stack>
           </Stack>
           {d.nondisclosure_until && Date.parse(d.nondisclosure_until) > Date.now() && (
             <Alert severity="warning" sx={{ mt: 2 }}>
-              {translate('verity.disclosures.gagged', { date: fmt.date(d.nondisclosure_until) })}
+              {translate('verity.disclosures.gagged', {
+                date: fmt.date(d.nondisclosure_until),
+              })}
             </Alert>
           )}
           {d.notice_due && (
@@ -103,7 +133,13 @@ export default function DisclosureShow() {
               action={
                 <Stack direction="row" spacing={1}>
                   <Button onClick={safely(() => act('notice', { given: true }))}>{translate('verity.disclosures.notice_given')}</Button>
-                  <TextPromptButton label="verity.disclosures.notice_withheld" fieldLabel="verity.disclosures.note" field="note" multiline onSubmit={(note) => act('notice', { given: false, note })} />
+                  <TextPromptButton
+                    label="verity.disclosures.notice_withheld"
+                    fieldLabel="verity.disclosures.note"
+                    field="note"
+                    multiline
+                    onSubmit={(note) => act('notice', { given: false, note })}
+                  />
                 </Stack>
               }
             >
@@ -111,7 +147,19 @@ export default function DisclosureShow() {
             </Alert>
           )}
           {d.type === 'emergency' && !d.open && !d.post_review_at && (
-            <Alert severity="warning" sx={{ mt: 2 }} action={<TextPromptButton label="verity.disclosures.post_review" fieldLabel="verity.disclosures.note" field="note" multiline onSubmit={(note) => act('post-review', { note })} />}>
+            <Alert
+              severity="warning"
+              sx={{ mt: 2 }}
+              action={
+                <TextPromptButton
+                  label="verity.disclosures.post_review"
+                  fieldLabel="verity.disclosures.note"
+                  field="note"
+                  multiline
+                  onSubmit={(note) => act('post-review', { note })}
+                />
+              }
+            >
               {translate('verity.disclosures.review_due')}
             </Alert>
           )}
@@ -124,7 +172,10 @@ export default function DisclosureShow() {
             <Item label="dueAt">{fmt.date(d.due_at)}</Item>
             <Item label="categoriesRequested">{cats(d.categories_requested)}</Item>
             <Item label="categories_produced">{cats(d.categories_produced)}</Item>
-            <Item label="outcome">{d.outcome && translate(`verity.disclosures.outcomes.${d.outcome}`) + (d.partial ? ` (${translate('verity.disclosures.partial')})` : '')}</Item>
+            <Item label="outcome">
+              {d.outcome &&
+                translate(`verity.disclosures.outcomes.${d.outcome}`) + (d.partial ? ` (${translate('verity.disclosures.partial')})` : '')}
+            </Item>
             <Item label="created_by_name">{d.created_by_name}</Item>
             <Item label="reviewed_by_name">{d.reviewed_by_name}</Item>
             <Item label="disclosed_by_name">{d.disclosed_by_name && `${d.disclosed_by_name}, ${fmt.time(d.disclosed_at)}`}</Item>
@@ -137,7 +188,7 @@ export default function DisclosureShow() {
         </CardContent>
       </Card>
       <Stack spacing={2}>
-        <Block title="verity.disclosures.subjects">
+        <TitledCard title="verity.disclosures.subjects">
           <Table size="small">
             <TableBody>
               {d.subjects.map((s) => (
@@ -148,7 +199,11 @@ export default function DisclosureShow() {
                     </MuiLink>
                   </TableCell>
                   <TableCell>{s.country}</TableCell>
-                  <TableCell>{d.holds.some((h) => h.customer_id === s.id && !h.released_at) && <Chip size="small" color="error" label={translate('verity.disclosures.held')} />}</TableCell>
+                  <TableCell>
+                    {d.holds.some((h) => h.customer_id === s.id && !h.released_at) && (
+                      <Chip size="small" color="error" label={translate('verity.disclosures.held')} />
+                    )}
+                  </TableCell>
                   <TableCell align="right">
                     <MuiLink component={Link} to={`/accounting/${s.id}`}>
                       {translate('verity.disclosures.accounting')}
@@ -160,11 +215,17 @@ export default function DisclosureShow() {
           </Table>
           {activeHolds.length > 0 && (
             <Box sx={{ mt: 1 }}>
-              <TextPromptButton label="verity.disclosures.release_hold" fieldLabel="verity.disclosures.note" field="note" color="error" onSubmit={(note) => act('release-hold', { note })} />
+              <TextPromptButton
+                label="verity.disclosures.release_hold"
+                fieldLabel="verity.disclosures.note"
+                field="note"
+                color="error"
+                onSubmit={(note) => act('release-hold', { note })}
+              />
             </Box>
           )}
-        </Block>
-        <Block title="verity.disclosures.amendments">
+        </TitledCard>
+        <TitledCard title="verity.disclosures.amendments">
           {d.amendments.length === 0 ? (
             <Typography variant="body2" color="text.secondary">
               {translate('verity.customer.none')}
@@ -187,7 +248,9 @@ export default function DisclosureShow() {
                     <TableCell>{a.reason}</TableCell>
                     <TableCell>
                       {Object.entries(a.changes)
-                        .map(([k, v]) => `${translate(`resources.disclosures.fields.${k}`)}: ${Array.isArray(v) ? v.join(', ') : String(v)}`)
+                        .map(
+                          ([k, v]) => `${translate(`resources.disclosures.fields.${k}`)}: ${Array.isArray(v) ? v.join(', ') : String(v)}`,
+                        )
                         .join(' · ')}
                     </TableCell>
                   </TableRow>
@@ -195,8 +258,8 @@ export default function DisclosureShow() {
               </TableBody>
             </Table>
           )}
-        </Block>
-        <Block title="verity.disclosures.attachments">
+        </TitledCard>
+        <TitledCard title="verity.disclosures.attachments">
           <Table size="small">
             <TableBody>
               {d.attachments.map((a) => (
@@ -218,7 +281,7 @@ export default function DisclosureShow() {
               <input hidden type="file" onChange={(e) => void upload(e.target.files?.[0])} />
             </Button>
           )}
-        </Block>
+        </TitledCard>
       </Stack>
     </Box>
   )

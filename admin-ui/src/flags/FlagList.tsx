@@ -7,7 +7,11 @@ type FlagRecord = { kind: string; customer_id: number | null; resolved_at: strin
 
 const filters = [
   <BooleanInput key="open" source="open" alwaysOn />,
-  <SelectInput key="kind" source="kind" choices={['verification_locked', 'agent_probing'].map((id) => ({ id, name: `verity.flags.kinds.${id}` }))} />,
+  <SelectInput
+    key="kind"
+    source="kind"
+    choices={['verification_locked', 'agent_probing'].map((id) => ({ id, name: `verity.flags.kinds.${id}` }))}
+  />,
 ]
 
 export default function FlagList() {
@@ -16,10 +20,25 @@ export default function FlagList() {
     <List filters={filters} filterDefaultValues={{ open: true }} sort={{ field: 'id', order: 'DESC' }} exporter={false}>
       <DataTable bulkActionButtons={false} rowClick={false}>
         <DataTable.Col source="created_at" field={DateField} />
-        <DataTable.Col source="kind" render={(r: FlagRecord) => <Chip size="small" color="warning" label={translate(`verity.flags.kinds.${r.kind}`)} />} />
-        <DataTable.Col source="customer_id" disableSort render={(r: FlagRecord) => (r.customer_id ? <Link to={`/customers/${r.customer_id}/show`}>#{r.customer_id}</Link> : '—')} />
+        <DataTable.Col
+          source="kind"
+          render={(r: FlagRecord) => <Chip size="small" color="warning" label={translate(`verity.flags.kinds.${r.kind}`)} />}
+        />
+        <DataTable.Col
+          source="customer_id"
+          disableSort
+          render={(r: FlagRecord) => (r.customer_id ? <Link to={`/customers/${r.customer_id}/show`}>#{r.customer_id}</Link> : '—')}
+        />
         <DataTable.Col source="staff_id" disableSort />
-        <DataTable.Col source="details" disableSort render={(r: FlagRecord) => Object.entries(r.details).map(([k, v]) => `${k}: ${v}`).join(' · ')} />
+        <DataTable.Col
+          source="details"
+          disableSort
+          render={(r: FlagRecord) =>
+            Object.entries(r.details)
+              .map(([k, v]) => `${k}: ${v}`)
+              .join(' · ')
+          }
+        />
         <DataTable.Col source="resolution" disableSort />
         <DataTable.Col label="" disableSort render={() => <ResolveFlagButton />} />
       </DataTable>

@@ -12,16 +12,12 @@ export function Menu() {
   return (
     <RaMenu>
       <RaMenu.DashboardItem />
-      {verify.canAccess && (
-        <RaMenu.Item to="/verify" primaryText={translate('verity.verify.menu')} leftIcon={<VerifiedUserIcon />} />
-      )}
+      {verify.canAccess && <RaMenu.Item to="/verify" primaryText={translate('verity.verify.menu')} leftIcon={<VerifiedUserIcon />} />}
       <RaMenu.ResourceItems />
       {transparency.canAccess && (
         <RaMenu.Item to="/transparency" primaryText={translate('verity.transparency.menu')} leftIcon={<PublicIcon />} />
       )}
-      {reports.canAccess && (
-        <RaMenu.Item to="/reports" primaryText={translate('resources.reports.name')} leftIcon={<InsightsIcon />} />
-      )}
+      {reports.canAccess && <RaMenu.Item to="/reports" primaryText={translate('resources.reports.name')} leftIcon={<InsightsIcon />} />}
     </RaMenu>
   )
 }

@@ -21,7 +21,20 @@ interface Props {
 }
 
 /** A button that asks for one piece of text (a reason, a password, a note) and sends it, showing the server's error in place. */
-export function TextPromptButton({ label, help, fieldLabel, confirmLabel, field, type = 'text', multiline, color, variant = 'text', size, icon, onSubmit }: Props) {
+export function TextPromptButton({
+  label,
+  help,
+  fieldLabel,
+  confirmLabel,
+  field,
+  type = 'text',
+  multiline,
+  color,
+  variant = 'text',
+  size,
+  icon,
+  onSubmit,
+}: Props) {
   const translate = useTranslate()
   const [open, setOpen] = useState(false)
   const [value, setValue] = useState('')

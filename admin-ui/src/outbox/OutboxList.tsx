@@ -3,8 +3,17 @@ import { DataTable, DateField, List, SelectInput, useTranslate } from 'react-adm
 type OutboxRecord = { template: string; status: string; channel: string }
 
 const filters = [
-  <SelectInput key="status" source="status" choices={['queued', 'sent', 'recorded', 'failed'].map((id) => ({ id, name: `verity.outbox.status.${id}` }))} alwaysOn />,
-  <SelectInput key="template" source="template" choices={['password_reset', 'verification_code'].map((id) => ({ id, name: `verity.outbox.templates.${id}` }))} />,
+  <SelectInput
+    key="status"
+    source="status"
+    choices={['queued', 'sent', 'recorded', 'failed'].map((id) => ({ id, name: `verity.outbox.status.${id}` }))}
+    alwaysOn
+  />,
+  <SelectInput
+    key="template"
+    source="template"
+    choices={['password_reset', 'verification_code'].map((id) => ({ id, name: `verity.outbox.templates.${id}` }))}
+  />,
 ]
 
 export default function OutboxList() {

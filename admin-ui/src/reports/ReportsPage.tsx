@@ -51,7 +51,12 @@ export default function ReportsPage() {
       <Stack direction="row" spacing={2} sx={{ mb: 2 }}>
         <FormControl size="small" sx={{ minWidth: 180 }}>
           <InputLabel id="by-first">{translate('verity.reports.by')}</InputLabel>
-          <Select labelId="by-first" label={translate('verity.reports.by')} value={first} onChange={(e) => setFirst(e.target.value as Dimension)}>
+          <Select
+            labelId="by-first"
+            label={translate('verity.reports.by')}
+            value={first}
+            onChange={(e) => setFirst(e.target.value as Dimension)}
+          >
             {DIMENSIONS.map((d) => (
               <MenuItem key={d} value={d} disabled={d === second}>
                 {dimLabel(d)}
@@ -61,7 +66,12 @@ export default function ReportsPage() {
         </FormControl>
         <FormControl size="small" sx={{ minWidth: 180 }}>
           <InputLabel id="by-second">{translate('verity.reports.then_by')}</InputLabel>
-          <Select labelId="by-second" label={translate('verity.reports.then_by')} value={second} onChange={(e) => setSecond(e.target.value as Dimension | '')}>
+          <Select
+            labelId="by-second"
+            label={translate('verity.reports.then_by')}
+            value={second}
+            onChange={(e) => setSecond(e.target.value as Dimension | '')}
+          >
             <MenuItem value="">{translate('verity.reports.none')}</MenuItem>
             {DIMENSIONS.filter((d) => d !== first).map((d) => (
               <MenuItem key={d} value={d}>
@@ -89,7 +99,10 @@ export default function ReportsPage() {
             ) : (
               <>
                 <Suspense fallback={<Loading />}>
-                  <DemographicsChart rows={data.rows.map((r) => ({ label: labelOf(r), count: r.count }))} countLabel={translate('verity.reports.count')} />
+                  <DemographicsChart
+                    rows={data.rows.map((r) => ({ label: labelOf(r), count: r.count }))}
+                    countLabel={translate('verity.reports.count')}
+                  />
                 </Suspense>
                 <Table size="small" sx={{ mt: 2 }}>
                   <TableHead>

@@ -1,20 +1,14 @@
 import { Chip } from '@mui/material'
-import {
-  CreateButton,
-  DataTable,
-  DateField,
-  ExportButton,
-  List,
-  SearchInput,
-  SelectInput,
-  TopToolbar,
-  useTranslate,
-} from 'react-admin'
+import { CreateButton, DataTable, DateField, ExportButton, List, SearchInput, SelectInput, TopToolbar, useTranslate } from 'react-admin'
 import { RoleInput, STATUS_CHOICES, useRoleName } from './StaffInputs'
 
 type StaffRecord = { id: number; role: string; status: string }
 
-const filters = [<SearchInput key="q" source="q" alwaysOn />, <RoleInput key="role" />, <SelectInput key="status" source="status" choices={STATUS_CHOICES} />]
+const filters = [
+  <SearchInput key="q" source="q" alwaysOn />,
+  <RoleInput key="role" />,
+  <SelectInput key="status" source="status" choices={STATUS_CHOICES} />,
+]
 
 export default function StaffList() {
   const roleName = useRoleName()
@@ -45,4 +39,3 @@ export default function StaffList() {
     </List>
   )
 }
-

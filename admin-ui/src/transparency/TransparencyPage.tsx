@@ -9,7 +9,15 @@ const TransparencyChart = lazy(() => import('./TransparencyChart'))
 
 interface Report {
   band_below: number
-  rows: { period: string; type: string; jurisdiction: string; outcome: string; requests: string; accounts_specified: string; share_with_data_produced: number | null }[]
+  rows: {
+    period: string
+    type: string
+    jurisdiction: string
+    outcome: string
+    requests: string
+    accounts_specified: string
+    share_with_data_produced: number | null
+  }[]
   totals: { requests: string; accounts_specified: string }
 }
 
@@ -17,7 +25,10 @@ interface Report {
 export default function TransparencyPage() {
   const translate = useTranslate()
   const dataProvider = useDataProvider<VerityDataProvider>()
-  const { data, isPending, error } = useQuery({ queryKey: ['transparency'], queryFn: () => dataProvider.fetch<Report>('disclosures/transparency-report') })
+  const { data, isPending, error } = useQuery({
+    queryKey: ['transparency'],
+    queryFn: () => dataProvider.fetch<Report>('disclosures/transparency-report'),
+  })
   if (isPending) return <Loading />
   if (error || !data) return <Alert severity="error">{(error as Error)?.message}</Alert>
 
@@ -47,7 +58,12 @@ export default function TransparencyPage() {
                 {translate('verity.transparency.note', { band: data.band_below })}
               </Typography>
             </Box>
-            <Button variant="contained" startIcon={<DownloadIcon />} href="/api/disclosures/transparency-report?format=csv" download="transparency-report.csv">
+            <Button
+              variant="contained"
+              startIcon={<DownloadIcon />}
+              href="/api/disclosures/transparency-report?format=csv"
+              download="transparency-report.csv"
+            >
               {translate('verity.transparency.csv')}
             </Button>
           </Stack>
@@ -56,7 +72,11 @@ export default function TransparencyPage() {
           ) : (
             <>
               <Suspense fallback={<Loading />}>
-                <TransparencyChart data={chart} outcomes={outcomes.map((o) => ({ key: o, name: t('outcomes', o) }))} label={translate('verity.transparency.requests')} />
+                <TransparencyChart
+                  data={chart}
+                  outcomes={outcomes.map((o) => ({ key: o, name: t('outcomes', o) }))}
+                  label={translate('verity.transparency.requests')}
+                />
               </Suspense>
               <Table size="small" sx={{ mt: 2 }}>
                 <TableHead>

@@ -3,7 +3,19 @@ import { useState } from 'react'
 import { useTranslate } from 'react-admin'
 
 /** One answer: type what the caller says, Enter to check it. Cleared after each check, never kept. */
-export function AnswerField({ label, hint, disabled, onSubmit, inputMode }: { label: string; hint: string; disabled: boolean; onSubmit: (value: string) => void; inputMode?: 'numeric' | 'email' | 'text' }) {
+export function AnswerField({
+  label,
+  hint,
+  disabled,
+  onSubmit,
+  inputMode,
+}: {
+  label: string
+  hint: string
+  disabled: boolean
+  onSubmit: (value: string) => void
+  inputMode?: 'numeric' | 'email' | 'text'
+}) {
   const translate = useTranslate()
   const [value, setValue] = useState('')
   const submit = () => {

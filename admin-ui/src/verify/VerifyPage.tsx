@@ -1,19 +1,6 @@
 import CheckCircleIcon from '@mui/icons-material/CheckCircle'
 import CancelIcon from '@mui/icons-material/Cancel'
-import {
-  Alert,
-  Box,
-  Button,
-  Card,
-  CardContent,
-  Chip,
-  Divider,
-  LinearProgress,
-  MenuItem,
-  Stack,
-  TextField,
-  Typography,
-} from '@mui/material'
+import { Alert, Box, Button, Card, CardContent, Chip, Divider, LinearProgress, MenuItem, Stack, TextField, Typography } from '@mui/material'
 import { useEffect, useState } from 'react'
 import { Title, useGetOne, useTranslate } from 'react-admin'
 import { useNavigate, useParams } from 'react-router-dom'
@@ -81,10 +68,15 @@ export default function VerifyPage() {
               <Stack direction="row" justifyContent="space-between" alignItems="center">
                 <Box>
                   <Typography variant="h6" component="h1">
-                    {customer.name} <Typography component="span" color="text.secondary">#{customer.id}</Typography>
+                    {customer.name}{' '}
+                    <Typography component="span" color="text.secondary">
+                      #{customer.id}
+                    </Typography>
                   </Typography>
                   <Typography variant="body2" color="text.secondary">
-                    {[customer.email, customer.phone, [customer.city, customer.country].filter(Boolean).join(', ')].filter(Boolean).join(' · ')}
+                    {[customer.email, customer.phone, [customer.city, customer.country].filter(Boolean).join(', ')]
+                      .filter(Boolean)
+                      .join(' · ')}
                   </Typography>
                 </Box>
                 <Button onClick={startOver}>{translate('verity.verify.other_caller')}</Button>
@@ -92,7 +84,14 @@ export default function VerifyPage() {
               <Divider />
               {!v.verification ? (
                 <Stack direction="row" spacing={2} alignItems="center">
-                  <TextField select size="small" label={translate('verity.verify.channel')} value={channel} onChange={(e) => setChannel(e.target.value as typeof channel)} sx={{ minWidth: 160 }}>
+                  <TextField
+                    select
+                    size="small"
+                    label={translate('verity.verify.channel')}
+                    value={channel}
+                    onChange={(e) => setChannel(e.target.value as typeof channel)}
+                    sx={{ minWidth: 160 }}
+                  >
                     {CHANNELS.map((c) => (
                       <MenuItem key={c} value={c}>
                         {translate(`verity.channel.${c}`)}
@@ -114,8 +113,12 @@ export default function VerifyPage() {
                         <Typography sx={{ flex: 1 }} fontWeight={q === current && !over ? 600 : 400}>
                           {translate(`verity.verify.fields.${q.field}`)}
                         </Typography>
-                        {v.results[q.id] === true && <Chip size="small" color="success" icon={<CheckCircleIcon />} label={translate('verity.verify.match')} />}
-                        {v.results[q.id] === false && <Chip size="small" color="error" icon={<CancelIcon />} label={translate('verity.verify.no_match')} />}
+                        {v.results[q.id] === true && (
+                          <Chip size="small" color="success" icon={<CheckCircleIcon />} label={translate('verity.verify.match')} />
+                        )}
+                        {v.results[q.id] === false && (
+                          <Chip size="small" color="error" icon={<CancelIcon />} label={translate('verity.verify.no_match')} />
+                        )}
                       </Stack>
                     ))}
                   </Stack>
@@ -160,12 +163,26 @@ export default function VerifyPage() {
                     </Stack>
                   )}
                   {v.status === 'verified' && (
-                    <Alert severity="success" action={<Button autoFocus onClick={() => navigate(`/customers/${customerId}/show`)}>{translate('verity.verify.open_record')}</Button>}>
+                    <Alert
+                      severity="success"
+                      action={
+                        <Button autoFocus onClick={() => navigate(`/customers/${customerId}/show`)}>
+                          {translate('verity.verify.open_record')}
+                        </Button>
+                      }
+                    >
                       {translate('verity.verify.verified')}
                     </Alert>
                   )}
                   {(v.status === 'failed' || v.status === 'locked') && (
-                    <Alert severity="error" action={<Button autoFocus onClick={startOver}>{translate('verity.verify.start_over')}</Button>}>
+                    <Alert
+                      severity="error"
+                      action={
+                        <Button autoFocus onClick={startOver}>
+                          {translate('verity.verify.start_over')}
+                        </Button>
+                      }
+                    >
                       {translate(`verity.verify.${v.status}`)}
                     </Alert>
                   )}

@@ -27,7 +27,7 @@ export function useVerification(customerId: number | null) {
   const [codeSentTo, setCodeSentTo] = useState<string | null>(null)
   const [codeResult, setCodeResult] = useState<boolean | null>(null)
 
-  const run = async <T,>(call: () => Promise<T>): Promise<T | undefined> => {
+  const run = async <T>(call: () => Promise<T>): Promise<T | undefined> => {
     setBusy(true)
     setError(null)
     try {

@@ -39,17 +39,25 @@ export const unauthenticated = (message = 'Sign in to continue.') => new AppErro
 export const forbidden = (message = 'Your role does not allow this.') => new AppError(403, 'forbidden', message)
 export const notFound = (what = 'Record') => new AppError(404, 'not_found', `${what} not found.`)
 export const conflict = (message: string, fields?: FieldErrors) => new AppError(409, 'conflict', message, fields)
-export const unprocessable = (message: string, fields?: FieldErrors) =>
-  new AppError(422, 'unprocessable', message, fields)
+export const unprocessable = (message: string, fields?: FieldErrors) => new AppError(422, 'unprocessable', message, fields)
 export const tooManyAttempts = (message: string, retryAfterSeconds: number) =>
   new AppError(429, 'too_many_attempts', message, undefined, {
     'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
   })
 
 const codeForStatus = (status: number): ErrorCode =>
-  ({ 400: 'bad_request', 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'payload_too_large', 422: 'unprocessable', 429: 'too_many_attempts' } as const)[
-    status as 400
-  ] ?? 'internal'
+  (
+    ({
+      400: 'bad_request',
+      401: 'unauthenticated',
+      403: 'forbidden',
+      404: 'not_found',
+      409: 'conflict',
+      413: 'payload_too_large',
+      422: 'unprocessable',
+      429: 'too_many_attempts',
+    }) as const
+  )[status as 400] ?? 'internal'
 
 export function errorBody(code: ErrorCode, message: string, fields?: FieldErrors) {
   return { error: fields ? { code, message, fields } : { code, message } }

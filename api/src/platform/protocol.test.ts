@@ -70,11 +70,14 @@ describe('request bodies', () => {
       body: { email: 'x@example.com', name: 'X', role: 'agent', password: 'Long-enough-password', is_superuser: true },
     })
     expect(res.status).toBe(400)
-    expect(res.json.error.fields).toEqual({ is_superuser: "Unknown field" })
+    expect(res.json.error.fields).toEqual({ is_superuser: 'Unknown field' })
   })
 
   it('names each invalid field', async () => {
-    const res = await t.request('POST', '/api/staff', { cookie: admin, body: { email: 'not-an-email', name: '', role: 'root', password: 'short' } })
+    const res = await t.request('POST', '/api/staff', {
+      cookie: admin,
+      body: { email: 'not-an-email', name: '', role: 'root', password: 'short' },
+    })
     expect(res.status).toBe(400)
     expect(Object.keys(res.json.error.fields).sort()).toEqual(['email', 'name', 'password', 'role'])
   })

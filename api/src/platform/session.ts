@@ -47,11 +47,7 @@ export async function createSession(
 }
 
 /** The staff member behind a token, or null when it is unknown, expired, idle too long, or its account disabled. */
-export async function validateSessionToken(
-  db: Kysely<Database>,
-  config: AppConfig,
-  token: string,
-): Promise<SignedInStaff | null> {
+export async function validateSessionToken(db: Kysely<Database>, config: AppConfig, token: string): Promise<SignedInStaff | null> {
   const id = sessionIdFor(token)
   const row = await db
     .selectFrom('staff_sessions as s')
@@ -67,7 +63,11 @@ export async function validateSessionToken(
     return null
   }
   if (now - idleSince > TOUCH_AFTER_MS) {
-    await db.updateTable('staff_sessions').set({ last_used_at: new Date(now).toISOString() }).where('id', '=', id).execute()
+    await db
+      .updateTable('staff_sessions')
+      .set({ last_used_at: new Date(now).toISOString() })
+      .where('id', '=', id)
+      .execute()
   }
   return { id: row.staff_id, email: row.email, name: row.name, role: row.role, sessionId: row.id }
 }

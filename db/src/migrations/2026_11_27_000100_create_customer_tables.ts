@@ -3,8 +3,7 @@ import { type ColumnDefinitionBuilder, type Kysely, PostgresAdapter, sql } from 
 // Frozen in time: this file depends on nothing but Kysely.
 export async function up(db: Kysely<any>): Promise<void> {
   const pg = db.getExecutor().adapter instanceof PostgresAdapter
-  const id = (c: ColumnDefinitionBuilder) =>
-    pg ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement()
+  const id = (c: ColumnDefinitionBuilder) => (pg ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement())
   const time = pg ? sql`timestamptz` : sql`text`
 
   await db.schema
@@ -28,9 +27,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('customer_credentials')
-    .addColumn('customer_id', 'integer', (c) =>
-      c.primaryKey().references('customers.id').onDelete('cascade'),
-    )
+    .addColumn('customer_id', 'integer', (c) => c.primaryKey().references('customers.id').onDelete('cascade'))
     .addColumn('password_hash', 'text', (c) => c.notNull())
     .addColumn('updated_at', time, (c) => c.notNull())
     .execute()
@@ -38,9 +35,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('addresses')
     .addColumn('id', 'integer', id)
-    .addColumn('customer_id', 'integer', (c) =>
-      c.notNull().references('customers.id').onDelete('cascade'),
-    )
+    .addColumn('customer_id', 'integer', (c) => c.notNull().references('customers.id').onDelete('cascade'))
     .addColumn('label', 'text')
     .addColumn('recipient_name', 'text')
     .addColumn('line1', 'text')
@@ -57,19 +52,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('payment_methods')
     .addColumn('id', 'integer', id)
-    .addColumn('customer_id', 'integer', (c) =>
-      c.notNull().references('customers.id').onDelete('cascade'),
-    )
+    .addColumn('customer_id', 'integer', (c) => c.notNull().references('customers.id').onDelete('cascade'))
     .addColumn('brand', 'text', (c) => c.notNull())
     .addColumn('last4', 'text', (c) => c.notNull())
     .addColumn('exp_month', 'integer', (c) => c.notNull())
     .addColumn('exp_year', 'integer', (c) => c.notNull())
     .execute()
-  await db.schema
-    .createIndex('payment_methods_customer_idx')
-    .on('payment_methods')
-    .column('customer_id')
-    .execute()
+  await db.schema.createIndex('payment_methods_customer_idx').on('payment_methods').column('customer_id').execute()
 
   await db.schema
     .createTable('orders')
@@ -86,40 +75,23 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('ship_phone', 'text')
     .addColumn('ship_country', 'text')
     .execute()
-  await db.schema
-    .createIndex('orders_customer_idx')
-    .on('orders')
-    .columns(['customer_id', 'placed_at'])
-    .execute()
+  await db.schema.createIndex('orders_customer_idx').on('orders').columns(['customer_id', 'placed_at']).execute()
 
   await db.schema
     .createTable('access_logs')
     .addColumn('id', 'integer', id)
-    .addColumn('customer_id', 'integer', (c) =>
-      c.notNull().references('customers.id').onDelete('cascade'),
-    )
+    .addColumn('customer_id', 'integer', (c) => c.notNull().references('customers.id').onDelete('cascade'))
     .addColumn('at', time, (c) => c.notNull())
     .addColumn('ip', 'text')
     .addColumn('os', 'text')
     .addColumn('browser', 'text')
     .addColumn('referrer', 'text')
     .execute()
-  await db.schema
-    .createIndex('access_logs_customer_idx')
-    .on('access_logs')
-    .columns(['customer_id', 'at'])
-    .execute()
+  await db.schema.createIndex('access_logs_customer_idx').on('access_logs').columns(['customer_id', 'at']).execute()
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of [
-    'access_logs',
-    'orders',
-    'payment_methods',
-    'addresses',
-    'customer_credentials',
-    'customers',
-  ]) {
+  for (const table of ['access_logs', 'orders', 'payment_methods', 'addresses', 'customer_credentials', 'customers']) {
     await db.schema.dropTable(table).execute()
   }
 }

@@ -3,8 +3,7 @@ import { type ColumnDefinitionBuilder, type Kysely, PostgresAdapter, sql } from 
 // Frozen in time: this file depends on nothing but Kysely.
 export async function up(db: Kysely<any>): Promise<void> {
   const pg = db.getExecutor().adapter instanceof PostgresAdapter
-  const id = (c: ColumnDefinitionBuilder) =>
-    pg ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement()
+  const id = (c: ColumnDefinitionBuilder) => (pg ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement())
   const time = pg ? sql`timestamptz` : sql`text`
   const staffRef = (c: ColumnDefinitionBuilder) => c.references('staff_users.id')
 
@@ -13,9 +12,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'integer', id)
     .addColumn('email', 'text', (c) => c.notNull().unique())
     .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('role', 'text', (c) =>
-      c.notNull().check(sql`role in ('agent', 'compliance', 'manager', 'admin')`),
-    )
+    .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('agent', 'compliance', 'manager', 'admin')`))
     .addColumn('status', 'text', (c) => c.notNull().defaultTo('active'))
     .addColumn('created_at', time, (c) => c.notNull())
     .addColumn('updated_at', time, (c) => c.notNull())
@@ -24,9 +21,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('staff_credentials')
-    .addColumn('staff_id', 'integer', (c) =>
-      c.primaryKey().references('staff_users.id').onDelete('cascade'),
-    )
+    .addColumn('staff_id', 'integer', (c) => c.primaryKey().references('staff_users.id').onDelete('cascade'))
     .addColumn('password_hash', 'text', (c) => c.notNull())
     .addColumn('changed_at', time, (c) => c.notNull())
     .execute()
@@ -34,9 +29,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('staff_sessions')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('staff_id', 'integer', (c) =>
-      c.notNull().references('staff_users.id').onDelete('cascade'),
-    )
+    .addColumn('staff_id', 'integer', (c) => c.notNull().references('staff_users.id').onDelete('cascade'))
     .addColumn('created_at', time, (c) => c.notNull())
     .addColumn('expires_at', time, (c) => c.notNull())
     .addColumn('last_used_at', time, (c) => c.notNull())
@@ -65,33 +58,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('completed_at', time)
     .addColumn('unmasked_until', time)
     .execute()
-  await db.schema
-    .createIndex('verifications_customer_idx')
-    .on('verifications')
-    .columns(['customer_id', 'created_at'])
-    .execute()
-  await db.schema
-    .createIndex('verifications_staff_idx')
-    .on('verifications')
-    .columns(['staff_id', 'created_at'])
-    .execute()
+  await db.schema.createIndex('verifications_customer_idx').on('verifications').columns(['customer_id', 'created_at']).execute()
+  await db.schema.createIndex('verifications_staff_idx').on('verifications').columns(['staff_id', 'created_at']).execute()
 
   await db.schema
     .createTable('verification_questions')
     .addColumn('id', 'integer', id)
-    .addColumn('verification_id', 'integer', (c) =>
-      c.notNull().references('verifications.id').onDelete('cascade'),
-    )
+    .addColumn('verification_id', 'integer', (c) => c.notNull().references('verifications.id').onDelete('cascade'))
     .addColumn('position', 'integer', (c) => c.notNull())
     .addColumn('field', 'text', (c) => c.notNull())
     .addColumn('matched', 'integer')
     .addColumn('answered_at', time)
     .execute()
-  await db.schema
-    .createIndex('verification_questions_verification_idx')
-    .on('verification_questions')
-    .column('verification_id')
-    .execute()
+  await db.schema.createIndex('verification_questions_verification_idx').on('verification_questions').column('verification_id').execute()
 
   await db.schema
     .createTable('data_requests')
@@ -109,11 +88,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', time, (c) => c.notNull())
     .addColumn('updated_at', time, (c) => c.notNull())
     .execute()
-  await db.schema
-    .createIndex('data_requests_customer_idx')
-    .on('data_requests')
-    .column('customer_id')
-    .execute()
+  await db.schema.createIndex('data_requests_customer_idx').on('data_requests').column('customer_id').execute()
 
   await db.schema
     .createTable('disclosures')
@@ -146,17 +121,11 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('disclosure_subjects')
-    .addColumn('disclosure_id', 'integer', (c) =>
-      c.notNull().references('disclosures.id').onDelete('cascade'),
-    )
+    .addColumn('disclosure_id', 'integer', (c) => c.notNull().references('disclosures.id').onDelete('cascade'))
     .addColumn('customer_id', 'integer', (c) => c.notNull().references('customers.id'))
     .addPrimaryKeyConstraint('disclosure_subjects_pk', ['disclosure_id', 'customer_id'])
     .execute()
-  await db.schema
-    .createIndex('disclosure_subjects_customer_idx')
-    .on('disclosure_subjects')
-    .column('customer_id')
-    .execute()
+  await db.schema.createIndex('disclosure_subjects_customer_idx').on('disclosure_subjects').column('customer_id').execute()
 
   await db.schema
     .createTable('disclosure_amendments')

@@ -3,8 +3,7 @@ import { type ColumnDefinitionBuilder, type Kysely, PostgresAdapter, sql } from 
 // Frozen in time: this file depends on nothing but Kysely.
 export async function up(db: Kysely<any>): Promise<void> {
   const pg = db.getExecutor().adapter instanceof PostgresAdapter
-  const id = (c: ColumnDefinitionBuilder) =>
-    pg ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement()
+  const id = (c: ColumnDefinitionBuilder) => (pg ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement())
   const time = pg ? sql`timestamptz` : sql`text`
 
   // Searches an agent runs during a call, each answered from an index at a million customers.
@@ -41,19 +40,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', time, (c) => c.notNull())
     .addColumn('expires_at', time, (c) => c.notNull())
     .execute()
-  await db.schema
-    .createIndex('unmask_grants_lookup_idx')
-    .on('unmask_grants')
-    .columns(['staff_id', 'customer_id', 'expires_at'])
-    .execute()
+  await db.schema.createIndex('unmask_grants_lookup_idx').on('unmask_grants').columns(['staff_id', 'customer_id', 'expires_at']).execute()
 
   // One-time codes, hashed; the code itself exists only in the message sent.
   await db.schema
     .createTable('verification_codes')
     .addColumn('id', 'integer', id)
-    .addColumn('verification_id', 'integer', (c) =>
-      c.notNull().references('verifications.id').onDelete('cascade'),
-    )
+    .addColumn('verification_id', 'integer', (c) => c.notNull().references('verifications.id').onDelete('cascade'))
     .addColumn('channel', 'text', (c) => c.notNull())
     .addColumn('code_hash', 'text', (c) => c.notNull())
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
@@ -61,19 +54,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('expires_at', time, (c) => c.notNull())
     .addColumn('confirmed_at', time)
     .execute()
-  await db.schema
-    .createIndex('verification_codes_verification_idx')
-    .on('verification_codes')
-    .column('verification_id')
-    .execute()
+  await db.schema.createIndex('verification_codes_verification_idx').on('verification_codes').column('verification_id').execute()
 
   // Reset links sent to customers, hashed; the store's sign-in page redeems them.
   await db.schema
     .createTable('password_reset_tokens')
     .addColumn('id', 'integer', id)
-    .addColumn('customer_id', 'integer', (c) =>
-      c.notNull().references('customers.id').onDelete('cascade'),
-    )
+    .addColumn('customer_id', 'integer', (c) => c.notNull().references('customers.id').onDelete('cascade'))
     .addColumn('token_hash', 'text', (c) => c.notNull().unique())
     .addColumn('requested_by', 'integer', (c) => c.notNull().references('staff_users.id'))
     .addColumn('created_at', time, (c) => c.notNull())

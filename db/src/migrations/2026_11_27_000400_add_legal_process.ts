@@ -3,15 +3,20 @@ import { type ColumnDefinitionBuilder, type Kysely, PostgresAdapter, sql } from 
 // Frozen in time: this file depends on nothing but Kysely.
 export async function up(db: Kysely<any>): Promise<void> {
   const pg = db.getExecutor().adapter instanceof PostgresAdapter
-  const id = (c: ColumnDefinitionBuilder) =>
-    pg ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement()
+  const id = (c: ColumnDefinitionBuilder) => (pg ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement())
   const time = pg ? sql`timestamptz` : sql`text`
 
   // A record may ask for its subjects' data to be preserved; emergencies are reviewed afterwards.
-  await db.schema.alterTable('disclosures').addColumn('hold_requested', 'integer', (c) => c.notNull().defaultTo(0)).execute()
+  await db.schema
+    .alterTable('disclosures')
+    .addColumn('hold_requested', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute()
   await db.schema.alterTable('disclosures').addColumn('status_note', 'text').execute()
   await db.schema.alterTable('disclosures').addColumn('post_review_at', time).execute()
-  await db.schema.alterTable('disclosures').addColumn('post_review_by', 'integer', (c) => c.references('staff_users.id')).execute()
+  await db.schema
+    .alterTable('disclosures')
+    .addColumn('post_review_by', 'integer', (c) => c.references('staff_users.id'))
+    .execute()
   await db.schema.alterTable('disclosures').addColumn('post_review_note', 'text').execute()
   await db.schema.createIndex('disclosures_received_idx').on('disclosures').column('received_at').execute()
   await db.schema.createIndex('disclosures_status_idx').on('disclosures').column('status').execute()

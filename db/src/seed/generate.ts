@@ -126,18 +126,41 @@ function birthDateFor(r: Random): string | null {
   return isoDate(SEED_EPOCH - age * 365.25 * DAY - r.int(0, 364) * DAY)
 }
 
-const BRANDS = [['unionpay', 30], ['visa', 30], ['mastercard', 25], ['amex', 8], ['jcb', 7]] as const
-const ORDER_STATUSES = [['delivered', 70], ['shipped', 10], ['paid', 6], ['cancelled', 8], ['refunded', 6]] as const
+const BRANDS = [
+  ['unionpay', 30],
+  ['visa', 30],
+  ['mastercard', 25],
+  ['amex', 8],
+  ['jcb', 7],
+] as const
+const ORDER_STATUSES = [
+  ['delivered', 70],
+  ['shipped', 10],
+  ['paid', 6],
+  ['cancelled', 8],
+  ['refunded', 6],
+] as const
 const OSES = ['Windows 11', 'Windows 10', 'macOS 15', 'iOS 18', 'Android 15', 'HarmonyOS 4', 'Ubuntu 24.04']
 const BROWSERS = ['Chrome 131', 'Edge 131', 'Safari 18', 'Firefox 133', 'WeChat 8.0', 'QQBrowser 13', 'UC Browser 17']
-const REFERRERS = ['https://www.baidu.com/', 'https://www.google.com/', 'https://weixin.qq.com/', 'https://www.bing.com/', 'https://mail.163.com/']
+const REFERRERS = [
+  'https://www.baidu.com/',
+  'https://www.google.com/',
+  'https://weixin.qq.com/',
+  'https://www.bing.com/',
+  'https://mail.163.com/',
+]
 
 /** One customer and everything they own, derived from (seed, id) alone. */
 export function generateCustomer(seed: number, id: number): GeneratedCustomer {
   const r = new Random(seed, id)
   const market = pickMarket(r)
   const home = r.pick(market.cities)
-  const gender = r.weighted([['female', 47], ['male', 48], ['other', 1], ['undisclosed', 4]] as const)
+  const gender = r.weighted([
+    ['female', 47],
+    ['male', 48],
+    ['other', 1],
+    ['undisclosed', 4],
+  ] as const)
   const name = pickName(r, market, gender)
   const phone = phoneFor(r, market)
   const birth = birthDateFor(r)
@@ -169,7 +192,12 @@ export function generateCustomer(seed: number, id: number): GeneratedCustomer {
   // Chinese names run family name first, written together in characters and apart in pinyin.
   const han = /\p{Script=Han}/u.test(name.last)
   const fullName = market.names === 'zh' ? (han ? `${name.last}${name.first}` : `${name.last} ${name.first}`) : `${name.first} ${name.last}`
-  const addressCount = r.weighted([[0, 4], [1, 60], [2, 26], [3, 10]] as const)
+  const addressCount = r.weighted([
+    [0, 4],
+    [1, 60],
+    [2, 26],
+    [3, 10],
+  ] as const)
   const addresses: GeneratedCustomer['addresses'] = []
   for (let i = 0; i < addressCount; i++) {
     const place = i === 0 ? home : r.pick(market.cities)
@@ -188,7 +216,11 @@ export function generateCustomer(seed: number, id: number): GeneratedCustomer {
     })
   }
 
-  const cardCount = r.weighted([[0, 25], [1, 55], [2, 20]] as const)
+  const cardCount = r.weighted([
+    [0, 25],
+    [1, 55],
+    [2, 20],
+  ] as const)
   const paymentMethods = Array.from({ length: cardCount }, () => ({
     customer_id: id,
     brand: market.country === 'CN' ? r.weighted(BRANDS) : r.weighted(BRANDS.slice(1)),
@@ -197,7 +229,15 @@ export function generateCustomer(seed: number, id: number): GeneratedCustomer {
     exp_year: r.int(2026, 2031),
   }))
 
-  const orderCount = r.weighted([[0, 12], [1, 25], [2, 22], [3, 16], [4, 10], [5, 8], [6, 7]] as const)
+  const orderCount = r.weighted([
+    [0, 12],
+    [1, 25],
+    [2, 22],
+    [3, 16],
+    [4, 10],
+    [5, 8],
+    [6, 7],
+  ] as const)
   const orders: GeneratedCustomer['orders'] = []
   for (let k = 0; k < orderCount; k++) {
     const placed = createdMs + Math.floor(r.next() * (SEED_EPOCH - createdMs))

@@ -22,11 +22,7 @@ export interface SeedOptions {
 /** Keep each INSERT under both SQLite's (32,766) and PostgreSQL's (65,535) bound-parameter limits. */
 const MAX_PARAMETERS = 30_000
 
-async function insertChunked<T extends keyof Database & string>(
-  trx: Kysely<Database>,
-  table: T,
-  rows: Record<string, unknown>[],
-) {
+async function insertChunked<T extends keyof Database & string>(trx: Kysely<Database>, table: T, rows: Record<string, unknown>[]) {
   if (!rows.length) return
   const perRow = Object.keys(rows[0]!).length
   const size = Math.max(1, Math.floor(MAX_PARAMETERS / perRow))
@@ -54,16 +50,36 @@ export async function seedCustomers(
     const to = Math.min(from + batchSize, firstId + count)
     const made = Array.from({ length: to - from }, (_, i) => generateCustomer(seed, from + i))
     await db.transaction().execute(async (trx) => {
-      await insertChunked(trx, 'customers', made.map((m) => m.customer))
+      await insertChunked(
+        trx,
+        'customers',
+        made.map((m) => m.customer),
+      )
       await insertChunked(
         trx,
         'customer_credentials',
         made.map((m) => ({ customer_id: m.customer.id, password_hash: m.passwordHash, updated_at: m.customer.created_at })),
       )
-      await insertChunked(trx, 'addresses', made.flatMap((m) => m.addresses))
-      await insertChunked(trx, 'payment_methods', made.flatMap((m) => m.paymentMethods))
-      await insertChunked(trx, 'orders', made.flatMap((m) => m.orders))
-      await insertChunked(trx, 'access_logs', made.flatMap((m) => m.accessLogs))
+      await insertChunked(
+        trx,
+        'addresses',
+        made.flatMap((m) => m.addresses),
+      )
+      await insertChunked(
+        trx,
+        'payment_methods',
+        made.flatMap((m) => m.paymentMethods),
+      )
+      await insertChunked(
+        trx,
+        'orders',
+        made.flatMap((m) => m.orders),
+      )
+      await insertChunked(
+        trx,
+        'access_logs',
+        made.flatMap((m) => m.accessLogs),
+      )
     })
     done += to - from
     onProgress?.(progress())

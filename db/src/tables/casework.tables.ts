@@ -1,13 +1,6 @@
 import type { ColumnType, Generated, Selectable } from 'kysely'
 
-export const VERIFICATION_FIELDS = [
-  'birth_date',
-  'postal_code',
-  'phone_last4',
-  'email',
-  'order_number',
-  'card_last4',
-] as const
+export const VERIFICATION_FIELDS = ['birth_date', 'postal_code', 'phone_last4', 'email', 'order_number', 'card_last4'] as const
 export type VerificationField = (typeof VERIFICATION_FIELDS)[number]
 export type VerificationStatus = 'pending' | 'verified' | 'failed' | 'locked' | 'expired'
 
@@ -55,23 +48,9 @@ export interface DataRequestsTable {
   updated_at: string
 }
 
-export type DisclosureType =
-  | 'subpoena'
-  | 'search_warrant'
-  | 'court_order'
-  | 'emergency'
-  | 'preservation'
-  | 'regulator'
-  | 'other'
+export type DisclosureType = 'subpoena' | 'search_warrant' | 'court_order' | 'emergency' | 'preservation' | 'regulator' | 'other'
 export type DisclosureOutcome = 'rejected' | 'no_data' | 'non_content' | 'content'
-export type DisclosureStatus =
-  | 'received'
-  | 'under_review'
-  | 'disclosed'
-  | 'partially_disclosed'
-  | 'no_data'
-  | 'rejected'
-  | 'withdrawn'
+export type DisclosureStatus = 'received' | 'under_review' | 'disclosed' | 'partially_disclosed' | 'no_data' | 'rejected' | 'withdrawn'
 export const DATA_CATEGORIES = ['identity', 'contact', 'addresses', 'payment', 'orders', 'technical_logs'] as const
 export type DataCategory = (typeof DATA_CATEGORIES)[number]
 

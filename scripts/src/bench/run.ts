@@ -16,15 +16,21 @@ const PASSWORD = 'Bench-password-2026'
 const handle = openDatabase(url)
 await migrateToLatest(handle.db)
 
-const { n } = await handle.db.selectFrom('customers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+const { n } = await handle.db
+  .selectFrom('customers')
+  .select((eb) => eb.fn.countAll<number>().as('n'))
+  .executeTakeFirstOrThrow()
 if (Number(n) < target) {
   console.log(`Seeding ${(target - Number(n)).toLocaleString('en')} customers into ${url} (kept for later runs)…`)
   const done = await seedCustomers(handle.db, handle.dialect, {
     count: target - Number(n),
     firstId: Number(n) + 1,
-    onProgress: ({ done, total, elapsedMs }) => process.stdout.write(`\r  ${done.toLocaleString('en')} / ${total.toLocaleString('en')} in ${(elapsedMs / 1000).toFixed(0)} s`),
+    onProgress: ({ done, total, elapsedMs }) =>
+      process.stdout.write(`\r  ${done.toLocaleString('en')} / ${total.toLocaleString('en')} in ${(elapsedMs / 1000).toFixed(0)} s`),
   })
-  console.log(`\nSeeded in ${(done.elapsedMs / 1000).toFixed(1)} s (${Math.round(done.done / (done.elapsedMs / 1000)).toLocaleString('en')} customers/s).`)
+  console.log(
+    `\nSeeded in ${(done.elapsedMs / 1000).toFixed(1)} s (${Math.round(done.done / (done.elapsedMs / 1000)).toLocaleString('en')} customers/s).`,
+  )
 }
 await seedStaff(handle.db, PASSWORD)
 const { app } = createApp(handle.db)
@@ -33,26 +39,47 @@ const login = await app.request('http://localhost/api/auth/login', {
   headers: { 'Content-Type': 'application/json', Origin: 'http://localhost' },
   body: JSON.stringify({ email: 'agent@example.com', password: PASSWORD }),
 })
-if (login.status !== 200) throw new Error(`bench sign-in answered ${login.status}: was the bench database seeded with another staff password?`)
+if (login.status !== 200)
+  throw new Error(`bench sign-in answered ${login.status}: was the bench database seeded with another staff password?`)
 const cookie = login.headers.get('set-cookie')!.split(';')[0]!
 
-const total = Number((await handle.db.selectFrom('customers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+const total = Number(
+  (
+    await handle.db
+      .selectFrom('customers')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+  ).n,
+)
 console.log(`\nCustomer search at ${total.toLocaleString('en')} customers (${handle.dialect}), through the whole API, one run:`)
 const samples = await searchSamples(handle.db, 200)
-await timeSearches(app, cookie, samples.map((s) => ({ ...s, queries: s.queries.slice(0, 20) }))) // warm-up
+await timeSearches(
+  app,
+  cookie,
+  samples.map((s) => ({ ...s, queries: s.queries.slice(0, 20) })),
+) // warm-up
 const results = await timeSearches(app, cookie, samples)
 const baseline = results[0]!.p50
 console.log('| search | n | found | p50 ms | p95 ms | max ms | p50 ÷ id lookup |')
 console.log('|---|---|---|---|---|---|---|')
 for (const r of results) {
-  console.log(`| ${r.kind} | ${r.n} | ${r.found} | ${r.p50.toFixed(2)} | ${r.p95.toFixed(2)} | ${r.max.toFixed(2)} | ${(r.p50 / baseline).toFixed(2)} |`)
+  console.log(
+    `| ${r.kind} | ${r.n} | ${r.found} | ${r.p50.toFixed(2)} | ${r.p95.toFixed(2)} | ${r.max.toFixed(2)} | ${(r.p50 / baseline).toFixed(2)} |`,
+  )
 }
 
 ensureConsoleBuilt()
 const dist = path.join(ROOT, 'admin-ui/dist')
-const firstLoad = [...fs.readFileSync(path.join(dist, 'index.html'), 'utf8').matchAll(/(?:src|href)="\/(assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]!)
+const firstLoad = [...fs.readFileSync(path.join(dist, 'index.html'), 'utf8').matchAll(/(?:src|href)="\/(assets\/[^"]+\.(?:js|css))"/g)].map(
+  (m) => m[1]!,
+)
 const gz = (f: string) => zlib.gzipSync(fs.readFileSync(path.join(dist, f)), { level: 9 }).length
 const firstBytes = firstLoad.reduce((s, f) => s + gz(f), 0)
-const allBytes = fs.readdirSync(path.join(dist, 'assets')).filter((f) => /\.(js|css)$/.test(f)).reduce((s, f) => s + gz(`assets/${f}`), 0)
-console.log(`\nConsole: first load ${(firstBytes / 1024).toFixed(0)} KiB gzip in ${firstLoad.length} files; whole console ${(allBytes / 1024).toFixed(0)} KiB gzip (first load = ${((100 * firstBytes) / allBytes).toFixed(0)} %).`)
+const allBytes = fs
+  .readdirSync(path.join(dist, 'assets'))
+  .filter((f) => /\.(js|css)$/.test(f))
+  .reduce((s, f) => s + gz(`assets/${f}`), 0)
+console.log(
+  `\nConsole: first load ${(firstBytes / 1024).toFixed(0)} KiB gzip in ${firstLoad.length} files; whole console ${(allBytes / 1024).toFixed(0)} KiB gzip (first load = ${((100 * firstBytes) / allBytes).toFixed(0)} %).`,
+)
 await handle.close()

@@ -9,7 +9,10 @@ export interface SearchSample {
 
 /** Real identifiers of customers spread over the whole table, typed the ways agents type them. */
 export async function searchSamples(db: Kysely<Database>, count: number): Promise<SearchSample[]> {
-  const { max } = await db.selectFrom('customers').select((eb) => eb.fn.max('id').as('max')).executeTakeFirstOrThrow()
+  const { max } = await db
+    .selectFrom('customers')
+    .select((eb) => eb.fn.max('id').as('max'))
+    .executeTakeFirstOrThrow()
   const ids = Array.from({ length: count }, (_, i) => 1 + Math.floor(((i + 0.5) / count) * Number(max)))
   const rows = await db.selectFrom('customers').selectAll().where('id', 'in', ids).execute()
   const orders = await db.selectFrom('orders').select(['customer_id', 'number']).where('customer_id', 'in', ids).execute()
@@ -45,7 +48,14 @@ export async function timeSearches(app: App, cookie: string, samples: SearchSamp
       if (body.length > 0) found++
     }
     times.sort((a, b) => a - b)
-    results.push({ kind, n: queries.length, found, p50: percentile(times, 0.5), p95: percentile(times, 0.95), max: times[times.length - 1]! })
+    results.push({
+      kind,
+      n: queries.length,
+      found,
+      p50: percentile(times, 0.5),
+      p95: percentile(times, 0.95),
+      max: times[times.length - 1]!,
+    })
   }
   return results
 }

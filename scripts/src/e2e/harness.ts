@@ -34,7 +34,15 @@ export async function startJourney({ customers = 300 } = {}): Promise<Journey> {
   const base = `http://localhost:${(server.address() as AddressInfo).port}`
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   })
   fs.mkdirSync(SCREENSHOTS, { recursive: true })
   return {

@@ -9,7 +9,10 @@ afterAll(() => j?.close())
 
 const MENUS: Record<string, { shows: string[]; hides: string[] }> = {
   agent: { shows: ['Dashboard', 'Verify caller', 'Customers'], hides: ['Staff', 'Audit log', 'Settings', 'Reports', 'Flags', 'Outbox'] },
-  compliance: { shows: ['Dashboard', 'Verify caller', 'Customers', 'Flags', 'Outbox', 'Audit log', 'Reports'], hides: ['Staff', 'Settings'] },
+  compliance: {
+    shows: ['Dashboard', 'Verify caller', 'Customers', 'Flags', 'Outbox', 'Audit log', 'Reports'],
+    hides: ['Staff', 'Settings'],
+  },
   manager: { shows: ['Dashboard', 'Reports'], hides: ['Staff', 'Audit log', 'Settings', 'Customers', 'Verify caller'] },
   admin: { shows: ['Dashboard', 'Staff', 'Audit log', 'Settings', 'Reports'], hides: ['Customers', 'Verify caller', 'Flags', 'Outbox'] },
 }
@@ -37,9 +40,13 @@ describe('signing in, in Chromium', () => {
     await page.getByRole('button', { name: 'English' }).click()
     await page.getByRole('menuitem', { name: '简体中文' }).click()
     const nav = page.getByRole('menu')
-    for (const item of ['概览', '核验来电者', '客户', '标记', '审计日志', '报表']) await nav.getByText(item, { exact: true }).first().waitFor()
+    for (const item of ['概览', '核验来电者', '客户', '标记', '审计日志', '报表'])
+      await nav.getByText(item, { exact: true }).first().waitFor()
     await page.getByText('当前身份：合规专员').waitFor()
-    await page.getByRole('button', { name: /toggle|主题|切换/i }).first().click()
+    await page
+      .getByRole('button', { name: /toggle|主题|切换/i })
+      .first()
+      .click()
     await screenshot(page, 'dashboard-compliance-zh-dark')
     await page.context().close()
   })

@@ -36,7 +36,10 @@ describe('verifying a caller, in Chromium', () => {
       const field = page.getByLabel(/^The caller says:/)
       await field.waitFor()
       const label = (await field.getAttribute('aria-label')) ?? (await page.locator('label', { hasText: 'The caller says:' }).innerText())
-      const question = label.replace(/^The caller says: /, '').replace(/\s*\*$/, '').trim()
+      const question = label
+        .replace(/^The caller says: /, '')
+        .replace(/\s*\*$/, '')
+        .trim()
       expect(answers[question], question).toBeTruthy()
       await field.fill(answers[question]!)
       if (i === 1) await screenshot(page, 'verify-screen')

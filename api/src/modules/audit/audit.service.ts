@@ -37,13 +37,19 @@ export async function listAudit(db: Kysely<Database>, viewer: SignedInStaff, q: 
     query.selectAll().orderBy(q.sort.field, q.sort.order).orderBy('id', 'desc').limit(q.limit).offset(q.offset).execute(),
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ])
-  const names = await actorNames(db, rows.map((r) => r.actor_id))
+  const names = await actorNames(
+    db,
+    rows.map((r) => r.actor_id),
+  )
   const reasons = viewer.role === 'compliance' ? await unmaskReasons(db, rows) : new Map<number, string>()
   return { rows: rows.map((r) => ({ ...present(r, names), reason: reasons.get(r.id) ?? null })), total: Number(count.n) }
 }
 
 /** For each unmasked read on a written reason, the reason in force when it happened (kept with the grant, not in the log). */
-async function unmaskReasons(db: Kysely<Database>, rows: { id: number; action: string; actor_id: number | null; customer_id: number | null; at: string; details: string }[]) {
+async function unmaskReasons(
+  db: Kysely<Database>,
+  rows: { id: number; action: string; actor_id: number | null; customer_id: number | null; at: string; details: string }[],
+) {
   const reasons = new Map<number, string>()
   for (const r of rows) {
     if (r.action !== 'customer.read_unmasked' || r.actor_id === null || r.customer_id === null) continue

@@ -79,11 +79,7 @@ export async function changeOwnPassword(
   staff: SignedInStaff,
   input: { currentPassword: string; newPassword: string; ip: string | null; userAgent: string | null },
 ) {
-  const creds = await db
-    .selectFrom('staff_credentials')
-    .select('password_hash')
-    .where('staff_id', '=', staff.id)
-    .executeTakeFirstOrThrow()
+  const creds = await db.selectFrom('staff_credentials').select('password_hash').where('staff_id', '=', staff.id).executeTakeFirstOrThrow()
   if (!(await verifyPassword(creds.password_hash, input.currentPassword))) {
     throw badRequest('The current password is incorrect.', { currentPassword: 'Incorrect password' })
   }

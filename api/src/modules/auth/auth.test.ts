@@ -100,12 +100,21 @@ describe('sessions', () => {
   it('all end when the password changes, except the new one for this browser', async () => {
     const other = await t.login('agent')
     const here = await t.login('agent')
-    const bad = await t.request('POST', '/api/auth/password', { cookie: here, body: { currentPassword: 'nope', newPassword: 'A-new-password-2026' } })
+    const bad = await t.request('POST', '/api/auth/password', {
+      cookie: here,
+      body: { currentPassword: 'nope', newPassword: 'A-new-password-2026' },
+    })
     expect(bad.status).toBe(400)
     expect(bad.json.error.fields.currentPassword).toBeTruthy()
-    const short = await t.request('POST', '/api/auth/password', { cookie: here, body: { currentPassword: TEST_PASSWORD, newPassword: 'short' } })
+    const short = await t.request('POST', '/api/auth/password', {
+      cookie: here,
+      body: { currentPassword: TEST_PASSWORD, newPassword: 'short' },
+    })
     expect(short.json.error.fields.newPassword).toMatch(/12/)
-    const res = await t.request('POST', '/api/auth/password', { cookie: here, body: { currentPassword: TEST_PASSWORD, newPassword: 'A-new-password-2026' } })
+    const res = await t.request('POST', '/api/auth/password', {
+      cookie: here,
+      body: { currentPassword: TEST_PASSWORD, newPassword: 'A-new-password-2026' },
+    })
     expect(res.status).toBe(204)
     const fresh = res.headers.get('set-cookie')!.split(';')[0]!
     expect((await t.request('GET', '/api/auth/me', { cookie: other })).status).toBe(401)

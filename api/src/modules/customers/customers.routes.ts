@@ -11,7 +11,9 @@ import { breakGlass, readCustomer, searchCustomers, sendPasswordReset, type Cust
 
 const SORTABLE: readonly CustomerSort[] = ['id', 'created_at', 'country', 'status']
 const tags = ['customers']
-const BreakGlassBody = z.strictObject({ reason: z.string().trim().min(15, 'Give the reason in a sentence (15 characters at least)').max(1000) })
+const BreakGlassBody = z.strictObject({
+  reason: z.string().trim().min(15, 'Give the reason in a sentence (15 characters at least)').max(1000),
+})
 
 export const customersRoutes = new Hono<AppEnv>()
   .use(requireRole('agent', 'compliance'))
@@ -29,7 +31,8 @@ export const customersRoutes = new Hono<AppEnv>()
     '/:id',
     describeRoute({ tags, summary: 'One customer with addresses, cards, orders and history: masked unless verified (or break-glass)' }),
     validate('param', CustomerIdParam),
-    async (c) => c.json(await readCustomer(c.var.db, currentStaff(c), c.req.valid('param').id, { ip: clientIp(c), now: c.var.config.now() })),
+    async (c) =>
+      c.json(await readCustomer(c.var.db, currentStaff(c), c.req.valid('param').id, { ip: clientIp(c), now: c.var.config.now() })),
   )
   .post(
     '/:id/unmask',
@@ -38,7 +41,13 @@ export const customersRoutes = new Hono<AppEnv>()
     validate('param', CustomerIdParam),
     validate('json', BreakGlassBody),
     async (c) =>
-      c.json(await breakGlass(c.var.db, currentStaff(c), c.req.valid('param').id, c.req.valid('json').reason, { ip: clientIp(c), now: c.var.config.now() }), 201),
+      c.json(
+        await breakGlass(c.var.db, currentStaff(c), c.req.valid('param').id, c.req.valid('json').reason, {
+          ip: clientIp(c),
+          now: c.var.config.now(),
+        }),
+        201,
+      ),
   )
   .post(
     '/:id/password-reset',
@@ -46,7 +55,10 @@ export const customersRoutes = new Hono<AppEnv>()
     validate('param', CustomerIdParam),
     async (c) =>
       c.json(
-        await sendPasswordReset(c.var.db, c.var.config, currentStaff(c), c.req.valid('param').id, { ip: clientIp(c), now: c.var.config.now() }),
+        await sendPasswordReset(c.var.db, c.var.config, currentStaff(c), c.req.valid('param').id, {
+          ip: clientIp(c),
+          now: c.var.config.now(),
+        }),
         202,
       ),
   )

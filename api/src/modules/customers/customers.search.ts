@@ -21,7 +21,10 @@ export function classifySearch(q: string): SearchKind {
 
 /** `Wang Wei` → [wang, wei]; `王伟` → [王, 伟] (a Chinese family name first, one character in most cases). */
 export function nameTokens(q: string): string[] {
-  const words = q.toLowerCase().split(/[\s,]+/).filter(Boolean)
+  const words = q
+    .toLowerCase()
+    .split(/[\s,]+/)
+    .filter(Boolean)
   if (words.length === 1 && /^\p{Script=Han}{2,4}$/u.test(words[0]!)) {
     const [family, ...given] = Array.from(words[0]!)
     return [family!, given.join('')]
@@ -49,7 +52,8 @@ export function searchCondition(db: Kysely<Database>, input: string): { kind: Se
       const digits = q.replace(/\D/g, '')
       if (digits.length < 8) throw badRequest('Enter at least 8 digits of the phone number.', { q: 'At least 8 digits' })
       // The index finds the last eight digits; the caller may give the number with or without its country code.
-      const phone = (eb: ExpressionBuilder<Database, 'customers'>) => eb.and([eb(phoneTail(db), '=', digits.slice(-8)), eb(phoneDigits, 'like', `%${digits}`)])
+      const phone = (eb: ExpressionBuilder<Database, 'customers'>) =>
+        eb.and([eb(phoneTail(db), '=', digits.slice(-8)), eb(phoneDigits, 'like', `%${digits}`)])
       // Eight or nine bare digits may be a short national number or a long customer id: look for both.
       if (/^\d{8,9}$/.test(q)) return { kind, where: (eb) => eb.or([phone(eb), eb('id', '=', Number(q))]) }
       return { kind, where: phone }

@@ -22,8 +22,21 @@ export interface CustomerFilter {
 
 /** The columns a customer view is built from; credentials live in a table no route reads. */
 const CUSTOMER_COLUMNS = [
-  'id', 'first_name', 'last_name', 'email', 'phone', 'birth_date', 'gender', 'country', 'region', 'city', 'status',
-  'guardian_name', 'guardian_consent_at', 'created_at', 'last_login_at',
+  'id',
+  'first_name',
+  'last_name',
+  'email',
+  'phone',
+  'birth_date',
+  'gender',
+  'country',
+  'region',
+  'city',
+  'status',
+  'guardian_name',
+  'guardian_consent_at',
+  'created_at',
+  'last_login_at',
 ] as const
 type CustomerRow = Pick<Customer, (typeof CUSTOMER_COLUMNS)[number]>
 
@@ -71,9 +84,15 @@ export async function searchCustomers(db: Kysely<Database>, staff: SignedInStaff
     query.select(CUSTOMER_COLUMNS).orderBy(q.sort.field, q.sort.order).orderBy('id').limit(q.limit).offset(q.offset).execute(),
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ])
-  await db.transaction().execute((trx) =>
-    appendAudit(trx, { actor: actorOf(staff), action: 'customer.search', ip: meta.ip, details: { kind, results: Number(count.n) } }, meta.now),
-  )
+  await db
+    .transaction()
+    .execute((trx) =>
+      appendAudit(
+        trx,
+        { actor: actorOf(staff), action: 'customer.search', ip: meta.ip, details: { kind, results: Number(count.n) } },
+        meta.now,
+      ),
+    )
   return { rows: rows.map(maskedCustomer), total: Number(count.n) }
 }
 
@@ -94,7 +113,12 @@ async function customerRecord(db: Kysely<Database>, row: CustomerRow, access: Cu
       .orderBy('v.id', 'desc')
       .limit(10)
       .execute(),
-    db.selectFrom('data_requests').select(['id', 'type', 'status', 'created_at']).where('customer_id', '=', id).where('status', 'in', ['pending', 'approved']).execute(),
+    db
+      .selectFrom('data_requests')
+      .select(['id', 'type', 'status', 'created_at'])
+      .where('customer_id', '=', id)
+      .where('status', 'in', ['pending', 'approved'])
+      .execute(),
     db
       .selectFrom('unmask_grants as g')
       .innerJoin('staff_users as s', 's.id', 'g.staff_id')
@@ -115,17 +139,45 @@ async function customerRecord(db: Kysely<Database>, row: CustomerRow, access: Cu
     legal_hold: legalHold,
     addresses: addresses.map((a) =>
       open
-        ? { id: a.id, label: a.label, recipient_name: a.recipient_name, line1: a.line1, line2: a.line2, city: a.city, region: a.region, postal_code: a.postal_code, country: a.country, phone: a.phone, is_default: a.is_default === 1 }
+        ? {
+            id: a.id,
+            label: a.label,
+            recipient_name: a.recipient_name,
+            line1: a.line1,
+            line2: a.line2,
+            city: a.city,
+            region: a.region,
+            postal_code: a.postal_code,
+            country: a.country,
+            phone: a.phone,
+            is_default: a.is_default === 1,
+          }
         : { id: a.id, label: a.label, city: a.city, country: a.country, is_default: a.is_default === 1 },
     ),
     // Brand and last four at most; the last four only once verified, since callers are asked for them.
-    payment_methods: cards.map((p) => (open ? { id: p.id, brand: p.brand, last4: p.last4, exp_month: p.exp_month, exp_year: p.exp_year } : { id: p.id, brand: p.brand })),
+    payment_methods: cards.map((p) =>
+      open ? { id: p.id, brand: p.brand, last4: p.last4, exp_month: p.exp_month, exp_year: p.exp_year } : { id: p.id, brand: p.brand },
+    ),
     orders: orders.map((o) =>
       open
-        ? { id: o.id, number: o.number, placed_at: o.placed_at, status: o.status, total_cents: o.total_cents, currency: o.currency, ship_name: o.ship_name, ship_address: o.ship_address, ship_country: o.ship_country }
+        ? {
+            id: o.id,
+            number: o.number,
+            placed_at: o.placed_at,
+            status: o.status,
+            total_cents: o.total_cents,
+            currency: o.currency,
+            ship_name: o.ship_name,
+            ship_address: o.ship_address,
+            ship_country: o.ship_country,
+          }
         : { id: o.id, placed_at: o.placed_at.slice(0, 10), status: o.status, total_cents: o.total_cents, currency: o.currency },
     ),
-    access_logs: logs.map((l) => (open ? { id: l.id, at: l.at, ip: l.ip, os: l.os, browser: l.browser, referrer: l.referrer } : { id: l.id, at: l.at.slice(0, 10), os: l.os, browser: l.browser })),
+    access_logs: logs.map((l) =>
+      open
+        ? { id: l.id, at: l.at, ip: l.ip, os: l.os, browser: l.browser, referrer: l.referrer }
+        : { id: l.id, at: l.at.slice(0, 10), os: l.os, browser: l.browser },
+    ),
     verifications,
     open_requests: requests,
     // The written reasons are for compliance, and for an agent who is already verified for this caller.
@@ -170,7 +222,19 @@ export async function breakGlass(db: Kysely<Database>, staff: SignedInStaff, id:
       .values({ staff_id: staff.id, customer_id: id, reason, created_at: meta.now.toISOString(), expires_at: expiresAt })
       .returning('id')
       .executeTakeFirstOrThrow()
-    await appendAudit(trx, { actor: actorOf(staff), action: 'customer.break_glass', entityType: 'unmask_grant', entityId: grant.id, customerId: id, ip: meta.ip, details: { minutes } }, meta.now)
+    await appendAudit(
+      trx,
+      {
+        actor: actorOf(staff),
+        action: 'customer.break_glass',
+        entityType: 'unmask_grant',
+        entityId: grant.id,
+        customerId: id,
+        ip: meta.ip,
+        details: { minutes },
+      },
+      meta.now,
+    )
     return { id: grant.id, customerId: id, expiresAt }
   })
 }
@@ -199,10 +263,32 @@ export async function sendPasswordReset(db: Kysely<Database>, config: AppConfig,
   const outboxId = await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('password_reset_tokens')
-      .values({ customer_id: id, token_hash: createHash('sha256').update(token).digest('hex'), requested_by: staff.id, created_at: meta.now.toISOString(), expires_at: expiresAt.toISOString(), used_at: null })
+      .values({
+        customer_id: id,
+        token_hash: createHash('sha256').update(token).digest('hex'),
+        requested_by: staff.id,
+        created_at: meta.now.toISOString(),
+        expires_at: expiresAt.toISOString(),
+        used_at: null,
+      })
       .execute()
-    const outboxId = await queueMessage(trx, { ...message, customerId: id, template: 'password_reset', payload: { expires_minutes: RESET_LINK_MINUTES } }, meta.now)
-    await appendAudit(trx, { actor: actorOf(staff), action: 'customer.password_reset_sent', entityType: 'outbox', entityId: outboxId, customerId: id, ip: meta.ip }, meta.now)
+    const outboxId = await queueMessage(
+      trx,
+      { ...message, customerId: id, template: 'password_reset', payload: { expires_minutes: RESET_LINK_MINUTES } },
+      meta.now,
+    )
+    await appendAudit(
+      trx,
+      {
+        actor: actorOf(staff),
+        action: 'customer.password_reset_sent',
+        entityType: 'outbox',
+        entityId: outboxId,
+        customerId: id,
+        ip: meta.ip,
+      },
+      meta.now,
+    )
     return outboxId
   })
   const status = await deliverMessage(db, config.transport, outboxId, message, meta.now)

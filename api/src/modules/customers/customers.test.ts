@@ -34,7 +34,8 @@ describe('GET /api/customers?filter={q}', () => {
     agent = await t.login('agent')
   })
   afterAll(() => t.close())
-  const search = async (q: string) => (await t.request('GET', listUrl('customers', { filter: { q } }), { cookie: agent })).json.map((c: { id: number }) => c.id)
+  const search = async (q: string) =>
+    (await t.request('GET', listUrl('customers', { filter: { q } }), { cookie: agent })).json.map((c: { id: number }) => c.id)
 
   it('finds a caller by email (any case, full-width), id, order number, phone and name', async () => {
     const c = await t.db.selectFrom('customers').selectAll().where('country', '=', 'CN').orderBy('id').executeTakeFirstOrThrow()
@@ -64,7 +65,16 @@ describe('GET /api/customers?filter={q}', () => {
   it('answers only masked results', async () => {
     const c = await t.db.selectFrom('customers').selectAll().orderBy('id').executeTakeFirstOrThrow()
     const res = await t.request('GET', listUrl('customers', { filter: { q: c.email } }), { cookie: agent })
-    expect(res.json[0]).toEqual({ id: c.id, name: maskName(c.first_name, c.last_name), email: maskEmail(c.email), phone: maskDigits(c.phone), city: c.city, country: c.country, status: c.status, masked: true })
+    expect(res.json[0]).toEqual({
+      id: c.id,
+      name: maskName(c.first_name, c.last_name),
+      email: maskEmail(c.email),
+      phone: maskDigits(c.phone),
+      city: c.city,
+      country: c.country,
+      status: c.status,
+      masked: true,
+    })
   })
 
   it('refuses an empty search from an agent, and too short a phone number', async () => {
@@ -79,7 +89,12 @@ describe('GET /api/customers?filter={q}', () => {
   it('records each search by kind and count, never the search text', async () => {
     const c = await t.db.selectFrom('customers').selectAll().orderBy('id').executeTakeFirstOrThrow()
     await search(c.email!)
-    const last = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'customer.search').orderBy('id', 'desc').executeTakeFirstOrThrow()
+    const last = await t.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'customer.search')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow()
     expect(JSON.parse(last.details)).toEqual({ kind: 'email', results: 1 })
     expect(JSON.stringify(last)).not.toContain(c.email)
   })

@@ -21,11 +21,22 @@ export async function transparencyReport(db: Kysely<Database>, range: { from?: s
   if (range.to) query = query.where('received_at', '<', range.to)
   const ids = (await query.orderBy('received_at').execute()).map((r) => r.id)
   const records = await Promise.all(ids.map((id) => getDisclosure(db, id)))
-  const groups = new Map<string, { period: string; type: string; jurisdiction: string; outcome: string; requests: number; accounts: Set<number>; produced: number }>()
+  const groups = new Map<
+    string,
+    { period: string; type: string; jurisdiction: string; outcome: string; requests: number; accounts: Set<number>; produced: number }
+  >()
   for (const d of records) {
     const outcome = d.open ? 'pending' : d.status === 'withdrawn' ? 'withdrawn' : (d.outcome ?? 'pending')
     const key = [halfYear(d.received_at), d.type, d.jurisdiction, outcome].join('|')
-    const g = groups.get(key) ?? { period: halfYear(d.received_at), type: d.type, jurisdiction: d.jurisdiction, outcome, requests: 0, accounts: new Set<number>(), produced: 0 }
+    const g = groups.get(key) ?? {
+      period: halfYear(d.received_at),
+      type: d.type,
+      jurisdiction: d.jurisdiction,
+      outcome,
+      requests: 0,
+      accounts: new Set<number>(),
+      produced: 0,
+    }
     g.requests++
     for (const s of d.subject_ids) g.accounts.add(s)
     if (d.outcome === 'content' || d.outcome === 'non_content') g.produced++
@@ -56,7 +67,9 @@ const csvCell = (v: unknown) => {
 
 export function transparencyCsv(report: Awaited<ReturnType<typeof transparencyReport>>): string {
   const header = ['period', 'type', 'jurisdiction', 'outcome', 'requests', 'accounts_specified', 'share_with_data_produced_percent']
-  const lines = report.rows.map((r) => [r.period, r.type, r.jurisdiction, r.outcome, r.requests, r.accounts_specified, r.share_with_data_produced].map(csvCell).join(','))
+  const lines = report.rows.map((r) =>
+    [r.period, r.type, r.jurisdiction, r.outcome, r.requests, r.accounts_specified, r.share_with_data_produced].map(csvCell).join(','),
+  )
   return [header.join(','), ...lines].join('\r\n') + '\r\n'
 }
 
@@ -66,7 +79,12 @@ const SIX_YEARS_MS = 6 * 365.25 * 86_400_000
  * For one customer, every disclosure of their data in the last six years: date, recipient, what and why.
  * Records still under a non-disclosure order are left out until it ends.
  */
-export async function disclosureAccounting(db: Kysely<Database>, staff: SignedInStaff, customerId: number, meta: { ip: string | null; now: Date }) {
+export async function disclosureAccounting(
+  db: Kysely<Database>,
+  staff: SignedInStaff,
+  customerId: number,
+  meta: { ip: string | null; now: Date },
+) {
   const customer = await db.selectFrom('customers').select('id').where('id', '=', customerId).executeTakeFirst()
   if (!customer) throw notFound('Customer')
   const since = new Date(meta.now.getTime() - SIX_YEARS_MS).toISOString()
@@ -93,8 +111,22 @@ export async function disclosureAccounting(db: Kysely<Database>, staff: SignedIn
       case_number: d.case_number,
       partial: d.status === 'partially_disclosed',
     }))
-  await db.transaction().execute((trx) =>
-    appendAudit(trx, { actor: { id: staff.id, role: staff.role }, action: 'disclosure.accounting', entityType: 'customer', entityId: customerId, customerId, ip: meta.ip, details: { entries: entries.length } }, meta.now),
-  )
+  await db
+    .transaction()
+    .execute((trx) =>
+      appendAudit(
+        trx,
+        {
+          actor: { id: staff.id, role: staff.role },
+          action: 'disclosure.accounting',
+          entityType: 'customer',
+          entityId: customerId,
+          customerId,
+          ip: meta.ip,
+          details: { entries: entries.length },
+        },
+        meta.now,
+      ),
+    )
   return { customer_id: customerId, since, generated_at: meta.now.toISOString(), entries }
 }

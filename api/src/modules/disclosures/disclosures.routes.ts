@@ -47,13 +47,21 @@ const ReportRange = z.strictObject({
 
 export const disclosuresRoutes = new Hono<AppEnv>()
   .use(requireRole('compliance'))
-  .get('/', describeRoute({ tags, summary: 'Disclosures under legal process; queues: open, notice_due, review_due, holds' }), validate('query', listQuerySchema), async (c) => {
-    const q = parseListQuery(c.req.query(), { sortable: SORTABLE, defaultSort: ['received_at', 'DESC'], filter: DisclosureFilter })
-    const { rows, total } = await listDisclosures(c.var.db, q, c.var.config.now())
-    return sendList(c, 'disclosures', rows, q.offset, total)
-  })
-  .post('/', describeRoute({ tags, summary: 'Log a request received under legal process' }), validate('json', DisclosureCreate), async (c) =>
-    c.json(await createDisclosure(c.var.db, currentStaff(c), c.req.valid('json'), meta(c)), 201),
+  .get(
+    '/',
+    describeRoute({ tags, summary: 'Disclosures under legal process; queues: open, notice_due, review_due, holds' }),
+    validate('query', listQuerySchema),
+    async (c) => {
+      const q = parseListQuery(c.req.query(), { sortable: SORTABLE, defaultSort: ['received_at', 'DESC'], filter: DisclosureFilter })
+      const { rows, total } = await listDisclosures(c.var.db, q, c.var.config.now())
+      return sendList(c, 'disclosures', rows, q.offset, total)
+    },
+  )
+  .post(
+    '/',
+    describeRoute({ tags, summary: 'Log a request received under legal process' }),
+    validate('json', DisclosureCreate),
+    async (c) => c.json(await createDisclosure(c.var.db, currentStaff(c), c.req.valid('json'), meta(c)), 201),
   )
   .get(
     '/transparency-report',
@@ -69,12 +77,18 @@ export const disclosuresRoutes = new Hono<AppEnv>()
   )
   .get(
     '/accounting/:id',
-    describeRoute({ tags, summary: "One customer's accounting of disclosures over six years (those under a non-disclosure order left out)" }),
+    describeRoute({
+      tags,
+      summary: "One customer's accounting of disclosures over six years (those under a non-disclosure order left out)",
+    }),
     validate('param', IdParam),
     async (c) => c.json(await disclosureAccounting(c.var.db, currentStaff(c), c.req.valid('param').id, meta(c))),
   )
-  .get('/:id', describeRoute({ tags, summary: 'One record with subjects, holds, amendments and attachments' }), validate('param', IdParam), async (c) =>
-    c.json(await getDisclosure(c.var.db, c.req.valid('param').id, c.var.config.now())),
+  .get(
+    '/:id',
+    describeRoute({ tags, summary: 'One record with subjects, holds, amendments and attachments' }),
+    validate('param', IdParam),
+    async (c) => c.json(await getDisclosure(c.var.db, c.req.valid('param').id, c.var.config.now())),
   )
   .put(
     '/:id',
@@ -93,8 +107,12 @@ export const disclosuresRoutes = new Hono<AppEnv>()
     validate('json', DisclosureClose),
     async (c) => c.json(await closeDisclosure(c.var.db, currentStaff(c), c.req.valid('param').id, c.req.valid('json'), meta(c))),
   )
-  .post('/:id/withdraw', describeRoute({ tags, summary: 'The requester withdrew the request' }), validate('param', IdParam), validate('json', Note), async (c) =>
-    c.json(await withdrawDisclosure(c.var.db, currentStaff(c), c.req.valid('param').id, c.req.valid('json').note, meta(c))),
+  .post(
+    '/:id/withdraw',
+    describeRoute({ tags, summary: 'The requester withdrew the request' }),
+    validate('param', IdParam),
+    validate('json', Note),
+    async (c) => c.json(await withdrawDisclosure(c.var.db, currentStaff(c), c.req.valid('param').id, c.req.valid('json').note, meta(c))),
   )
   .post(
     '/:id/amendments',
@@ -103,8 +121,12 @@ export const disclosuresRoutes = new Hono<AppEnv>()
     validate('json', Amendment),
     async (c) => c.json(await amendDisclosure(c.var.db, currentStaff(c), c.req.valid('param').id, c.req.valid('json'), meta(c)), 201),
   )
-  .post('/:id/release-hold', describeRoute({ tags, summary: "Release the record's legal holds" }), validate('param', IdParam), validate('json', Note), async (c) =>
-    c.json(await releaseHolds(c.var.db, currentStaff(c), c.req.valid('param').id, c.req.valid('json').note, meta(c))),
+  .post(
+    '/:id/release-hold',
+    describeRoute({ tags, summary: "Release the record's legal holds" }),
+    validate('param', IdParam),
+    validate('json', Note),
+    async (c) => c.json(await releaseHolds(c.var.db, currentStaff(c), c.req.valid('param').id, c.req.valid('json').note, meta(c))),
   )
   .post(
     '/:id/notice',
@@ -113,8 +135,12 @@ export const disclosuresRoutes = new Hono<AppEnv>()
     validate('json', NoticeRecord),
     async (c) => c.json(await recordNotice(c.var.db, currentStaff(c), c.req.valid('param').id, c.req.valid('json'), meta(c))),
   )
-  .post('/:id/post-review', describeRoute({ tags, summary: 'The later review of an emergency disclosure' }), validate('param', IdParam), validate('json', Note), async (c) =>
-    c.json(await recordPostReview(c.var.db, currentStaff(c), c.req.valid('param').id, c.req.valid('json').note, meta(c))),
+  .post(
+    '/:id/post-review',
+    describeRoute({ tags, summary: 'The later review of an emergency disclosure' }),
+    validate('param', IdParam),
+    validate('json', Note),
+    async (c) => c.json(await recordPostReview(c.var.db, currentStaff(c), c.req.valid('param').id, c.req.valid('json').note, meta(c))),
   )
   .post(
     '/:id/attachments',
@@ -123,16 +149,22 @@ export const disclosuresRoutes = new Hono<AppEnv>()
     async (c) => {
       const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>)
       const file = body.file
-      if (!(file instanceof File)) throw unprocessable('Send the file as multipart form data in a field named "file".', { file: 'Required' })
+      if (!(file instanceof File))
+        throw unprocessable('Send the file as multipart form data in a field named "file".', { file: 'Required' })
       return c.json(await addAttachment(c.var.db, currentStaff(c), c.req.valid('param').id, file, meta(c)), 201)
     },
   )
-  .get('/:id/attachments/:attachmentId', describeRoute({ tags, summary: 'Download an attachment' }), validate('param', AttachmentParam), async (c) => {
-    const { id, attachmentId } = c.req.valid('param')
-    const file = await readAttachment(c.var.db, currentStaff(c), id, attachmentId, meta(c))
-    return c.body(new Uint8Array(file.content), 200, {
-      'Content-Type': file.content_type,
-      'Content-Disposition': `attachment; filename="${file.filename}"`,
-      'X-Content-SHA256': file.sha256,
-    })
-  })
+  .get(
+    '/:id/attachments/:attachmentId',
+    describeRoute({ tags, summary: 'Download an attachment' }),
+    validate('param', AttachmentParam),
+    async (c) => {
+      const { id, attachmentId } = c.req.valid('param')
+      const file = await readAttachment(c.var.db, currentStaff(c), id, attachmentId, meta(c))
+      return c.body(new Uint8Array(file.content), 200, {
+        'Content-Type': file.content_type,
+        'Content-Disposition': `attachment; filename="${file.filename}"`,
+        'X-Content-SHA256': file.sha256,
+      })
+    },
+  )

@@ -6,9 +6,15 @@ export const OUTCOMES = ['rejected', 'no_data', 'non_content', 'content'] as con
 export const OPEN_STATUSES = ['received', 'under_review'] as const
 export const STATUSES = [...OPEN_STATUSES, 'disclosed', 'partially_disclosed', 'no_data', 'rejected', 'withdrawn'] as const
 
-const when = z.iso.datetime({ offset: true }).or(z.iso.date()).transform((v) => new Date(v).toISOString())
+const when = z.iso
+  .datetime({ offset: true })
+  .or(z.iso.date())
+  .transform((v) => new Date(v).toISOString())
 const text = (max: number) => z.string().trim().min(1, 'Required').max(max)
-const categories = z.array(z.enum(DATA_CATEGORIES)).max(DATA_CATEGORIES.length).refine((a) => new Set(a).size === a.length, 'Each category once')
+const categories = z
+  .array(z.enum(DATA_CATEGORIES))
+  .max(DATA_CATEGORIES.length)
+  .refine((a) => new Set(a).size === a.length, 'Each category once')
 const subjectIds = z.array(z.coerce.number().int().positive()).min(1, 'At least one customer').max(500)
 
 /** The fields a record is made of; creation, edits of open records and amendments all validate with them. */
@@ -63,16 +69,21 @@ export const Amendment = z.strictObject({
 })
 
 export const Note = z.strictObject({ note: text(2000) })
-export const NoticeRecord = z.strictObject({ given: z.boolean(), note: z.string().trim().max(2000).optional() }).refine((n) => n.given || !!n.note, {
-  path: ['note'],
-  message: 'Say why the customer was not notified',
-})
+export const NoticeRecord = z
+  .strictObject({ given: z.boolean(), note: z.string().trim().max(2000).optional() })
+  .refine((n) => n.given || !!n.note, {
+    path: ['note'],
+    message: 'Say why the customer was not notified',
+  })
 
 export const DisclosureFilter = z.strictObject({
   q: z.string().trim().max(100).optional(),
   status: z.enum(STATUSES).optional(),
   type: z.enum(DISCLOSURE_TYPES).optional(),
-  jurisdiction: z.string().regex(/^[A-Z]{2}$/).optional(),
+  jurisdiction: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .optional(),
   customer_id: z.coerce.number().int().positive().optional(),
   queue: z.enum(['open', 'notice_due', 'review_due', 'holds']).optional(),
   id: z.union([z.coerce.number().int().positive(), z.array(z.coerce.number().int().positive()).max(500)]).optional(),

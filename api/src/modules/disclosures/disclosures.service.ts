@@ -62,7 +62,11 @@ async function withAmendments(db: Kysely<Database>, rows: Disclosure[]) {
   const amendments = await db
     .selectFrom('disclosure_amendments')
     .select(['disclosure_id', 'changes'])
-    .where('disclosure_id', 'in', rows.map((r) => r.id))
+    .where(
+      'disclosure_id',
+      'in',
+      rows.map((r) => r.id),
+    )
     .orderBy('id')
     .execute()
   return rows.map((row) => {
@@ -96,9 +100,21 @@ async function placeHolds(trx: Kysely<Database>, disclosureId: number, customerI
     if (held) continue
     await trx
       .insertInto('legal_holds')
-      .values({ disclosure_id: disclosureId, customer_id: customerId, placed_at: meta.now.toISOString(), placed_by: staff.id, released_at: null, released_by: null, release_reason: null })
+      .values({
+        disclosure_id: disclosureId,
+        customer_id: customerId,
+        placed_at: meta.now.toISOString(),
+        placed_by: staff.id,
+        released_at: null,
+        released_by: null,
+        release_reason: null,
+      })
       .execute()
-    await appendAudit(trx, { actor: actorOf(staff), action: 'legal_hold.place', entityType: 'disclosure', entityId: disclosureId, customerId, ip: meta.ip }, meta.now)
+    await appendAudit(
+      trx,
+      { actor: actorOf(staff), action: 'legal_hold.place', entityType: 'disclosure', entityId: disclosureId, customerId, ip: meta.ip },
+      meta.now,
+    )
   }
 }
 
@@ -160,10 +176,26 @@ export async function createDisclosure(db: Kysely<Database>, staff: SignedInStaf
       })
       .returning('id')
       .executeTakeFirstOrThrow()
-    for (const customerId of subjects) await trx.insertInto('disclosure_subjects').values({ disclosure_id: id, customer_id: customerId }).execute()
-    await appendAudit(trx, { actor: actorOf(staff), action: 'disclosure.create', entityType: 'disclosure', entityId: id, ip: meta.ip, details: { type: input.type, subjects: subjects.length } }, meta.now)
+    for (const customerId of subjects)
+      await trx.insertInto('disclosure_subjects').values({ disclosure_id: id, customer_id: customerId }).execute()
+    await appendAudit(
+      trx,
+      {
+        actor: actorOf(staff),
+        action: 'disclosure.create',
+        entityType: 'disclosure',
+        entityId: id,
+        ip: meta.ip,
+        details: { type: input.type, subjects: subjects.length },
+      },
+      meta.now,
+    )
     for (const customerId of subjects) {
-      await appendAudit(trx, { actor: actorOf(staff), action: 'disclosure.subject', entityType: 'disclosure', entityId: id, customerId, ip: meta.ip }, meta.now)
+      await appendAudit(
+        trx,
+        { actor: actorOf(staff), action: 'disclosure.subject', entityType: 'disclosure', entityId: id, customerId, ip: meta.ip },
+        meta.now,
+      )
     }
     if (needsHold(input.type, input.holdRequested)) await placeHolds(trx, id, subjects, staff, meta)
     return id
@@ -172,27 +204,53 @@ export async function createDisclosure(db: Kysely<Database>, staff: SignedInStaf
 }
 
 /** Edits an open record; a closed one answers 409 and takes amendments instead. */
-export async function updateDisclosure(db: Kysely<Database>, staff: SignedInStaff, id: number, input: Partial<DisclosureInput>, meta: Meta) {
+export async function updateDisclosure(
+  db: Kysely<Database>,
+  staff: SignedInStaff,
+  id: number,
+  input: Partial<DisclosureInput>,
+  meta: Meta,
+) {
   const row = await loadDisclosure(db, id)
   if (!isOpen(row.status)) throw conflict('This record is closed and cannot be changed. Add an amendment with the reason instead.')
   if (input.subjectIds) await assertCustomersExist(db, input.subjectIds)
   const type = input.type ?? row.type
   const justification = input.emergencyJustification !== undefined ? input.emergencyJustification : row.emergency_justification
   if (type === 'emergency' && !justification) {
-    throw unprocessable('An emergency disclosure records why it could not wait for legal process.', { emergencyJustification: 'Required for emergencies' })
+    throw unprocessable('An emergency disclosure records why it could not wait for legal process.', {
+      emergencyJustification: 'Required for emergencies',
+    })
   }
   const { subjectIds, ...fields } = input
   await db.transaction().execute(async (trx) => {
     const columns = toColumns(fields)
-    await trx.updateTable('disclosures').set({ ...columns, updated_at: meta.now.toISOString() }).where('id', '=', id).execute()
+    await trx
+      .updateTable('disclosures')
+      .set({ ...columns, updated_at: meta.now.toISOString() })
+      .where('id', '=', id)
+      .execute()
     if (subjectIds) {
       await trx.deleteFrom('disclosure_subjects').where('disclosure_id', '=', id).execute()
-      for (const customerId of new Set(subjectIds)) await trx.insertInto('disclosure_subjects').values({ disclosure_id: id, customer_id: customerId }).execute()
+      for (const customerId of new Set(subjectIds))
+        await trx.insertInto('disclosure_subjects').values({ disclosure_id: id, customer_id: customerId }).execute()
     }
-    await appendAudit(trx, { actor: actorOf(staff), action: 'disclosure.update', entityType: 'disclosure', entityId: id, ip: meta.ip, details: { fields: Object.keys(input) } }, meta.now)
+    await appendAudit(
+      trx,
+      {
+        actor: actorOf(staff),
+        action: 'disclosure.update',
+        entityType: 'disclosure',
+        entityId: id,
+        ip: meta.ip,
+        details: { fields: Object.keys(input) },
+      },
+      meta.now,
+    )
     const holdRequested = input.holdRequested ?? row.hold_requested === 1
     if (needsHold(type, holdRequested)) {
-      const subjects = (await trx.selectFrom('disclosure_subjects').select('customer_id').where('disclosure_id', '=', id).execute()).map((s) => s.customer_id)
+      const subjects = (await trx.selectFrom('disclosure_subjects').select('customer_id').where('disclosure_id', '=', id).execute()).map(
+        (s) => s.customer_id,
+      )
       await placeHolds(trx, id, subjects, staff, meta)
     }
   })
@@ -204,8 +262,16 @@ export async function startReview(db: Kysely<Database>, staff: SignedInStaff, id
   const row = await loadDisclosure(db, id)
   if (row.status !== 'received') throw conflict(`Only a received record can go under review; this one is ${row.status.replace('_', ' ')}.`)
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('disclosures').set({ status: 'under_review', reviewed_by: staff.id, updated_at: meta.now.toISOString() }).where('id', '=', id).execute()
-    await appendAudit(trx, { actor: actorOf(staff), action: 'disclosure.review', entityType: 'disclosure', entityId: id, ip: meta.ip }, meta.now)
+    await trx
+      .updateTable('disclosures')
+      .set({ status: 'under_review', reviewed_by: staff.id, updated_at: meta.now.toISOString() })
+      .where('id', '=', id)
+      .execute()
+    await appendAudit(
+      trx,
+      { actor: actorOf(staff), action: 'disclosure.review', entityType: 'disclosure', entityId: id, ip: meta.ip },
+      meta.now,
+    )
   })
   return getDisclosure(db, id)
 }
@@ -245,7 +311,18 @@ export async function closeDisclosure(
       })
       .where('id', '=', id)
       .execute()
-    await appendAudit(trx, { actor: actorOf(staff), action: 'disclosure.close', entityType: 'disclosure', entityId: id, ip: meta.ip, details: { outcome: input.outcome, partial: !!input.partial } }, meta.now)
+    await appendAudit(
+      trx,
+      {
+        actor: actorOf(staff),
+        action: 'disclosure.close',
+        entityType: 'disclosure',
+        entityId: id,
+        ip: meta.ip,
+        details: { outcome: input.outcome, partial: !!input.partial },
+      },
+      meta.now,
+    )
   })
   return getDisclosure(db, id)
 }
@@ -259,29 +336,61 @@ export async function withdrawDisclosure(db: Kysely<Database>, staff: SignedInSt
       .set({ status: 'withdrawn', status_note: note, closed_at: meta.now.toISOString(), updated_at: meta.now.toISOString() })
       .where('id', '=', id)
       .execute()
-    await appendAudit(trx, { actor: actorOf(staff), action: 'disclosure.withdraw', entityType: 'disclosure', entityId: id, ip: meta.ip }, meta.now)
+    await appendAudit(
+      trx,
+      { actor: actorOf(staff), action: 'disclosure.withdraw', entityType: 'disclosure', entityId: id, ip: meta.ip },
+      meta.now,
+    )
   })
   return getDisclosure(db, id)
 }
 
 /** A correction, appended with who and why; the record shows the corrected values and keeps every amendment in order. */
-export async function amendDisclosure(db: Kysely<Database>, staff: SignedInStaff, id: number, input: { reason: string; changes: Record<string, unknown> }, meta: Meta) {
+export async function amendDisclosure(
+  db: Kysely<Database>,
+  staff: SignedInStaff,
+  id: number,
+  input: { reason: string; changes: Record<string, unknown> },
+  meta: Meta,
+) {
   await loadDisclosure(db, id)
   if (Array.isArray(input.changes.subjectIds)) await assertCustomersExist(db, input.changes.subjectIds as number[])
   await db.transaction().execute(async (trx) => {
     const { id: amendmentId } = await trx
       .insertInto('disclosure_amendments')
-      .values({ disclosure_id: id, staff_id: staff.id, reason: input.reason, changes: JSON.stringify(input.changes), created_at: meta.now.toISOString() })
+      .values({
+        disclosure_id: id,
+        staff_id: staff.id,
+        reason: input.reason,
+        changes: JSON.stringify(input.changes),
+        created_at: meta.now.toISOString(),
+      })
       .returning('id')
       .executeTakeFirstOrThrow()
-    await appendAudit(trx, { actor: actorOf(staff), action: 'disclosure.amend', entityType: 'disclosure', entityId: id, ip: meta.ip, details: { amendment: amendmentId, fields: Object.keys(input.changes) } }, meta.now)
+    await appendAudit(
+      trx,
+      {
+        actor: actorOf(staff),
+        action: 'disclosure.amend',
+        entityType: 'disclosure',
+        entityId: id,
+        ip: meta.ip,
+        details: { amendment: amendmentId, fields: Object.keys(input.changes) },
+      },
+      meta.now,
+    )
   })
   return getDisclosure(db, id)
 }
 
 export async function releaseHolds(db: Kysely<Database>, staff: SignedInStaff, id: number, reason: string, meta: Meta) {
   await loadDisclosure(db, id)
-  const holds = await db.selectFrom('legal_holds').select(['id', 'customer_id']).where('disclosure_id', '=', id).where('released_at', 'is', null).execute()
+  const holds = await db
+    .selectFrom('legal_holds')
+    .select(['id', 'customer_id'])
+    .where('disclosure_id', '=', id)
+    .where('released_at', 'is', null)
+    .execute()
   if (!holds.length) throw conflict('This record holds no one.')
   await db.transaction().execute(async (trx) => {
     await trx
@@ -291,7 +400,18 @@ export async function releaseHolds(db: Kysely<Database>, staff: SignedInStaff, i
       .where('released_at', 'is', null)
       .execute()
     for (const h of holds) {
-      await appendAudit(trx, { actor: actorOf(staff), action: 'legal_hold.release', entityType: 'disclosure', entityId: id, customerId: h.customer_id, ip: meta.ip }, meta.now)
+      await appendAudit(
+        trx,
+        {
+          actor: actorOf(staff),
+          action: 'legal_hold.release',
+          entityType: 'disclosure',
+          entityId: id,
+          customerId: h.customer_id,
+          ip: meta.ip,
+        },
+        meta.now,
+      )
     }
   })
   return getDisclosure(db, id)
@@ -304,7 +424,13 @@ function noticeDue(d: ReturnType<typeof present>, now: Date) {
   return produced && !gagged && !d.customer_notified_at && !d.notice_note
 }
 
-export async function recordNotice(db: Kysely<Database>, staff: SignedInStaff, id: number, input: { given: boolean; note?: string }, meta: Meta) {
+export async function recordNotice(
+  db: Kysely<Database>,
+  staff: SignedInStaff,
+  id: number,
+  input: { given: boolean; note?: string },
+  meta: Meta,
+) {
   const [d] = await withAmendments(db, [await loadDisclosure(db, id)])
   if (d!.nondisclosure_until && Date.parse(d!.nondisclosure_until) > meta.now.getTime()) {
     throw conflict('A non-disclosure order is in force until it ends: nothing may tell the customer yet.')
@@ -313,10 +439,24 @@ export async function recordNotice(db: Kysely<Database>, staff: SignedInStaff, i
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('disclosures')
-      .set({ customer_notified_at: input.given ? meta.now.toISOString() : null, notice_note: input.note ?? null, updated_at: meta.now.toISOString() })
+      .set({
+        customer_notified_at: input.given ? meta.now.toISOString() : null,
+        notice_note: input.note ?? null,
+        updated_at: meta.now.toISOString(),
+      })
       .where('id', '=', id)
       .execute()
-    await appendAudit(trx, { actor: actorOf(staff), action: input.given ? 'disclosure.notice_given' : 'disclosure.notice_withheld', entityType: 'disclosure', entityId: id, ip: meta.ip }, meta.now)
+    await appendAudit(
+      trx,
+      {
+        actor: actorOf(staff),
+        action: input.given ? 'disclosure.notice_given' : 'disclosure.notice_withheld',
+        entityType: 'disclosure',
+        entityId: id,
+        ip: meta.ip,
+      },
+      meta.now,
+    )
   })
   return getDisclosure(db, id)
 }
@@ -327,14 +467,19 @@ export async function recordPostReview(db: Kysely<Database>, staff: SignedInStaf
   if (row.type !== 'emergency') throw conflict('Only emergency disclosures take a later review.')
   if (isOpen(row.status)) throw conflict('Close the record before its later review.')
   if (row.post_review_at) throw conflict('This emergency disclosure was already reviewed.')
-  if (row.created_by === staff.id || row.disclosed_by === staff.id) throw conflict('The later review must be done by someone other than who filed or disclosed it.')
+  if (row.created_by === staff.id || row.disclosed_by === staff.id)
+    throw conflict('The later review must be done by someone other than who filed or disclosed it.')
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('disclosures')
       .set({ post_review_at: meta.now.toISOString(), post_review_by: staff.id, post_review_note: note, updated_at: meta.now.toISOString() })
       .where('id', '=', id)
       .execute()
-    await appendAudit(trx, { actor: actorOf(staff), action: 'disclosure.post_review', entityType: 'disclosure', entityId: id, ip: meta.ip }, meta.now)
+    await appendAudit(
+      trx,
+      { actor: actorOf(staff), action: 'disclosure.post_review', entityType: 'disclosure', entityId: id, ip: meta.ip },
+      meta.now,
+    )
   })
   return getDisclosure(db, id)
 }
@@ -365,8 +510,10 @@ export async function listDisclosures(db: Kysely<Database>, q: ListQuery<Disclos
     query = query.where('id', 'in', db.selectFrom('disclosure_subjects').select('disclosure_id').where('customer_id', '=', f.customer_id))
   }
   if (f.queue === 'open') query = query.where('status', 'in', [...OPEN_STATUSES])
-  if (f.queue === 'review_due') query = query.where('type', '=', 'emergency').where('closed_at', 'is not', null).where('post_review_at', 'is', null)
-  if (f.queue === 'holds') query = query.where('id', 'in', db.selectFrom('legal_holds').select('disclosure_id').where('released_at', 'is', null))
+  if (f.queue === 'review_due')
+    query = query.where('type', '=', 'emergency').where('closed_at', 'is not', null).where('post_review_at', 'is', null)
+  if (f.queue === 'holds')
+    query = query.where('id', 'in', db.selectFrom('legal_holds').select('disclosure_id').where('released_at', 'is', null))
   if (f.queue === 'notice_due') {
     query = query
       .where('status', 'in', ['disclosed', 'partially_disclosed'])
@@ -393,7 +540,12 @@ export async function getDisclosure(db: Kysely<Database>, id: number, now: Date 
       .where('s.disclosure_id', '=', id)
       .orderBy('c.id')
       .execute(),
-    db.selectFrom('legal_holds').select(['id', 'customer_id', 'placed_at', 'released_at', 'release_reason']).where('disclosure_id', '=', id).orderBy('id').execute(),
+    db
+      .selectFrom('legal_holds')
+      .select(['id', 'customer_id', 'placed_at', 'released_at', 'release_reason'])
+      .where('disclosure_id', '=', id)
+      .orderBy('id')
+      .execute(),
     db
       .selectFrom('disclosure_amendments as a')
       .innerJoin('staff_users as u', 'u.id', 'a.staff_id')
@@ -401,7 +553,12 @@ export async function getDisclosure(db: Kysely<Database>, id: number, now: Date 
       .where('a.disclosure_id', '=', id)
       .orderBy('a.id')
       .execute(),
-    db.selectFrom('disclosure_attachments').select(['id', 'filename', 'content_type', 'size', 'sha256', 'created_at']).where('disclosure_id', '=', id).orderBy('id').execute(),
+    db
+      .selectFrom('disclosure_attachments')
+      .select(['id', 'filename', 'content_type', 'size', 'sha256', 'created_at'])
+      .where('disclosure_id', '=', id)
+      .orderBy('id')
+      .execute(),
     db.selectFrom('staff_users').select(['id', 'name']).execute(),
   ])
   const nameOf = (staffId: number | null) => (staffId === null ? null : (staff.find((s) => s.id === staffId)?.name ?? null))
@@ -433,25 +590,68 @@ export async function addAttachment(db: Kysely<Database>, staff: SignedInStaff, 
   return db.transaction().execute(async (trx) => {
     const { id: attachmentId } = await trx
       .insertInto('disclosure_attachments')
-      .values({ disclosure_id: id, filename, content_type: file.type || 'application/octet-stream', size: content.length, sha256, content, uploaded_by: staff.id, created_at: meta.now.toISOString() })
+      .values({
+        disclosure_id: id,
+        filename,
+        content_type: file.type || 'application/octet-stream',
+        size: content.length,
+        sha256,
+        content,
+        uploaded_by: staff.id,
+        created_at: meta.now.toISOString(),
+      })
       .returning('id')
       .executeTakeFirstOrThrow()
-    await appendAudit(trx, { actor: actorOf(staff), action: 'disclosure.attach', entityType: 'disclosure', entityId: id, ip: meta.ip, details: { attachment: attachmentId, sha256 } }, meta.now)
+    await appendAudit(
+      trx,
+      {
+        actor: actorOf(staff),
+        action: 'disclosure.attach',
+        entityType: 'disclosure',
+        entityId: id,
+        ip: meta.ip,
+        details: { attachment: attachmentId, sha256 },
+      },
+      meta.now,
+    )
     return { id: attachmentId, filename, size: content.length, sha256 }
   })
 }
 
 export async function readAttachment(db: Kysely<Database>, staff: SignedInStaff, id: number, attachmentId: number, meta: Meta) {
-  const file = await db.selectFrom('disclosure_attachments').selectAll().where('id', '=', attachmentId).where('disclosure_id', '=', id).executeTakeFirst()
+  const file = await db
+    .selectFrom('disclosure_attachments')
+    .selectAll()
+    .where('id', '=', attachmentId)
+    .where('disclosure_id', '=', id)
+    .executeTakeFirst()
   if (!file) throw notFound('Attachment')
-  await db.transaction().execute((trx) =>
-    appendAudit(trx, { actor: actorOf(staff), action: 'disclosure.attachment_download', entityType: 'disclosure', entityId: id, ip: meta.ip, details: { attachment: attachmentId } }, meta.now),
-  )
+  await db
+    .transaction()
+    .execute((trx) =>
+      appendAudit(
+        trx,
+        {
+          actor: actorOf(staff),
+          action: 'disclosure.attachment_download',
+          entityType: 'disclosure',
+          entityId: id,
+          ip: meta.ip,
+          details: { attachment: attachmentId },
+        },
+        meta.now,
+      ),
+    )
   return file
 }
 
 /** Whether a customer is under legal hold now: the bare fact, which other roles may see where it blocks them. */
 export async function isUnderLegalHold(db: Kysely<Database>, customerId: number): Promise<boolean> {
-  const hold = await db.selectFrom('legal_holds').select('id').where('customer_id', '=', customerId).where('released_at', 'is', null).executeTakeFirst()
+  const hold = await db
+    .selectFrom('legal_holds')
+    .select('id')
+    .where('customer_id', '=', customerId)
+    .where('released_at', 'is', null)
+    .executeTakeFirst()
   return !!hold
 }

@@ -34,7 +34,13 @@ describe('a disclosure record', () => {
   it('is logged with its subjects, reviewed, closed with an outcome and then refuses edits (409)', async () => {
     const created = await post('', subpoena())
     expect(created.status).toBe(201)
-    expect(created.json).toMatchObject({ status: 'received', open: true, subject_ids: [1, 2], categories_requested: ['identity', 'orders'], created_by_name: 'Chen Jing' })
+    expect(created.json).toMatchObject({
+      status: 'received',
+      open: true,
+      subject_ids: [1, 2],
+      categories_requested: ['identity', 'orders'],
+      created_by_name: 'Chen Jing',
+    })
     expect(created.json.subjects[0].name).toMatch(/\*\*\*/)
     const id = created.json.id
     expect((await post(`/${id}/review`)).json).toMatchObject({ status: 'under_review', reviewed_by_name: 'Chen Jing' })
@@ -42,7 +48,14 @@ describe('a disclosure record', () => {
     const edited = await t.request('PUT', `/api/disclosures/${id}`, { cookie: officer, body: { dueAt: '2026-03-20' } })
     expect(edited.json.due_at).toBe('2026-03-20T00:00:00.000Z')
     const closed = await post(`/${id}/close`, { outcome: 'content', categoriesProduced: ['identity'], partial: true })
-    expect(closed.json).toMatchObject({ status: 'partially_disclosed', outcome: 'content', partial: true, open: false, disclosed_by_name: 'Chen Jing', categories_produced: ['identity'] })
+    expect(closed.json).toMatchObject({
+      status: 'partially_disclosed',
+      outcome: 'content',
+      partial: true,
+      open: false,
+      disclosed_by_name: 'Chen Jing',
+      categories_produced: ['identity'],
+    })
     const refused = await t.request('PUT', `/api/disclosures/${id}`, { cookie: officer, body: { caseNumber: 'changed' } })
     expect(refused.status).toBe(409)
     expect(refused.json.error.code).toBe('conflict')
@@ -51,7 +64,12 @@ describe('a disclosure record', () => {
   })
 
   it('closes from any open status, with each outcome', async () => {
-    for (const [outcome, status] of [['rejected', 'rejected'], ['no_data', 'no_data'], ['non_content', 'disclosed'], ['content', 'disclosed']]) {
+    for (const [outcome, status] of [
+      ['rejected', 'rejected'],
+      ['no_data', 'no_data'],
+      ['non_content', 'disclosed'],
+      ['content', 'disclosed'],
+    ]) {
       const { json } = await post('', subpoena())
       expect((await post(`/${json.id}/close`, { outcome })).json.status).toBe(status)
     }
@@ -62,7 +80,10 @@ describe('a disclosure record', () => {
 
   it('can be withdrawn while open', async () => {
     const { json } = await post('', subpoena())
-    expect((await post(`/${json.id}/withdraw`, { note: 'The court withdrew the order.' })).json).toMatchObject({ status: 'withdrawn', open: false })
+    expect((await post(`/${json.id}/withdraw`, { note: 'The court withdrew the order.' })).json).toMatchObject({
+      status: 'withdrawn',
+      open: false,
+    })
   })
 
   it('takes amendments, with who and why, shown in order over the original', async () => {
@@ -72,9 +93,16 @@ describe('a disclosure record', () => {
     expect((await post(`/${json.id}/amendments`, { reason: 'x', changes: { status: 'received' } })).status).toBe(400)
     await post(`/${json.id}/amendments`, { reason: 'Docket number was mistyped', changes: { caseNumber: '(2026) Yue 03 Min Chu 171' } })
     await later(1)
-    const second = await post(`/${json.id}/amendments`, { reason: 'Order history was produced too', changes: { categoriesProduced: ['identity', 'orders'] } })
+    const second = await post(`/${json.id}/amendments`, {
+      reason: 'Order history was produced too',
+      changes: { categoriesProduced: ['identity', 'orders'] },
+    })
     expect(second.status).toBe(201)
-    expect(second.json).toMatchObject({ case_number: '(2026) Yue 03 Min Chu 171', categories_produced: ['identity', 'orders'], status: 'disclosed' })
+    expect(second.json).toMatchObject({
+      case_number: '(2026) Yue 03 Min Chu 171',
+      categories_produced: ['identity', 'orders'],
+      status: 'disclosed',
+    })
     expect(second.json.amendments.map((a: { reason: string; staff_name: string }) => [a.reason, a.staff_name])).toEqual([
       ['Docket number was mistyped', 'Chen Jing'],
       ['Order history was produced too', 'Chen Jing'],
@@ -95,16 +123,29 @@ describe('a disclosure record', () => {
 
 describe('emergency disclosures', () => {
   it('record their justification and need a later review by someone else', async () => {
-    const { json } = await post('', subpoena({ type: 'emergency', emergencyJustification: 'Credible threat to life reported by police, case 2026-88' }))
+    const { json } = await post(
+      '',
+      subpoena({ type: 'emergency', emergencyJustification: 'Credible threat to life reported by police, case 2026-88' }),
+    )
     await post(`/${json.id}/close`, { outcome: 'non_content', categoriesProduced: ['contact'] })
     const due = await t.request('GET', listUrl('disclosures', { filter: { queue: 'review_due' } }), { cookie: officer })
     expect(due.json.map((d: { id: number }) => d.id)).toEqual([json.id])
     expect((await post(`/${json.id}/post-review`, { note: 'Looks fine' })).status).toBe(409)
     const admin = await t.login('admin')
-    await t.request('POST', '/api/staff', { cookie: admin, body: { email: 'second@example.com', name: 'Second Officer', role: 'compliance', password: 'Second-officer-password' } })
-    const res = await t.app.request(`${ORIGIN}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: ORIGIN }, body: JSON.stringify({ email: 'second@example.com', password: 'Second-officer-password' }) })
+    await t.request('POST', '/api/staff', {
+      cookie: admin,
+      body: { email: 'second@example.com', name: 'Second Officer', role: 'compliance', password: 'Second-officer-password' },
+    })
+    const res = await t.app.request(`${ORIGIN}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: ORIGIN },
+      body: JSON.stringify({ email: 'second@example.com', password: 'Second-officer-password' }),
+    })
     const second = res.headers.get('set-cookie')!.split(';')[0]!
-    const reviewed = await t.request('POST', `/api/disclosures/${json.id}/post-review`, { cookie: second, body: { note: 'Justified: police confirmed the threat in writing.' } })
+    const reviewed = await t.request('POST', `/api/disclosures/${json.id}/post-review`, {
+      cookie: second,
+      body: { note: 'Justified: police confirmed the threat in writing.' },
+    })
     expect(reviewed.json).toMatchObject({ post_review_by_name: 'Second Officer' })
     expect((await t.request('GET', listUrl('disclosures', { filter: { queue: 'review_due' } }), { cookie: officer })).json).toHaveLength(0)
   })
@@ -149,13 +190,22 @@ describe('non-disclosure orders and notice', () => {
   it('leave a record out of the customer’s accounting while the order runs', async () => {
     const { json: gagged } = await post('', subpoena({ subjectIds: [7], nondisclosureUntil: '2026-12-31' }))
     await post(`/${gagged.id}/close`, { outcome: 'content', categoriesProduced: ['identity', 'orders'] })
-    const { json: open } = await post('', subpoena({ subjectIds: [7], authority: 'Customs Anti-smuggling Bureau', caseNumber: 'CASB-2026-5' }))
+    const { json: open } = await post(
+      '',
+      subpoena({ subjectIds: [7], authority: 'Customs Anti-smuggling Bureau', caseNumber: 'CASB-2026-5' }),
+    )
     await post(`/${open.id}/close`, { outcome: 'non_content', categoriesProduced: ['contact'] })
     const { json: rejected } = await post('', subpoena({ subjectIds: [7] }))
     await post(`/${rejected.id}/close`, { outcome: 'rejected' })
     const accounting = await t.request('GET', '/api/disclosures/accounting/7', { cookie: officer })
     expect(accounting.json.entries).toEqual([
-      expect.objectContaining({ disclosure_id: open.id, recipient: 'Customs Anti-smuggling Bureau', what: ['contact'], why: 'Civil Procedure Law art. 67', case_number: 'CASB-2026-5' }),
+      expect.objectContaining({
+        disclosure_id: open.id,
+        recipient: 'Customs Anti-smuggling Bureau',
+        what: ['contact'],
+        why: 'Civil Procedure Law art. 67',
+        case_number: 'CASB-2026-5',
+      }),
     ])
     await later(300)
     const after = await t.request('GET', '/api/disclosures/accounting/7', { cookie: officer })
@@ -169,7 +219,11 @@ describe('attachments', () => {
     const bytes = Buffer.from('%PDF-1.7 subpoena scan\n')
     const form = new FormData()
     form.append('file', new File([bytes], 'subpoena "scan".pdf', { type: 'application/pdf' }))
-    const up = await t.app.request(`${ORIGIN}/api/disclosures/${json.id}/attachments`, { method: 'POST', headers: { Cookie: officer, Origin: ORIGIN }, body: form })
+    const up = await t.app.request(`${ORIGIN}/api/disclosures/${json.id}/attachments`, {
+      method: 'POST',
+      headers: { Cookie: officer, Origin: ORIGIN },
+      body: form,
+    })
     expect(up.status).toBe(201)
     const attachment = (await up.json()) as { id: number; sha256: string; filename: string }
     expect(attachment.sha256).toBe(createHash('sha256').update(bytes).digest('hex'))
@@ -182,7 +236,11 @@ describe('attachments', () => {
     const one = await t.request('GET', `/api/disclosures/${json.id}`, { cookie: officer })
     expect(one.json.attachments).toEqual([expect.objectContaining({ id: attachment.id, sha256: attachment.sha256, size: bytes.length })])
     expect(one.text).not.toContain('PDF-1.7')
-    const missing = await t.app.request(`${ORIGIN}/api/disclosures/${json.id}/attachments`, { method: 'POST', headers: { Cookie: officer, Origin: ORIGIN }, body: new FormData() })
+    const missing = await t.app.request(`${ORIGIN}/api/disclosures/${json.id}/attachments`, {
+      method: 'POST',
+      headers: { Cookie: officer, Origin: ORIGIN },
+      body: new FormData(),
+    })
     expect(missing.status).toBe(422)
   })
 })
@@ -196,8 +254,17 @@ describe('the transparency report', () => {
     const { json: one } = await post('', subpoena({ type: 'search_warrant', jurisdiction: 'US', receivedAt: '2026-08-01' }))
     await post(`/${one.id}/close`, { outcome: 'content' })
     const report = await t.request('GET', '/api/disclosures/transparency-report', { cookie: officer })
-    const row = (type: string, outcome: string) => report.json.rows.find((r: { type: string; outcome: string }) => r.type === type && r.outcome === outcome)
-    expect(row('subpoena', 'non_content')).toEqual({ period: '2026-H1', type: 'subpoena', jurisdiction: 'CN', outcome: 'non_content', requests: '0–9', accounts_specified: '0–9', share_with_data_produced: null })
+    const row = (type: string, outcome: string) =>
+      report.json.rows.find((r: { type: string; outcome: string }) => r.type === type && r.outcome === outcome)
+    expect(row('subpoena', 'non_content')).toEqual({
+      period: '2026-H1',
+      type: 'subpoena',
+      jurisdiction: 'CN',
+      outcome: 'non_content',
+      requests: '0–9',
+      accounts_specified: '0–9',
+      share_with_data_produced: null,
+    })
     expect(row('search_warrant', 'content')).toMatchObject({ period: '2026-H2', jurisdiction: 'US', requests: '0–9' })
     expect(report.json.totals).toEqual({ requests: '13', accounts_specified: '0–9' })
     const csv = await t.app.request(`${ORIGIN}/api/disclosures/transparency-report?format=csv`, { headers: { Cookie: officer } })

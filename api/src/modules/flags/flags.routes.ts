@@ -19,17 +19,33 @@ const tags = ['flags']
 
 export const flagsRoutes = new Hono<AppEnv>()
   .use(requireRole('compliance'))
-  .get('/', describeRoute({ tags, summary: 'Signals for compliance: locked verifications, probing agents' }), validate('query', listQuerySchema), async (c) => {
-    const q = parseListQuery(c.req.query(), { sortable: SORTABLE, defaultSort: ['id', 'DESC'], filter: FlagFilter })
-    const { rows, total } = await listFlags(c.var.db, q)
-    return sendList(c, 'flags', rows, q.offset, total)
-  })
-  .get('/:id', describeRoute({ tags, summary: 'One flag' }), validate('param', IdParam), async (c) => c.json(await getFlag(c.var.db, c.req.valid('param').id)))
+  .get(
+    '/',
+    describeRoute({ tags, summary: 'Signals for compliance: locked verifications, probing agents' }),
+    validate('query', listQuerySchema),
+    async (c) => {
+      const q = parseListQuery(c.req.query(), { sortable: SORTABLE, defaultSort: ['id', 'DESC'], filter: FlagFilter })
+      const { rows, total } = await listFlags(c.var.db, q)
+      return sendList(c, 'flags', rows, q.offset, total)
+    },
+  )
+  .get('/:id', describeRoute({ tags, summary: 'One flag' }), validate('param', IdParam), async (c) =>
+    c.json(await getFlag(c.var.db, c.req.valid('param').id)),
+  )
   .post(
     '/:id/resolve',
     describeRoute({ tags, summary: 'Resolve a flag with a note; resolving a verification lock unlocks the customer' }),
     validate('param', IdParam),
     validate('json', z.strictObject({ resolution: z.string().trim().min(5, 'Say what was found or done').max(1000) })),
     async (c) =>
-      c.json(await resolveFlag(c.var.db, currentStaff(c), c.req.valid('param').id, c.req.valid('json').resolution, clientIp(c), c.var.config.now())),
+      c.json(
+        await resolveFlag(
+          c.var.db,
+          currentStaff(c),
+          c.req.valid('param').id,
+          c.req.valid('json').resolution,
+          clientIp(c),
+          c.var.config.now(),
+        ),
+      ),
   )

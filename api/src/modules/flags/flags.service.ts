@@ -25,7 +25,18 @@ export async function raiseFlag(
     })
     .returning('id')
     .executeTakeFirstOrThrow()
-  await appendAudit(trx, { actor: null, action: `flag.${flag.kind}`, entityType: 'flag', entityId: id, customerId: flag.customerId ?? null, details: { staff_id: flag.staffId ?? null } }, now)
+  await appendAudit(
+    trx,
+    {
+      actor: null,
+      action: `flag.${flag.kind}`,
+      entityType: 'flag',
+      entityId: id,
+      customerId: flag.customerId ?? null,
+      details: { staff_id: flag.staffId ?? null },
+    },
+    now,
+  )
   return id
 }
 
@@ -57,19 +68,38 @@ export async function getFlag(db: Kysely<Database>, id: number) {
 }
 
 /** Closes a flag with a note; closing a verification lock lets the customer be verified again. */
-export async function resolveFlag(db: Kysely<Database>, staff: SignedInStaff, id: number, resolution: string, ip: string | null, now: Date) {
+export async function resolveFlag(
+  db: Kysely<Database>,
+  staff: SignedInStaff,
+  id: number,
+  resolution: string,
+  ip: string | null,
+  now: Date,
+) {
   return db.transaction().execute(async (trx) => {
     const flag = await getFlag(trx, id)
     if (flag.resolved_at) throw conflict('This flag is already resolved.')
-    await trx
-      .updateTable('flags')
-      .set({ resolved_at: now.toISOString(), resolved_by: staff.id, resolution })
-      .where('id', '=', id)
-      .execute()
+    await trx.updateTable('flags').set({ resolved_at: now.toISOString(), resolved_by: staff.id, resolution }).where('id', '=', id).execute()
     if (flag.kind === 'verification_locked' && flag.customer_id !== null) {
-      await trx.updateTable('customers').set({ status: 'active' }).where('id', '=', flag.customer_id).where('status', '=', 'locked').execute()
+      await trx
+        .updateTable('customers')
+        .set({ status: 'active' })
+        .where('id', '=', flag.customer_id)
+        .where('status', '=', 'locked')
+        .execute()
     }
-    await appendAudit(trx, { actor: { id: staff.id, role: staff.role }, action: 'flag.resolve', entityType: 'flag', entityId: id, customerId: flag.customer_id, ip }, now)
+    await appendAudit(
+      trx,
+      {
+        actor: { id: staff.id, role: staff.role },
+        action: 'flag.resolve',
+        entityType: 'flag',
+        entityId: id,
+        customerId: flag.customer_id,
+        ip,
+      },
+      now,
+    )
     return getFlag(trx, id)
   })
 }

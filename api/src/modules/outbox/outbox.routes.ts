@@ -17,11 +17,19 @@ const tags = ['outbox']
 
 export const outboxRoutes = new Hono<AppEnv>()
   .use(requireRole('compliance'))
-  .get('/', describeRoute({ tags, summary: 'Messages to customers and their delivery status (recipients masked)' }), validate('query', listQuerySchema), async (c) => {
-    const q = parseListQuery(c.req.query(), { sortable: SORTABLE, defaultSort: ['id', 'DESC'], filter: OutboxFilter })
-    const { rows, total } = await listOutbox(c.var.db, q)
-    return sendList(c, 'outbox', rows, q.offset, total)
-  })
-  .get('/:id', describeRoute({ tags, summary: 'One message' }), validate('param', z.object({ id: z.coerce.number().int().positive() })), async (c) =>
-    c.json(await getOutboxMessage(c.var.db, c.req.valid('param').id)),
+  .get(
+    '/',
+    describeRoute({ tags, summary: 'Messages to customers and their delivery status (recipients masked)' }),
+    validate('query', listQuerySchema),
+    async (c) => {
+      const q = parseListQuery(c.req.query(), { sortable: SORTABLE, defaultSort: ['id', 'DESC'], filter: OutboxFilter })
+      const { rows, total } = await listOutbox(c.var.db, q)
+      return sendList(c, 'outbox', rows, q.offset, total)
+    },
+  )
+  .get(
+    '/:id',
+    describeRoute({ tags, summary: 'One message' }),
+    validate('param', z.object({ id: z.coerce.number().int().positive() })),
+    async (c) => c.json(await getOutboxMessage(c.var.db, c.req.valid('param').id)),
   )

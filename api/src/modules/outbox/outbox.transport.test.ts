@@ -28,7 +28,12 @@ describe('the SMTP transport', () => {
 
   it('delivers email and reports it sent; text messages stay recorded', async () => {
     const transport = smtpTransport(`smtp://127.0.0.1:${port}`, 'Verity <no-reply@store.example.com>')
-    const sent = await transport.send({ channel: 'email', recipient: 'wei.wang@163.com', subject: 'Your verification code', body: 'Your code is 123456.' })
+    const sent = await transport.send({
+      channel: 'email',
+      recipient: 'wei.wang@163.com',
+      subject: 'Your verification code',
+      body: 'Your code is 123456.',
+    })
     expect(sent).toBe('sent')
     expect(received).toHaveLength(1)
     expect(received[0]!.to).toEqual(['wei.wang@163.com'])

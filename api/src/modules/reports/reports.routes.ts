@@ -22,7 +22,10 @@ const DemographicsQuery = z.strictObject({
 
 export const reportsRoutes = new Hono<AppEnv>().get(
   '/demographics',
-  describeRoute({ tags: ['reports'], summary: 'Customers counted by age band, gender, country, region or signup month; small cells suppressed' }),
+  describeRoute({
+    tags: ['reports'],
+    summary: 'Customers counted by age band, gender, country, region or signup month; small cells suppressed',
+  }),
   requireRole('compliance', 'manager', 'admin'),
   validate('query', DemographicsQuery),
   async (c) => c.json(await demographics(c.var.db, c.req.valid('query').by, c.var.config.now())),

@@ -4,20 +4,41 @@ import { suppressSmallCells } from './suppression.js'
 
 describe('small-cell suppression', () => {
   it('hides cells under k', () => {
-    const out = suppressSmallCells([{ key: ['a'], count: 50 }, { key: ['b'], count: 3 }, { key: ['c'], count: 40 }, { key: ['d'], count: 4 }], 10)
+    const out = suppressSmallCells(
+      [
+        { key: ['a'], count: 50 },
+        { key: ['b'], count: 3 },
+        { key: ['c'], count: 40 },
+        { key: ['d'], count: 4 },
+      ],
+      10,
+    )
     expect(out.map((c) => c.count)).toEqual([50, null, 40, null])
   })
 
   it('hides a second cell where a single hidden one could be worked out from the total', () => {
-    const out = suppressSmallCells([{ key: ['a'], count: 50 }, { key: ['b'], count: 3 }, { key: ['c'], count: 40 }], 10)
+    const out = suppressSmallCells(
+      [
+        { key: ['a'], count: 50 },
+        { key: ['b'], count: 3 },
+        { key: ['c'], count: 40 },
+      ],
+      10,
+    )
     expect(out.map((c) => c.suppressed)).toEqual([false, true, true])
   })
 
   it('protects every row and column total of a two-way table', () => {
     const cells = [
-      ['x', 'p', 30], ['x', 'q', 2], ['x', 'r', 25],
-      ['y', 'p', 40], ['y', 'q', 35], ['y', 'r', 45],
-      ['z', 'p', 20], ['z', 'q', 22], ['z', 'r', 28],
+      ['x', 'p', 30],
+      ['x', 'q', 2],
+      ['x', 'r', 25],
+      ['y', 'p', 40],
+      ['y', 'q', 35],
+      ['y', 'r', 45],
+      ['z', 'p', 20],
+      ['z', 'q', 22],
+      ['z', 'r', 28],
     ].map(([a, b, n]) => ({ key: [a as string, b as string], count: n as number }))
     const out = suppressSmallCells(cells, 10)
     const hidden = (pred: (k: string[]) => boolean) => out.filter((c) => pred(c.key) && c.suppressed).length

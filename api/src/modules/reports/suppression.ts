@@ -25,7 +25,7 @@ export function suppressSmallCells(cells: Cell[], k: number): PublishedCell[] {
     })
     groups.push(...lines.values())
   }
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false
     for (const group of groups) {
       const hiddenInGroup = group.filter((i) => hidden[i])

@@ -57,7 +57,14 @@ export async function updateSetting(db: Kysely<Database>, staff: SignedInStaff, 
       .execute()
     await appendAudit(
       trx,
-      { actor: { id: staff.id, role: staff.role }, action: 'settings.update', entityType: 'setting', entityId: key, ip, details: { from: before, to: parsed.data } },
+      {
+        actor: { id: staff.id, role: staff.role },
+        action: 'settings.update',
+        entityType: 'setting',
+        entityId: key,
+        ip,
+        details: { from: before, to: parsed.data },
+      },
       now,
     )
   })

@@ -26,8 +26,15 @@ export async function seedStaff(db: Kysely<Database>, password?: string): Promis
         .values({ ...s, created_at: now.toISOString(), updated_at: now.toISOString(), last_login_at: null })
         .returning('id')
         .executeTakeFirstOrThrow()
-      await trx.insertInto('staff_credentials').values({ staff_id: id, password_hash: passwordHash, changed_at: now.toISOString() }).execute()
-      await appendAudit(trx, { actor: null, action: 'staff.create', entityType: 'staff', entityId: id, details: { role: s.role, seeded: true } }, now)
+      await trx
+        .insertInto('staff_credentials')
+        .values({ staff_id: id, password_hash: passwordHash, changed_at: now.toISOString() })
+        .execute()
+      await appendAudit(
+        trx,
+        { actor: null, action: 'staff.create', entityType: 'staff', entityId: id, details: { role: s.role, seeded: true } },
+        now,
+      )
     }
   })
   return { password: chosen, generated }

@@ -64,7 +64,11 @@ export async function createStaff(
       .returning('id')
       .executeTakeFirstOrThrow()
     await trx.insertInto('staff_credentials').values({ staff_id: id, password_hash: passwordHash, changed_at: at }).execute()
-    await appendAudit(trx, { ...auditActor(actor), action: 'staff.create', entityType: 'staff', entityId: id, details: { role: input.role } }, actor.now)
+    await appendAudit(
+      trx,
+      { ...auditActor(actor), action: 'staff.create', entityType: 'staff', entityId: id, details: { role: input.role } },
+      actor.now,
+    )
     return getStaff(trx, id)
   })
 }

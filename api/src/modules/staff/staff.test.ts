@@ -48,7 +48,10 @@ describe('staff accounts', () => {
 
   it('accept the whole record back from an edit form, changing only what may change', async () => {
     const { json: record } = await t.request('GET', '/api/staff/3', { cookie: admin })
-    const res = await t.request('PUT', '/api/staff/3', { cookie: admin, body: { ...record, name: 'Zhao Lei (North)', email: 'hacked@example.com' } })
+    const res = await t.request('PUT', '/api/staff/3', {
+      cookie: admin,
+      body: { ...record, name: 'Zhao Lei (North)', email: 'hacked@example.com' },
+    })
     expect(res.status).toBe(200)
     expect(res.json).toMatchObject({ name: 'Zhao Lei (North)', email: 'manager@example.com' })
   })
@@ -64,9 +67,13 @@ describe('staff accounts', () => {
     const manager = await t.login('manager')
     const short = await t.request('POST', '/api/staff/3/password', { cookie: admin, body: { password: 'short' } })
     expect(short.json.error.fields.password).toBeTruthy()
-    expect((await t.request('POST', '/api/staff/3/password', { cookie: admin, body: { password: 'Brand-new-password-1' } })).status).toBe(204)
+    expect((await t.request('POST', '/api/staff/3/password', { cookie: admin, body: { password: 'Brand-new-password-1' } })).status).toBe(
+      204,
+    )
     expect((await t.request('GET', '/api/auth/me', { cookie: manager })).status).toBe(401)
-    expect((await t.request('POST', '/api/auth/login', { body: { email: 'manager@example.com', password: 'Brand-new-password-1' } })).status).toBe(200)
+    expect(
+      (await t.request('POST', '/api/auth/login', { body: { email: 'manager@example.com', password: 'Brand-new-password-1' } })).status,
+    ).toBe(200)
   })
 
   it('leave every change on the record', async () => {

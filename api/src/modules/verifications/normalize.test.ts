@@ -3,7 +3,17 @@ import { normalizeAnswer, normalizeDate } from './normalize.js'
 
 describe('answers are compared in a normal form', () => {
   it('reads dates as callers say them', () => {
-    for (const said of ['1990-01-02', '1990/1/2', '1990.01.02', '19900102', '1990年1月2日', '02/01/1990', '2 Jan 1990', 'January 2, 1990', '１９９０－０１－０２']) {
+    for (const said of [
+      '1990-01-02',
+      '1990/1/2',
+      '1990.01.02',
+      '19900102',
+      '1990年1月2日',
+      '02/01/1990',
+      '2 Jan 1990',
+      'January 2, 1990',
+      '１９９０－０１－０２',
+    ]) {
       expect(normalizeDate(said), said).toBe('1990-01-02')
     }
     expect(normalizeDate('1990-02-30')).toBeNull()

@@ -6,7 +6,14 @@ import type { AppEnv } from '../../platform/context.js'
 import { currentStaff, requireRole } from '../../platform/roles.js'
 import { validate } from '../../platform/validation.js'
 import { listQuerySchema, parseListQuery, sendList } from '../../platform/list.js'
-import { CodeCheck, CodeSend, VerificationAnswers, VerificationFilter, VerificationIdParam, VerificationStart } from './verifications.schemas.js'
+import {
+  CodeCheck,
+  CodeSend,
+  VerificationAnswers,
+  VerificationFilter,
+  VerificationIdParam,
+  VerificationStart,
+} from './verifications.schemas.js'
 import {
   answerVerification,
   checkVerificationCode,
@@ -23,13 +30,21 @@ const meta = (c: Context<AppEnv>) => ({ ip: clientIp(c), now: c.var.config.now()
 
 export const verificationsRoutes = new Hono<AppEnv>()
   .use(requireRole('agent', 'compliance'))
-  .get('/', describeRoute({ tags, summary: 'Verifications: an agent’s own, or everyone’s for compliance' }), validate('query', listQuerySchema), async (c) => {
-    const q = parseListQuery(c.req.query(), { sortable: SORTABLE, defaultSort: ['id', 'DESC'], filter: VerificationFilter })
-    const { rows, total } = await listVerifications(c.var.db, currentStaff(c), q)
-    return sendList(c, 'verifications', rows, q.offset, total)
-  })
-  .get('/:id', describeRoute({ tags, summary: 'One verification with its per-question results' }), validate('param', VerificationIdParam), async (c) =>
-    c.json(await getVerification(c.var.db, currentStaff(c), c.req.valid('param').id)),
+  .get(
+    '/',
+    describeRoute({ tags, summary: 'Verifications: an agent’s own, or everyone’s for compliance' }),
+    validate('query', listQuerySchema),
+    async (c) => {
+      const q = parseListQuery(c.req.query(), { sortable: SORTABLE, defaultSort: ['id', 'DESC'], filter: VerificationFilter })
+      const { rows, total } = await listVerifications(c.var.db, currentStaff(c), q)
+      return sendList(c, 'verifications', rows, q.offset, total)
+    },
+  )
+  .get(
+    '/:id',
+    describeRoute({ tags, summary: 'One verification with its per-question results' }),
+    validate('param', VerificationIdParam),
+    async (c) => c.json(await getVerification(c.var.db, currentStaff(c), c.req.valid('param').id)),
   )
   .post(
     '/',
@@ -50,7 +65,10 @@ export const verificationsRoutes = new Hono<AppEnv>()
     validate('param', VerificationIdParam),
     validate('json', CodeSend),
     async (c) =>
-      c.json(await sendVerificationCode(c.var.db, c.var.config, currentStaff(c), c.req.valid('param').id, c.req.valid('json').channel, meta(c)), 202),
+      c.json(
+        await sendVerificationCode(c.var.db, c.var.config, currentStaff(c), c.req.valid('param').id, c.req.valid('json').channel, meta(c)),
+        202,
+      ),
   )
   .post(
     '/:id/code/check',

@@ -37,7 +37,13 @@ async function storedAnswers(db: Kysely<Database>, customerId: number): Promise<
   const [customer, addresses, orders, cards] = await Promise.all([
     db.selectFrom('customers').select(['birth_date', 'phone', 'email']).where('id', '=', customerId).executeTakeFirst(),
     db.selectFrom('addresses').select('postal_code').where('customer_id', '=', customerId).execute(),
-    db.selectFrom('orders').select('number').where('customer_id', '=', customerId).orderBy('placed_at', 'desc').limit(RECENT_ORDERS).execute(),
+    db
+      .selectFrom('orders')
+      .select('number')
+      .where('customer_id', '=', customerId)
+      .orderBy('placed_at', 'desc')
+      .limit(RECENT_ORDERS)
+      .execute(),
     db.selectFrom('payment_methods').select('last4').where('customer_id', '=', customerId).execute(),
   ])
   const stored = new Map<VerificationField, string[]>()
@@ -48,9 +54,18 @@ async function storedAnswers(db: Kysely<Database>, customerId: number): Promise<
   put('birth_date', [customer?.birth_date])
   put('phone_last4', [customer?.phone])
   put('email', [customer?.email])
-  put('postal_code', addresses.map((a) => a.postal_code))
-  put('order_number', orders.map((o) => o.number))
-  put('card_last4', cards.map((c) => c.last4))
+  put(
+    'postal_code',
+    addresses.map((a) => a.postal_code),
+  )
+  put(
+    'order_number',
+    orders.map((o) => o.number),
+  )
+  put(
+    'card_last4',
+    cards.map((c) => c.last4),
+  )
   return stored
 }
 
@@ -78,7 +93,10 @@ export async function startVerification(
   if (!customer) throw notFound('Customer')
   if (customer.status === 'erased') throw conflict('This customer was erased; there is no one to verify.')
   if (customer.status === 'locked') {
-    throw tooManyAttempts('Verification is locked for this customer after repeated failures. Compliance has been alerted; do not continue the call.', DAY_MS / 1000)
+    throw tooManyAttempts(
+      'Verification is locked for this customer after repeated failures. Compliance has been alerted; do not continue the call.',
+      DAY_MS / 1000,
+    )
   }
   const fields = drawQuestions([...(await storedAnswers(db, customer.id)).keys()])
   if (!fields.length) throw unprocessable('Nothing is on file to verify this customer with.')
@@ -110,7 +128,15 @@ export async function startVerification(
     }
     await appendAudit(
       trx,
-      { actor: actorOf(staff), action: 'verification.start', entityType: 'verification', entityId: id, customerId: customer.id, ip: meta.ip, details: { channel: input.channel, fields } },
+      {
+        actor: actorOf(staff),
+        action: 'verification.start',
+        entityType: 'verification',
+        entityId: id,
+        customerId: customer.id,
+        ip: meta.ip,
+        details: { channel: input.channel, fields },
+      },
       meta.now,
     )
     await flagProbing(trx, staff, meta.now)
@@ -131,7 +157,12 @@ export async function answerVerification(
 ) {
   const verification = await pendingVerification(db, staff, id, meta.now)
 
-  const questions = await db.selectFrom('verification_questions').selectAll().where('verification_id', '=', id).orderBy('position').execute()
+  const questions = await db
+    .selectFrom('verification_questions')
+    .selectAll()
+    .where('verification_id', '=', id)
+    .orderBy('position')
+    .execute()
   const byId = new Map(questions.map((q) => [q.id, q]))
   for (const a of answers) {
     const q = byId.get(a.questionId)
@@ -202,13 +233,32 @@ async function settleVerification(trx: Kysely<Database>, staff: SignedInStaff, v
   const windowMinutes = await getSetting(trx, 'unmask_window_minutes')
   const unmaskedUntil = status === 'verified' ? new Date(meta.now.getTime() + windowMinutes * 60_000).toISOString() : null
   const limit = await getSetting(trx, 'verification_failures_per_day')
-  await trx.updateTable('verifications').set({ status, completed_at: meta.now.toISOString(), unmasked_until: unmaskedUntil }).where('id', '=', v.id).execute()
-  await appendAudit(trx, { actor: actorOf(staff), action: `verification.${status}`, entityType: 'verification', entityId: v.id, customerId: v.customer_id, ip: meta.ip }, meta.now)
+  await trx
+    .updateTable('verifications')
+    .set({ status, completed_at: meta.now.toISOString(), unmasked_until: unmaskedUntil })
+    .where('id', '=', v.id)
+    .execute()
+  await appendAudit(
+    trx,
+    {
+      actor: actorOf(staff),
+      action: `verification.${status}`,
+      entityType: 'verification',
+      entityId: v.id,
+      customerId: v.customer_id,
+      ip: meta.ip,
+    },
+    meta.now,
+  )
   if (status === 'failed' && (await failuresToday(trx, v.customer_id, meta.now)) >= limit) {
     status = 'locked'
     await trx.updateTable('verifications').set({ status }).where('id', '=', v.id).execute()
     await trx.updateTable('customers').set({ status: 'locked' }).where('id', '=', v.customer_id).where('status', '=', 'active').execute()
-    await raiseFlag(trx, { kind: 'verification_locked', customerId: v.customer_id, staffId: staff.id, details: { failures_in_day: limit } }, meta.now)
+    await raiseFlag(
+      trx,
+      { kind: 'verification_locked', customerId: v.customer_id, staffId: staff.id, details: { failures_in_day: limit } },
+      meta.now,
+    )
   }
   return { status, unmaskedUntil }
 }
@@ -261,7 +311,8 @@ export async function sendVerificationCode(
   const v = await pendingVerification(db, staff, id, meta.now)
   const customer = await db.selectFrom('customers').select(['email', 'phone']).where('id', '=', v.customer_id).executeTakeFirstOrThrow()
   const recipient = channel === 'email' ? customer.email : customer.phone
-  if (!recipient) throw unprocessable(`There is no ${channel === 'email' ? 'email' : 'phone number'} on file.`, { channel: 'Nothing on file' })
+  if (!recipient)
+    throw unprocessable(`There is no ${channel === 'email' ? 'email' : 'phone number'} on file.`, { channel: 'Nothing on file' })
   const { n } = await db
     .selectFrom('verification_codes')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -280,14 +331,43 @@ export async function sendVerificationCode(
   const outboxId = await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('verification_codes')
-      .values({ verification_id: id, channel, code_hash: `${salt}$${hashCode(salt, code)}`, created_at: meta.now.toISOString(), expires_at: expiresAt, confirmed_at: null })
+      .values({
+        verification_id: id,
+        channel,
+        code_hash: `${salt}$${hashCode(salt, code)}`,
+        created_at: meta.now.toISOString(),
+        expires_at: expiresAt,
+        confirmed_at: null,
+      })
       .execute()
-    const outboxId = await queueMessage(trx, { ...message, customerId: v.customer_id, template: 'verification_code', payload: { expires_minutes: CODE.ttlMinutes } }, meta.now)
-    await appendAudit(trx, { actor: actorOf(staff), action: 'verification.code_sent', entityType: 'verification', entityId: id, customerId: v.customer_id, ip: meta.ip, details: { channel } }, meta.now)
+    const outboxId = await queueMessage(
+      trx,
+      { ...message, customerId: v.customer_id, template: 'verification_code', payload: { expires_minutes: CODE.ttlMinutes } },
+      meta.now,
+    )
+    await appendAudit(
+      trx,
+      {
+        actor: actorOf(staff),
+        action: 'verification.code_sent',
+        entityType: 'verification',
+        entityId: id,
+        customerId: v.customer_id,
+        ip: meta.ip,
+        details: { channel },
+      },
+      meta.now,
+    )
     return outboxId
   })
   const status = await deliverMessage(db, config.transport, outboxId, message, meta.now)
-  return { sent: status !== 'failed', status, channel, recipient: channel === 'email' ? maskEmail(recipient) : maskDigits(recipient), expiresAt }
+  return {
+    sent: status !== 'failed',
+    status,
+    channel,
+    recipient: channel === 'email' ? maskEmail(recipient) : maskDigits(recipient),
+    expiresAt,
+  }
 }
 
 /** Checks the code the caller reads back; a few wrong tries use the code up. */
@@ -312,10 +392,27 @@ export async function checkVerificationCode(db: Kysely<Database>, staff: SignedI
       .set({ attempts: code.attempts + 1, confirmed_at: match ? meta.now.toISOString() : null })
       .where('id', '=', code.id)
       .execute()
-    await appendAudit(trx, { actor: actorOf(staff), action: 'verification.code_checked', entityType: 'verification', entityId: id, customerId: v.customer_id, ip: meta.ip, details: { match } }, meta.now)
+    await appendAudit(
+      trx,
+      {
+        actor: actorOf(staff),
+        action: 'verification.code_checked',
+        entityType: 'verification',
+        entityId: id,
+        customerId: v.customer_id,
+        ip: meta.ip,
+        details: { match },
+      },
+      meta.now,
+    )
     return settleVerification(trx, staff, v, meta)
   })
-  return { match, status: settled.status, unmaskedUntil: settled.unmaskedUntil, attemptsLeft: match ? 0 : CODE.attempts - code.attempts - 1 }
+  return {
+    match,
+    status: settled.status,
+    unmaskedUntil: settled.unmaskedUntil,
+    attemptsLeft: match ? 0 : CODE.attempts - code.attempts - 1,
+  }
 }
 
 export type VerificationSort = 'id' | 'created_at' | 'status'
@@ -331,7 +428,18 @@ function visibleVerifications(db: Kysely<Database>, staff: SignedInStaff) {
   return staff.role === 'compliance' ? query : query.where('v.staff_id', '=', staff.id)
 }
 
-const VERIFICATION_COLUMNS = ['v.id', 'v.customer_id', 'v.staff_id', 's.name as staff_name', 'v.channel', 'v.status', 'v.created_at', 'v.expires_at', 'v.completed_at', 'v.unmasked_until'] as const
+const VERIFICATION_COLUMNS = [
+  'v.id',
+  'v.customer_id',
+  'v.staff_id',
+  's.name as staff_name',
+  'v.channel',
+  'v.status',
+  'v.created_at',
+  'v.expires_at',
+  'v.completed_at',
+  'v.unmasked_until',
+] as const
 
 export async function listVerifications(db: Kysely<Database>, staff: SignedInStaff, q: ListQuery<VerificationSort, VerificationFilter>) {
   let query = visibleVerifications(db, staff)
@@ -339,7 +447,13 @@ export async function listVerifications(db: Kysely<Database>, staff: SignedInSta
   if (q.filter.staff_id !== undefined) query = query.where('v.staff_id', '=', q.filter.staff_id)
   if (q.filter.status) query = query.where('v.status', '=', q.filter.status)
   const [rows, count] = await Promise.all([
-    query.select(VERIFICATION_COLUMNS).orderBy(`v.${q.sort.field}`, q.sort.order).orderBy('v.id', 'desc').limit(q.limit).offset(q.offset).execute(),
+    query
+      .select(VERIFICATION_COLUMNS)
+      .orderBy(`v.${q.sort.field}`, q.sort.order)
+      .orderBy('v.id', 'desc')
+      .limit(q.limit)
+      .offset(q.offset)
+      .execute(),
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ])
   return { rows, total: Number(count.n) }
@@ -356,6 +470,12 @@ export async function getVerification(db: Kysely<Database>, staff: SignedInStaff
     .execute()
   return {
     ...row,
-    questions: questions.map((q) => ({ id: q.id, field: q.field, label: QUESTION_LABELS[q.field], match: q.matched === null ? null : q.matched === 1, answered_at: q.answered_at })),
+    questions: questions.map((q) => ({
+      id: q.id,
+      field: q.field,
+      label: QUESTION_LABELS[q.field],
+      match: q.matched === null ? null : q.matched === 1,
+      answered_at: q.answered_at,
+    })),
   }
 }

@@ -43,7 +43,9 @@ describe('opening a verification', () => {
   it('refuses unknown customers, bad channels and extra fields', async () => {
     expect((await start(agent, 999_999)).status).toBe(404)
     expect((await t.request('POST', '/api/verifications', { cookie: agent, body: { customerId, channel: 'pigeon' } })).status).toBe(400)
-    expect((await t.request('POST', '/api/verifications', { cookie: agent, body: { customerId, channel: 'phone', status: 'verified' } })).status).toBe(400)
+    expect(
+      (await t.request('POST', '/api/verifications', { cookie: agent, body: { customerId, channel: 'phone', status: 'verified' } })).status,
+    ).toBe(400)
   })
 })
 
@@ -74,11 +76,15 @@ describe('answering', () => {
       body: { email: 'agent2@example.com', name: 'Second Agent', role: 'agent', password: 'Another-agent-password' },
     })
     expect(other.status).toBe(201)
-    const agent2 = (await t.app.request('http://localhost/api/auth/login', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Origin: 'http://localhost' },
-      body: JSON.stringify({ email: 'agent2@example.com', password: 'Another-agent-password' }),
-    })).headers.get('set-cookie')!.split(';')[0]!
+    const agent2 = (
+      await t.app.request('http://localhost/api/auth/login', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: 'http://localhost' },
+        body: JSON.stringify({ email: 'agent2@example.com', password: 'Another-agent-password' }),
+      })
+    ).headers
+      .get('set-cookie')!
+      .split(';')[0]!
     expect((await t.request('GET', `/api/customers/${customerId}`, { cookie: agent2 })).json.masked).toBe(true)
   })
 
@@ -86,17 +92,33 @@ describe('answering', () => {
     const v = (await start()).json
     const truth = await callerAnswers(t.db, customerId)
     const [first, ...rest] = v.questions
-    const one = await t.request('POST', `/api/verifications/${v.id}/answers`, { cookie: agent, body: { answers: [{ questionId: first.id, value: truth[first.field] }] } })
+    const one = await t.request('POST', `/api/verifications/${v.id}/answers`, {
+      cookie: agent,
+      body: { answers: [{ questionId: first.id, value: truth[first.field] }] },
+    })
     expect(one.json).toEqual({ id: v.id, status: 'pending', results: [{ questionId: first.id, match: true }], unmaskedUntil: null })
-    const again = await t.request('POST', `/api/verifications/${v.id}/answers`, { cookie: agent, body: { answers: [{ questionId: first.id, value: 'x' }] } })
+    const again = await t.request('POST', `/api/verifications/${v.id}/answers`, {
+      cookie: agent,
+      body: { answers: [{ questionId: first.id, value: 'x' }] },
+    })
     expect(again.status).toBe(409)
     const canary = 'CANARY-ANSWER-7731'
-    const wrong = await t.request('POST', `/api/verifications/${v.id}/answers`, { cookie: agent, body: { answers: [{ questionId: rest[0].id, value: canary }] } })
+    const wrong = await t.request('POST', `/api/verifications/${v.id}/answers`, {
+      cookie: agent,
+      body: { answers: [{ questionId: rest[0].id, value: canary }] },
+    })
     expect(wrong.json.status).toBe('failed')
     expect(wrong.text).not.toContain(canary)
     for (const value of Object.values(truth)) if (value) expect(wrong.text).not.toContain(value)
     const dump = JSON.stringify(
-      await Promise.all(['verifications', 'verification_questions', 'audit_log', 'outbox'].map((table) => t.db.selectFrom(table as 'audit_log').selectAll().execute())),
+      await Promise.all(
+        ['verifications', 'verification_questions', 'audit_log', 'outbox'].map((table) =>
+          t.db
+            .selectFrom(table as 'audit_log')
+            .selectAll()
+            .execute(),
+        ),
+      ),
     )
     expect(dump).not.toContain(canary)
     expect((await t.request('GET', `/api/customers/${customerId}`, { cookie: agent })).json.masked).toBe(true)
@@ -147,7 +169,10 @@ describe('limits', () => {
     const flags = await t.request('GET', listUrl('flags', { filter: { open: true } }), { cookie: compliance })
     expect(flags.json).toHaveLength(1)
     expect(flags.json[0]).toMatchObject({ kind: 'verification_locked', customer_id: customerId })
-    const resolved = await t.request('POST', `/api/flags/${flags.json[0].id}/resolve`, { cookie: compliance, body: { resolution: 'Called the customer back on the number on file.' } })
+    const resolved = await t.request('POST', `/api/flags/${flags.json[0].id}/resolve`, {
+      cookie: compliance,
+      body: { resolution: 'Called the customer back on the number on file.' },
+    })
     expect(resolved.status).toBe(200)
     expect((await start()).status).toBe(201)
   })
@@ -171,7 +196,10 @@ describe('limits', () => {
 describe('one-time codes', () => {
   it('are sent through the outbox, stored only hashed, and read back by the caller', async () => {
     const messages: string[] = []
-    const t2 = await createTestApp({ customers: 30, config: { transport: { name: 'capture', send: async (m) => (messages.push(m.body), 'sent') } } })
+    const t2 = await createTestApp({
+      customers: 30,
+      config: { transport: { name: 'capture', send: async (m) => (messages.push(m.body), 'sent') } },
+    })
     const cookie = await t2.login('agent')
     const id = await fullyOnFile(t2.db)
     const v = (await t2.request('POST', '/api/verifications', { cookie, body: { customerId: id, channel: 'phone' } })).json
@@ -180,9 +208,14 @@ describe('one-time codes', () => {
     expect(sent.json).toMatchObject({ sent: true, status: 'sent', channel: 'email' })
     expect(sent.json.recipient).toMatch(/^.\*\*\*@/)
     const code = messages[0]!.match(/\b(\d{6})\b/)![1]!
-    const stored = JSON.stringify(await t2.db.selectFrom('verification_codes').selectAll().execute()) + JSON.stringify(await t2.db.selectFrom('outbox').selectAll().execute())
+    const stored =
+      JSON.stringify(await t2.db.selectFrom('verification_codes').selectAll().execute()) +
+      JSON.stringify(await t2.db.selectFrom('outbox').selectAll().execute())
     expect(stored).not.toContain(code)
-    const wrong = await t2.request('POST', `/api/verifications/${v.id}/code/check`, { cookie, body: { code: code === '000000' ? '111111' : '000000' } })
+    const wrong = await t2.request('POST', `/api/verifications/${v.id}/code/check`, {
+      cookie,
+      body: { code: code === '000000' ? '111111' : '000000' },
+    })
     expect(wrong.json).toMatchObject({ match: false, status: 'pending', attemptsLeft: 4 })
     const truth = await callerAnswers(t2.db, id)
     const answered = await t2.request('POST', `/api/verifications/${v.id}/answers`, {
@@ -200,9 +233,20 @@ describe('one-time codes', () => {
   })
 
   it('that cannot be delivered are on the record as failed, with the error', async () => {
-    const t2 = await createTestApp({ customers: 10, config: { transport: { name: 'down', send: async () => { throw new Error('connection refused') } } } })
+    const t2 = await createTestApp({
+      customers: 10,
+      config: {
+        transport: {
+          name: 'down',
+          send: async () => {
+            throw new Error('connection refused')
+          },
+        },
+      },
+    })
     const cookie = await t2.login('agent')
-    const v = (await t2.request('POST', '/api/verifications', { cookie, body: { customerId: await fullyOnFile(t2.db), channel: 'phone' } })).json
+    const v = (await t2.request('POST', '/api/verifications', { cookie, body: { customerId: await fullyOnFile(t2.db), channel: 'phone' } }))
+      .json
     const sent = await t2.request('POST', `/api/verifications/${v.id}/code`, { cookie, body: { channel: 'email' } })
     expect(sent.json).toMatchObject({ sent: false, status: 'failed' })
     const row = await t2.db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow()
@@ -213,7 +257,8 @@ describe('one-time codes', () => {
   it('run out after five wrong tries', async () => {
     const v = (await start()).json
     await t.request('POST', `/api/verifications/${v.id}/code`, { cookie: agent, body: { channel: 'sms' } })
-    for (let i = 0; i < 5; i++) await t.request('POST', `/api/verifications/${v.id}/code/check`, { cookie: agent, body: { code: '99999' + i } })
+    for (let i = 0; i < 5; i++)
+      await t.request('POST', `/api/verifications/${v.id}/code/check`, { cookie: agent, body: { code: '99999' + i } })
     expect((await t.request('POST', `/api/verifications/${v.id}/code/check`, { cookie: agent, body: { code: '123456' } })).status).toBe(409)
   })
 })
