@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
-import type { Database, Disclosure, DisclosureStatus, DisclosureType } from '@verity/db'
-import type { Kysely } from 'kysely'
-import { appendAudit } from '../../platform/audit.js'
+import type { Database, Disclosure, DisclosuresTable, DisclosureStatus, DisclosureType } from '@verity/db'
+import type { Kysely, Updateable } from 'kysely'
+import { appendAudit, type AuditValue } from '../../platform/audit.js'
 import type { SignedInStaff } from '../../platform/context.js'
 import { conflict, notFound, unprocessable } from '../../platform/errors.js'
 import { idList, type ListQuery } from '../../platform/list.js'
@@ -200,7 +200,7 @@ export async function createDisclosure(db: Kysely<Database>, staff: SignedInStaf
     if (needsHold(input.type, input.holdRequested)) await placeHolds(trx, id, subjects, staff, meta)
     return id
   })
-  return getDisclosure(db, id)
+  return getDisclosure(db, id, meta.now)
 }
 
 /** Edits an open record; a closed one answers 409 and takes amendments instead. */
@@ -254,26 +254,37 @@ export async function updateDisclosure(
       await placeHolds(trx, id, subjects, staff, meta)
     }
   })
-  return getDisclosure(db, id)
+  return getDisclosure(db, id, meta.now)
+}
+
+/** One workflow step: the record's change and its audit entry in one transaction; answers the record as it now stands. */
+async function recordStep(
+  db: Kysely<Database>,
+  staff: SignedInStaff,
+  id: number,
+  meta: Meta,
+  step: { action: string; set: Updateable<DisclosuresTable>; details?: Record<string, AuditValue> },
+) {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('disclosures')
+      .set({ ...step.set, updated_at: meta.now.toISOString() })
+      .where('id', '=', id)
+      .execute()
+    await appendAudit(
+      trx,
+      { actor: actorOf(staff), action: step.action, entityType: 'disclosure', entityId: id, ip: meta.ip, details: step.details },
+      meta.now,
+    )
+  })
+  return getDisclosure(db, id, meta.now)
 }
 
 /** received → under review, with who reviews it. */
 export async function startReview(db: Kysely<Database>, staff: SignedInStaff, id: number, meta: Meta) {
   const row = await loadDisclosure(db, id)
   if (row.status !== 'received') throw conflict(`Only a received record can go under review; this one is ${row.status.replace('_', ' ')}.`)
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('disclosures')
-      .set({ status: 'under_review', reviewed_by: staff.id, updated_at: meta.now.toISOString() })
-      .where('id', '=', id)
-      .execute()
-    await appendAudit(
-      trx,
-      { actor: actorOf(staff), action: 'disclosure.review', entityType: 'disclosure', entityId: id, ip: meta.ip },
-      meta.now,
-    )
-  })
-  return getDisclosure(db, id)
+  return recordStep(db, staff, id, meta, { action: 'disclosure.review', set: { status: 'under_review', reviewed_by: staff.id } })
 }
 
 const STATUS_FOR = { rejected: 'rejected', no_data: 'no_data', non_content: 'disclosed', content: 'disclosed' } as const
@@ -294,55 +305,30 @@ export async function closeDisclosure(
   }
   const status: DisclosureStatus = produced && input.partial ? 'partially_disclosed' : STATUS_FOR[input.outcome]
   const at = meta.now.toISOString()
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('disclosures')
-      .set({
-        status,
-        outcome: input.outcome,
-        partial: input.partial ? 1 : 0,
-        categories_produced: JSON.stringify(produced ? (input.categoriesProduced ?? []) : []),
-        status_note: input.note ?? null,
-        reviewed_by: row.reviewed_by ?? staff.id,
-        disclosed_by: produced ? staff.id : null,
-        disclosed_at: produced ? at : null,
-        closed_at: at,
-        updated_at: at,
-      })
-      .where('id', '=', id)
-      .execute()
-    await appendAudit(
-      trx,
-      {
-        actor: actorOf(staff),
-        action: 'disclosure.close',
-        entityType: 'disclosure',
-        entityId: id,
-        ip: meta.ip,
-        details: { outcome: input.outcome, partial: !!input.partial },
-      },
-      meta.now,
-    )
+  return recordStep(db, staff, id, meta, {
+    action: 'disclosure.close',
+    details: { outcome: input.outcome, partial: !!input.partial },
+    set: {
+      status,
+      outcome: input.outcome,
+      partial: input.partial ? 1 : 0,
+      categories_produced: JSON.stringify(produced ? (input.categoriesProduced ?? []) : []),
+      status_note: input.note ?? null,
+      reviewed_by: row.reviewed_by ?? staff.id,
+      disclosed_by: produced ? staff.id : null,
+      disclosed_at: produced ? at : null,
+      closed_at: at,
+    },
   })
-  return getDisclosure(db, id)
 }
 
 export async function withdrawDisclosure(db: Kysely<Database>, staff: SignedInStaff, id: number, note: string, meta: Meta) {
   const row = await loadDisclosure(db, id)
   if (!isOpen(row.status)) throw conflict('Only an open record can be withdrawn.')
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('disclosures')
-      .set({ status: 'withdrawn', status_note: note, closed_at: meta.now.toISOString(), updated_at: meta.now.toISOString() })
-      .where('id', '=', id)
-      .execute()
-    await appendAudit(
-      trx,
-      { actor: actorOf(staff), action: 'disclosure.withdraw', entityType: 'disclosure', entityId: id, ip: meta.ip },
-      meta.now,
-    )
+  return recordStep(db, staff, id, meta, {
+    action: 'disclosure.withdraw',
+    set: { status: 'withdrawn', status_note: note, closed_at: meta.now.toISOString() },
   })
-  return getDisclosure(db, id)
 }
 
 /** A correction, appended with who and why; the record shows the corrected values and keeps every amendment in order. */
@@ -380,7 +366,7 @@ export async function amendDisclosure(
       meta.now,
     )
   })
-  return getDisclosure(db, id)
+  return getDisclosure(db, id, meta.now)
 }
 
 export async function releaseHolds(db: Kysely<Database>, staff: SignedInStaff, id: number, reason: string, meta: Meta) {
@@ -414,7 +400,7 @@ export async function releaseHolds(db: Kysely<Database>, staff: SignedInStaff, i
       )
     }
   })
-  return getDisclosure(db, id)
+  return getDisclosure(db, id, meta.now)
 }
 
 /** Whether notice to the customer is due: data was produced, the record is closed and no non-disclosure order still runs. */
@@ -436,29 +422,10 @@ export async function recordNotice(
     throw conflict('A non-disclosure order is in force until it ends: nothing may tell the customer yet.')
   }
   if (!noticeDue(d!, meta.now)) throw conflict('No notice is due on this record.')
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('disclosures')
-      .set({
-        customer_notified_at: input.given ? meta.now.toISOString() : null,
-        notice_note: input.note ?? null,
-        updated_at: meta.now.toISOString(),
-      })
-      .where('id', '=', id)
-      .execute()
-    await appendAudit(
-      trx,
-      {
-        actor: actorOf(staff),
-        action: input.given ? 'disclosure.notice_given' : 'disclosure.notice_withheld',
-        entityType: 'disclosure',
-        entityId: id,
-        ip: meta.ip,
-      },
-      meta.now,
-    )
+  return recordStep(db, staff, id, meta, {
+    action: input.given ? 'disclosure.notice_given' : 'disclosure.notice_withheld',
+    set: { customer_notified_at: input.given ? meta.now.toISOString() : null, notice_note: input.note ?? null },
   })
-  return getDisclosure(db, id)
 }
 
 /** The review every emergency disclosure gets after the fact. */
@@ -469,19 +436,10 @@ export async function recordPostReview(db: Kysely<Database>, staff: SignedInStaf
   if (row.post_review_at) throw conflict('This emergency disclosure was already reviewed.')
   if (row.created_by === staff.id || row.disclosed_by === staff.id)
     throw conflict('The later review must be done by someone other than who filed or disclosed it.')
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('disclosures')
-      .set({ post_review_at: meta.now.toISOString(), post_review_by: staff.id, post_review_note: note, updated_at: meta.now.toISOString() })
-      .where('id', '=', id)
-      .execute()
-    await appendAudit(
-      trx,
-      { actor: actorOf(staff), action: 'disclosure.post_review', entityType: 'disclosure', entityId: id, ip: meta.ip },
-      meta.now,
-    )
+  return recordStep(db, staff, id, meta, {
+    action: 'disclosure.post_review',
+    set: { post_review_at: meta.now.toISOString(), post_review_by: staff.id, post_review_note: note },
   })
-  return getDisclosure(db, id)
 }
 
 export type DisclosureSort = 'id' | 'received_at' | 'due_at' | 'status' | 'type'
@@ -626,22 +584,20 @@ export async function readAttachment(db: Kysely<Database>, staff: SignedInStaff,
     .where('disclosure_id', '=', id)
     .executeTakeFirst()
   if (!file) throw notFound('Attachment')
-  await db
-    .transaction()
-    .execute((trx) =>
-      appendAudit(
-        trx,
-        {
-          actor: actorOf(staff),
-          action: 'disclosure.attachment_download',
-          entityType: 'disclosure',
-          entityId: id,
-          ip: meta.ip,
-          details: { attachment: attachmentId },
-        },
-        meta.now,
-      ),
-    )
+  await db.transaction().execute((trx) =>
+    appendAudit(
+      trx,
+      {
+        actor: actorOf(staff),
+        action: 'disclosure.attachment_download',
+        entityType: 'disclosure',
+        entityId: id,
+        ip: meta.ip,
+        details: { attachment: attachmentId },
+      },
+      meta.now,
+    ),
+  )
   return file
 }
 
