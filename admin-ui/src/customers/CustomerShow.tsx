@@ -2,9 +2,8 @@ import VerifiedUserIcon from '@mui/icons-material/VerifiedUser'
 import VisibilityOffIcon from '@mui/icons-material/VisibilityOff'
 import { Alert, Box, Button, Card, CardContent, Chip, Grid, Stack, Typography } from '@mui/material'
 import { useEffect } from 'react'
-import { useQuery } from '@tanstack/react-query'
-import { Loading, Title, useDataProvider, usePermissions, useTranslate } from 'react-admin'
-import type { VerityDataProvider } from '../dataProvider'
+import { Loading, Title, usePermissions, useTranslate } from 'react-admin'
+import { useApiQuery } from '../useApiQuery'
 import { Link, useParams } from 'react-router-dom'
 import type { Role } from '../roles'
 import { BreakGlassButton } from './BreakGlassButton'
@@ -32,19 +31,13 @@ export default function CustomerShow() {
   const translate = useTranslate()
   const fmt = useFormats()
   const { permissions: role } = usePermissions<Role>()
-  const dataProvider = useDataProvider<VerityDataProvider>()
   // Its own query, not react-admin's record cache: search results (masked, another shape) must never stand in for it.
   const {
     data: record,
     isPending,
     error,
     refetch,
-  } = useQuery({
-    queryKey: ['customer-record', id],
-    queryFn: () => dataProvider.fetch<CustomerRecord>(`customers/${id}`),
-    refetchOnWindowFocus: false,
-    staleTime: 0,
-  })
+  } = useApiQuery<CustomerRecord>(['customer-record', id], `customers/${id}`, { refetchOnWindowFocus: false, staleTime: 0 })
 
   // The window closes on the server; fetch again when it does, so the page masks itself.
   const until = record?.access.until

@@ -14,11 +14,10 @@ import {
   TableRow,
   Typography,
 } from '@mui/material'
-import { useQuery } from '@tanstack/react-query'
-import { Loading, Title, useDataProvider, useTranslate } from 'react-admin'
+import { Loading, Title, useTranslate } from 'react-admin'
 import { useParams } from 'react-router-dom'
 import { useFormats } from '../customers/CustomerSections'
-import type { VerityDataProvider } from '../dataProvider'
+import { useApiQuery } from '../useApiQuery'
 
 interface Accounting {
   customer_id: number
@@ -42,11 +41,7 @@ export default function AccountingPage() {
   const { customerId } = useParams()
   const translate = useTranslate()
   const fmt = useFormats()
-  const dataProvider = useDataProvider<VerityDataProvider>()
-  const { data, isPending, error } = useQuery({
-    queryKey: ['accounting', customerId],
-    queryFn: () => dataProvider.fetch<Accounting>(`disclosures/accounting/${customerId}`),
-  })
+  const { data, isPending, error } = useApiQuery<Accounting>(['accounting', customerId], `disclosures/accounting/${customerId}`)
   if (isPending) return <Loading />
   if (error || !data) return <Alert severity="error">{(error as Error)?.message}</Alert>
   return (

@@ -15,12 +15,13 @@ import {
   TableRow,
   Typography,
 } from '@mui/material'
-import { useQuery, useQueryClient } from '@tanstack/react-query'
+import { useQueryClient } from '@tanstack/react-query'
 import type { ReactNode } from 'react'
 import { Loading, Title, useDataProvider, useNotify, useTranslate } from 'react-admin'
 import { Link, useParams } from 'react-router-dom'
 import { useFormats } from '../customers/CustomerSections'
 import type { VerityDataProvider } from '../dataProvider'
+import { useApiQuery } from '../useApiQuery'
 import { TextPromptButton } from '../layout/TextPromptButton'
 import { TitledCard } from '../layout/TitledCard'
 import { AmendDialogButton } from './AmendDialogButton'
@@ -49,14 +50,7 @@ export default function DisclosureShow() {
   const dataProvider = useDataProvider<VerityDataProvider>()
   const queryClient = useQueryClient()
   const key = ['disclosure-record', id]
-  const {
-    data: d,
-    isPending,
-    error,
-  } = useQuery({
-    queryKey: key,
-    queryFn: () => dataProvider.fetch<DisclosureRecord>(`disclosures/${id}`),
-  })
+  const { data: d, isPending, error } = useApiQuery<DisclosureRecord>(key, `disclosures/${id}`)
   const act = async (path: string, body?: unknown) => {
     const updated = await dataProvider.post<DisclosureRecord>(`disclosures/${id}/${path}`, body)
     queryClient.setQueryData(key, updated)

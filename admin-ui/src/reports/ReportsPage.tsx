@@ -15,10 +15,9 @@ import {
   TableRow,
   Typography,
 } from '@mui/material'
-import { useQuery } from '@tanstack/react-query'
 import { lazy, Suspense, useState } from 'react'
-import { Loading, Title, useDataProvider, useTranslate } from 'react-admin'
-import type { VerityDataProvider } from '../dataProvider'
+import { Loading, Title, useTranslate } from 'react-admin'
+import { useApiQuery } from '../useApiQuery'
 
 const DemographicsChart = lazy(() => import('./DemographicsChart'))
 
@@ -34,14 +33,10 @@ interface Demographics {
 /** Customers counted by one or two dimensions, as a chart and a table; the server hides small groups. */
 export default function ReportsPage() {
   const translate = useTranslate()
-  const dataProvider = useDataProvider<VerityDataProvider>()
   const [first, setFirst] = useState<Dimension>('age_band')
   const [second, setSecond] = useState<Dimension | ''>('')
   const by = second ? [first, second] : [first]
-  const { data, isPending, error } = useQuery({
-    queryKey: ['demographics', ...by],
-    queryFn: () => dataProvider.fetch<Demographics>(`reports/demographics?by=${by.join(',')}`),
-  })
+  const { data, isPending, error } = useApiQuery<Demographics>(['demographics', ...by], `reports/demographics?by=${by.join(',')}`)
   const dimLabel = (d: Dimension) => translate(`verity.reports.dimensions.${d}`)
   const labelOf = (row: Demographics['rows'][number]) => by.map((d) => row[d]).join(' · ')
 

@@ -1,9 +1,8 @@
 import DownloadIcon from '@mui/icons-material/Download'
 import { Alert, Box, Button, Card, CardContent, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material'
-import { useQuery } from '@tanstack/react-query'
 import { lazy, Suspense } from 'react'
-import { Loading, Title, useDataProvider, useTranslate } from 'react-admin'
-import type { VerityDataProvider } from '../dataProvider'
+import { Loading, Title, useTranslate } from 'react-admin'
+import { useApiQuery } from '../useApiQuery'
 
 const TransparencyChart = lazy(() => import('./TransparencyChart'))
 
@@ -24,11 +23,7 @@ interface Report {
 /** The published numbers: requests by half-year, type, jurisdiction and outcome, small counts as bands; CSV for publishing. */
 export default function TransparencyPage() {
   const translate = useTranslate()
-  const dataProvider = useDataProvider<VerityDataProvider>()
-  const { data, isPending, error } = useQuery({
-    queryKey: ['transparency'],
-    queryFn: () => dataProvider.fetch<Report>('disclosures/transparency-report'),
-  })
+  const { data, isPending, error } = useApiQuery<Report>(['transparency'], 'disclosures/transparency-report')
   if (isPending) return <Loading />
   if (error || !data) return <Alert severity="error">{(error as Error)?.message}</Alert>
 
