@@ -4,6 +4,7 @@ import { serveStatic } from '@hono/node-server/serve-static'
 import type { Database } from '@verity/db'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { compress } from 'hono/compress'
 import type { Kysely } from 'kysely'
 import type { AppConfig, AppEnv } from './platform/context.js'
 import { AppError, handleError, notFound } from './platform/errors.js'
@@ -75,7 +76,8 @@ export function createApp(db: Kysely<Database>, overrides: Partial<AppConfig> = 
   if (config.uiDir && fs.existsSync(path.join(config.uiDir, 'index.html'))) {
     const root = path.relative(process.cwd(), config.uiDir) || '.'
     const index = fs.readFileSync(path.join(config.uiDir, 'index.html'), 'utf8')
-    app.use('/assets/*', async (c, next) => {
+    // Static files only: API answers carry personal data next to what callers send, so they stay uncompressed (BREACH).
+    app.use('/assets/*', compress(), async (c, next) => {
       await next()
       if (c.res.ok) c.header('Cache-Control', 'public, max-age=31536000, immutable')
     })
