@@ -27,7 +27,11 @@ export function DisclosureInputs() {
       <DateInput source="receivedAt" validate={required()} />
       <DateInput source="dueAt" />
       <ReferenceArrayInput source="subjectIds" reference="customers">
-        <AutocompleteArrayInput optionText="name" filterToQuery={(q: string) => ({ q })} validate={required()} />
+        <AutocompleteArrayInput
+          optionText={(c: { id: number; name: string }) => `#${c.id} ${c.name}`}
+          filterToQuery={(q: string) => ({ q })}
+          validate={required()}
+        />
       </ReferenceArrayInput>
       <CheckboxGroupInput source="categoriesRequested" choices={choicesOf('categories', CATEGORIES)} />
       <FormDataConsumer<{ type?: string }>>

@@ -23,14 +23,15 @@ describe('a subpoena, in Chromium', () => {
     const subjects = page.getByLabel('Customers concerned')
     for (const id of ['1', '2']) {
       await subjects.fill(id)
-      await page.getByRole('option').first().click()
+      await page.getByRole('option', { name: new RegExp(`^#${id} `) }).click()
     }
     await page.getByLabel('Identity').check()
     await page.getByLabel('Orders').check()
     await page.getByRole('button', { name: 'Save' }).click()
 
     await page.getByRole('heading', { level: 1, name: /Subpoena · \(2026\) Zhe 01 Min Chu 2041/ }).waitFor()
-    expect(await page.getByText(/^#\d+ /).count()).toBe(2)
+    await page.getByRole('link', { name: /^#1 / }).waitFor()
+    await page.getByRole('link', { name: /^#2 / }).waitFor()
     await page.getByRole('button', { name: 'Start review' }).click()
     await page.getByText('Under review', { exact: true }).waitFor()
     await page.getByRole('button', { name: 'Close with outcome' }).click()
@@ -41,6 +42,8 @@ describe('a subpoena, in Chromium', () => {
     // a closed record refuses edits
     await page.getByRole('link', { name: 'Edit' }).click()
     const caseNumber = page.getByLabel('Case or docket number')
+    // wait for the record to load into the form, or the form resets over what we type
+    await page.locator('input[value="(2026) Zhe 01 Min Chu 2041"]').waitFor()
     await caseNumber.fill('(2026) Zhe 01 Min Chu 2014')
     await page.getByRole('button', { name: 'Save' }).click()
     await page.getByText(/This record is closed and cannot be changed/).waitFor()
