@@ -41,6 +41,11 @@ function Item({ label, children }: { label: string; children: ReactNode }) {
   )
 }
 
+/** A workflow step that takes a written note (withdrawal, withheld notice, later review, hold release). */
+function NoteButton({ label, color, onSubmit }: { label: string; color?: 'error'; onSubmit: (note: string) => Promise<void> }) {
+  return <TextPromptButton label={label} fieldLabel="verity.disclosures.note" field="note" multiline color={color} onSubmit={onSubmit} />
+}
+
 /** One request under legal process: what was asked, what was done, by whom; closed records only take amendments. */
 export default function DisclosureShow() {
   const { id } = useParams()
@@ -101,15 +106,7 @@ export default function DisclosureShow() {
                 {translate('ra.action.edit')}
               </Button>
               {d.open && <CloseDialogButton requested={d.categories_requested} onClose={(input: CloseInput) => act('close', input)} />}
-              {d.open && (
-                <TextPromptButton
-                  label="verity.disclosures.withdraw"
-                  fieldLabel="verity.disclosures.note"
-                  field="note"
-                  multiline
-                  onSubmit={(note) => act('withdraw', { note })}
-                />
-              )}
+              {d.open && <NoteButton label="verity.disclosures.withdraw" onSubmit={(note) => act('withdraw', { note })} />}
               <AmendDialogButton onAmend={(input) => act('amendments', input)} />
             </Stack>
           </Stack>
@@ -127,13 +124,7 @@ export default function DisclosureShow() {
               action={
                 <Stack direction="row" spacing={1}>
                   <Button onClick={safely(() => act('notice', { given: true }))}>{translate('verity.disclosures.notice_given')}</Button>
-                  <TextPromptButton
-                    label="verity.disclosures.notice_withheld"
-                    fieldLabel="verity.disclosures.note"
-                    field="note"
-                    multiline
-                    onSubmit={(note) => act('notice', { given: false, note })}
-                  />
+                  <NoteButton label="verity.disclosures.notice_withheld" onSubmit={(note) => act('notice', { given: false, note })} />
                 </Stack>
               }
             >
@@ -144,15 +135,7 @@ export default function DisclosureShow() {
             <Alert
               severity="warning"
               sx={{ mt: 2 }}
-              action={
-                <TextPromptButton
-                  label="verity.disclosures.post_review"
-                  fieldLabel="verity.disclosures.note"
-                  field="note"
-                  multiline
-                  onSubmit={(note) => act('post-review', { note })}
-                />
-              }
+              action={<NoteButton label="verity.disclosures.post_review" onSubmit={(note) => act('post-review', { note })} />}
             >
               {translate('verity.disclosures.review_due')}
             </Alert>
@@ -209,13 +192,7 @@ export default function DisclosureShow() {
           </Table>
           {activeHolds.length > 0 && (
             <Box sx={{ mt: 1 }}>
-              <TextPromptButton
-                label="verity.disclosures.release_hold"
-                fieldLabel="verity.disclosures.note"
-                field="note"
-                color="error"
-                onSubmit={(note) => act('release-hold', { note })}
-              />
+              <NoteButton label="verity.disclosures.release_hold" color="error" onSubmit={(note) => act('release-hold', { note })} />
             </Box>
           )}
         </TitledCard>
