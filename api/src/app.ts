@@ -9,7 +9,7 @@ import type { Kysely } from 'kysely'
 import type { AppConfig, AppEnv } from './platform/context.js'
 import { AppError, handleError, notFound } from './platform/errors.js'
 import { corsForAllowedOrigins, noStore, requireAllowedOrigin, securityHeaders } from './platform/security.js'
-import { sessionMiddleware } from './platform/session.js'
+import { requestContext, sessionMiddleware } from './platform/session.js'
 import { auditRoutes } from './modules/audit/audit.routes.js'
 import { authRoutes } from './modules/auth/auth.routes.js'
 import { customersRoutes } from './modules/customers/customers.routes.js'
@@ -23,7 +23,7 @@ import { settingsRoutes } from './modules/settings/settings.routes.js'
 import { staffRoutes } from './modules/staff/staff.routes.js'
 import { verificationsRoutes } from './modules/verifications/verifications.routes.js'
 
-export const DEFAULT_CONFIG: AppConfig = {
+export const DEFAULT_CONFIG: Omit<AppConfig, 'auditKey'> = {
   allowedOrigins: [],
   trustProxy: false,
   session: { idleMs: 30 * 60_000, absoluteMs: 12 * 3_600_000 },
@@ -33,7 +33,7 @@ export const DEFAULT_CONFIG: AppConfig = {
 }
 
 /** The whole application: the API under /api and, when built, the console at every other path. */
-export function createApp(db: Kysely<Database>, overrides: Partial<AppConfig> = {}) {
+export function createApp(db: Kysely<Database>, overrides: Partial<AppConfig> & Pick<AppConfig, 'auditKey'>) {
   const config: AppConfig = { ...DEFAULT_CONFIG, ...overrides }
 
   const api = new Hono<AppEnv>()
@@ -56,7 +56,7 @@ export function createApp(db: Kysely<Database>, overrides: Partial<AppConfig> = 
     c.set('config', config)
     await next()
   })
-  app.use('/api/*', noStore, corsForAllowedOrigins, requireAllowedOrigin, sessionMiddleware)
+  app.use('/api/*', noStore, corsForAllowedOrigins, requireAllowedOrigin, sessionMiddleware, requestContext)
   const limit = (mebibytes: number) =>
     bodyLimit({
       maxSize: mebibytes * 1024 * 1024,

@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
 import type { StaffRole } from '@verity/db'
 import { createTestDatabase } from '@verity/db/testing'
 import { createApp } from './app.js'
@@ -6,6 +8,8 @@ import { seedStaff } from './modules/staff/staff.seed.js'
 
 export const TEST_PASSWORD = 'Correct-horse-battery-9'
 export const ORIGIN = 'http://localhost'
+/** The audit chain's key in tests; the server's comes from AUDIT_KEY or its key file. */
+export const TEST_AUDIT_KEY = new TextEncoder().encode('verity-test-audit-key-32-bytes!!')
 
 export interface TestResponse {
   status: number
@@ -18,7 +22,8 @@ export interface TestResponse {
 export async function createTestApp({ customers = 0, config = {} }: { customers?: number; config?: Partial<AppConfig> } = {}) {
   const handle = await createTestDatabase({ customers })
   await seedStaff(handle.db, TEST_PASSWORD)
-  const { app, api } = createApp(handle.db, config)
+  const { app, api } = createApp(handle.db, { auditKey: TEST_AUDIT_KEY, ...config })
+  const servers: { close(): void }[] = []
 
   async function request(
     method: string,
@@ -60,7 +65,61 @@ export async function createTestApp({ customers = 0, config = {} }: { customers?
     return res.headers.get('set-cookie')!.split(';')[0]!
   }
 
-  return { app, api, db: handle.db, handle, request, login, close: handle.close }
+  /**
+   * The same app behind a real HTTP server on a free loopback port, for attacks that need real concurrency and a real
+   * client address: requests sent together interleave at every await, as they do in production.
+   */
+  async function listen() {
+    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
+    })
+    servers.push(server)
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    async function http(
+      method: string,
+      path: string,
+      { body, cookie, headers = {} }: { body?: unknown; cookie?: string; headers?: Record<string, string> } = {},
+    ): Promise<TestResponse> {
+      const h: Record<string, string> = { Accept: 'application/json', Origin: url, ...headers }
+      if (cookie) h.Cookie = cookie
+      if (body !== undefined) h['Content-Type'] = 'application/json'
+      const res = await fetch(`${url}${path}`, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) })
+      const text = await res.text()
+      let json: any
+      try {
+        json = JSON.parse(text)
+      } catch {
+        json = undefined
+      }
+      return { status: res.status, headers: res.headers, json, text }
+    }
+    async function httpLogin(role: StaffRole, password = TEST_PASSWORD): Promise<string> {
+      const res = await http('POST', '/api/auth/login', { body: { email: `${role}@example.com`, password } })
+      if (res.status !== 200) throw new Error(`login as ${role}: ${res.status} ${res.text}`)
+      return res.headers.get('set-cookie')!.split(';')[0]!
+    }
+    return { url, request: http, login: httpLogin }
+  }
+
+  async function close() {
+    for (const s of servers) s.close()
+    await handle.close()
+  }
+
+  return { app, api, db: handle.db, handle, request, login, listen, close }
+}
+
+/** The same request n times at once; answers the statuses in order and every response. */
+export async function inParallel(n: number, send: (i: number) => Promise<TestResponse>) {
+  const responses = await Promise.all(Array.from({ length: n }, (_, i) => send(i)))
+  return { responses, statuses: responses.map((r) => r.status) }
+}
+
+/** How many times each status came back: `{200: 1, 409: 29}`. */
+export function tally(statuses: number[]): Record<number, number> {
+  const counts: Record<number, number> = {}
+  for (const s of statuses) counts[s] = (counts[s] ?? 0) + 1
+  return counts
 }
 
 /** A simple-rest list URL. */

@@ -7,4 +7,4 @@ export { openDatabase, isPostgresUrl, DEFAULT_DATABASE_URL, type DatabaseHandle,
 export { migrateToLatest } from './migrate.js'
 export { seedCustomers, type SeedOptions, type SeedProgress } from './seed/seed-customers.js'
 export { generateCustomer, SEED_EPOCH, type GeneratedCustomer } from './seed/generate.js'
-export { isPostgres, phoneDigits, phoneTail, yearMonth } from './sql.js'
+export { isPostgres, lockForUpdate, phoneDigits, phoneTail, yearMonth } from './sql.js'

@@ -17,3 +17,11 @@ export const phoneDigits = sql<string>`replace(replace(replace(replace(replace(p
 export function phoneTail(db: Kysely<any>): RawBuilder<string> {
   return isPostgres(db) ? sql<string>`right(${phoneDigits}, 8)` : sql<string>`substr(${phoneDigits}, -8)`
 }
+
+/**
+ * Locks the rows a transaction reads to decide on a write: `FOR UPDATE` on PostgreSQL. SQLite has no row locks and needs
+ * none, since a write transaction there holds the only connection.
+ */
+export function lockForUpdate<Q extends { forUpdate(): Q }>(db: Kysely<any>, query: Q): Q {
+  return isPostgres(db) ? query.forUpdate() : query
+}

@@ -1,27 +1,72 @@
-import { sha256 } from '@oslojs/crypto/sha2'
+import { hmac } from '@oslojs/crypto/hmac'
+import { SHA256 } from '@oslojs/crypto/sha2'
 import { encodeHexLowerCase } from '@oslojs/encoding'
-import type { AuditLogEntry, Database, StaffRole } from '@verity/db'
-import { type Kysely, PostgresAdapter, sql } from 'kysely'
+import { type AuditLogEntry, type Database, FLAG_KINDS, isPostgres } from '@verity/db'
+import { type Kysely, sql } from 'kysely'
+import type { RequestContext } from './context.js'
 
-export type AuditValue = string | number | boolean | null | string[]
+export type AuditValue = string | number | boolean | null | string[] | number[]
+
+/** Every action the log knows; a misspelt one does not compile. The audit desk offers these as its filter. */
+export const AUDIT_ACTIONS = [
+  'auth.login',
+  'auth.login_failed',
+  'auth.logout',
+  'auth.password_changed',
+  'staff.create',
+  'staff.update',
+  'staff.password_reset',
+  'settings.update',
+  'audit.verify',
+  'customer.search',
+  'customer.read',
+  'customer.read_unmasked',
+  'customer.break_glass',
+  'customer.password_reset_sent',
+  'verification.start',
+  'verification.answer',
+  'verification.code_sent',
+  'verification.code_checked',
+  'verification.verified',
+  'verification.failed',
+  'verification.locked',
+  'verification.superseded',
+  ...FLAG_KINDS.map((kind) => `flag.${kind}` as const),
+  'flag.resolve',
+  'disclosure.create',
+  'disclosure.subject',
+  'disclosure.update',
+  'disclosure.review',
+  'disclosure.close',
+  'disclosure.withdraw',
+  'disclosure.amend',
+  'disclosure.attach',
+  'disclosure.attachment_download',
+  'disclosure.notice_given',
+  'disclosure.notice_withheld',
+  'disclosure.post_review',
+  'disclosure.accounting',
+  'legal_hold.place',
+  'legal_hold.release',
+] as const
+export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
 export interface AuditEvent {
-  actor: { id: number; role: StaffRole } | null
-  /** dotted verb, e.g. `auth.login`, `staff.create`, `customer.read` */
-  action: string
+  action: AuditAction
   entityType?: string
   entityId?: string | number
   customerId?: number | null
-  ip?: string | null
-  /** names, ids and outcomes only: never a personal value, password, token or hash */
+  /** names, ids, counts and outcomes only: never a personal value, password, token or hash of one */
   details?: Record<string, AuditValue>
+  /** raised by Verity itself (a flag, a seed), not by the staff member of the context */
+  system?: true
 }
 
 /** An entry as written: every column but the id the database gives it. */
 export type AuditRow = Omit<AuditLogEntry, 'id'>
 
 export const GENESIS_HASH = '0'.repeat(64)
-const SECRET_KEY = /password|hash|token|secret|otp/i
+const SECRET_KEY = /password|^hash|token|secret|otp/i
 
 /** The exact text an entry's hash covers: every column but the hash, in a fixed order. */
 export function auditHashInput(row: Omit<AuditRow, 'hash'>): string {
@@ -39,41 +84,41 @@ export function auditHashInput(row: Omit<AuditRow, 'hash'>): string {
   ])
 }
 
-export function auditHash(row: Omit<AuditRow, 'hash'>): string {
-  return encodeHexLowerCase(sha256(new TextEncoder().encode(auditHashInput(row))))
+/** HMAC-SHA-256 under a key the database does not hold: whoever can write the table still cannot forge or re-hash the chain. */
+export function auditHash(key: Uint8Array, row: Omit<AuditRow, 'hash'>): string {
+  return encodeHexLowerCase(hmac(SHA256, key, new TextEncoder().encode(auditHashInput(row))))
 }
 
 /** Builds the row for an event, chained to the previous entry's hash. Pure: no clock, no database. */
-export function buildAuditEntry(event: AuditEvent, prevHash: string, at: Date): AuditRow {
+export function buildAuditEntry(key: Uint8Array, ctx: Pick<RequestContext, 'staff' | 'ip' | 'now'>, event: AuditEvent, prevHash: string): AuditRow {
   const details = event.details ?? {}
-  for (const key of Object.keys(details)) {
-    if (SECRET_KEY.test(key)) throw new Error(`audit details must not carry secrets (key "${key}")`)
+  for (const k of Object.keys(details)) {
+    if (SECRET_KEY.test(k)) throw new Error(`audit details must not carry secrets (key "${k}")`)
   }
+  const actor = event.system ? null : ctx.staff
   const row = {
-    at: at.toISOString(),
-    actor_id: event.actor?.id ?? null,
-    actor_role: event.actor?.role ?? null,
+    at: ctx.now.toISOString(),
+    actor_id: actor?.id ?? null,
+    actor_role: actor?.role ?? null,
     action: event.action,
     entity_type: event.entityType ?? null,
     entity_id: event.entityId == null ? null : String(event.entityId),
     customer_id: event.customerId ?? null,
-    ip: event.ip ?? null,
+    ip: ctx.ip,
     details: JSON.stringify(details),
     prev_hash: prevHash,
   }
-  return { ...row, hash: auditHash(row) }
+  return { ...row, hash: auditHash(key, row) }
 }
 
 /**
  * Appends an event to the chain. Call it inside the transaction that makes the change, so that both or neither land.
  * PostgreSQL serialises writers with an advisory lock; SQLite already has a single writer.
  */
-export async function appendAudit(trx: Kysely<Database>, event: AuditEvent, at: Date = new Date()): Promise<AuditRow> {
-  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
-    await sql`select pg_advisory_xact_lock(hashtext('verity.audit_log'))`.execute(trx)
-  }
+export async function audit(trx: Kysely<Database>, ctx: RequestContext, event: AuditEvent): Promise<AuditRow> {
+  if (isPostgres(trx)) await sql`select pg_advisory_xact_lock(hashtext('verity.audit_log'))`.execute(trx)
   const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst()
-  const row = buildAuditEntry(event, last?.hash ?? GENESIS_HASH, at)
+  const row = buildAuditEntry(ctx.config.auditKey, ctx, event, last?.hash ?? GENESIS_HASH)
   await trx.insertInto('audit_log').values(row).execute()
   return row
 }

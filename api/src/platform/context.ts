@@ -15,6 +15,8 @@ export interface AppConfig {
   transport: Transport
   /** the store's page that redeems password-reset tokens */
   resetUrl: string
+  /** the key of the audit chain's HMAC; it never lives in the database (docs/decisions/0003-audit-hash-chain.md) */
+  auditKey: Uint8Array
 }
 
 export interface SignedInStaff {
@@ -25,10 +27,27 @@ export interface SignedInStaff {
   sessionId: string
 }
 
+/**
+ * What every service is given about the request it serves, built once per request by middleware:
+ * who asks, from where, the one clock reading the whole request uses, and the app's configuration.
+ */
+export interface RequestContext {
+  staff: SignedInStaff | null
+  ip: string | null
+  now: Date
+  config: AppConfig
+}
+
+/** The context of a route that requires a signed-in staff member. */
+export interface StaffContext extends RequestContext {
+  staff: SignedInStaff
+}
+
 export type AppEnv = {
   Variables: {
     db: Kysely<Database>
     config: AppConfig
     staff: SignedInStaff | null
+    ctx: RequestContext
   }
 }

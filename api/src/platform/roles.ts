@@ -1,8 +1,8 @@
 import type { StaffRole } from '@verity/db'
-import { createMiddleware } from 'hono/factory'
-import type { AppEnv, SignedInStaff } from './context.js'
-import { forbidden, unauthenticated } from './errors.js'
 import type { Context } from 'hono'
+import { createMiddleware } from 'hono/factory'
+import type { AppEnv, StaffContext } from './context.js'
+import { forbidden, unauthenticated } from './errors.js'
 
 /** Lets the request through only for a signed-in staff member holding one of the roles: 401 otherwise, or 403. */
 export function requireRole(...roles: StaffRole[]) {
@@ -17,9 +17,9 @@ export function requireRole(...roles: StaffRole[]) {
 /** Any signed-in staff member. */
 export const requireSignedIn = requireRole()
 
-/** The signed-in staff member of a route already guarded by requireRole. */
-export function currentStaff(c: Context<AppEnv>): SignedInStaff {
-  const staff = c.var.staff
-  if (!staff) throw unauthenticated()
-  return staff
+/** The request context of a route already guarded by requireRole: its staff member is known. */
+export function staffContext(c: Context<AppEnv>): StaffContext {
+  const { ctx } = c.var
+  if (!ctx.staff) throw unauthenticated()
+  return { ...ctx, staff: ctx.staff }
 }

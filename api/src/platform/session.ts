@@ -5,6 +5,7 @@ import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { createMiddleware } from 'hono/factory'
 import type { Kysely } from 'kysely'
+import { clientIp } from './client-ip.js'
 import type { AppConfig, AppEnv, SignedInStaff } from './context.js'
 
 // Sessions as in Lucia's documented design: the browser holds a random token, the database only its SHA-256.
@@ -80,8 +81,10 @@ export async function invalidateStaffSessions(db: Kysely<Database>, staffId: num
   await db.deleteFrom('staff_sessions').where('staff_id', '=', staffId).execute()
 }
 
-function isHttps(c: Context): boolean {
-  return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https'
+/** The real scheme; a proxy's X-Forwarded-Proto counts only when TRUST_PROXY says that proxy is ours. */
+function isHttps(c: Context<AppEnv>): boolean {
+  if (new URL(c.req.url).protocol === 'https:') return true
+  return c.var.config.trustProxy && c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https'
 }
 
 export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: Date): void {
@@ -104,5 +107,11 @@ export const sessionMiddleware = createMiddleware<AppEnv>(async (c, next) => {
   const staff = token ? await validateSessionToken(c.var.db, c.var.config, token) : null
   if (token && !staff) clearSessionCookie(c)
   c.set('staff', staff)
+  await next()
+})
+
+/** Builds the one request context services are given: who asks, from where, and the one clock reading of this request. */
+export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
+  c.set('ctx', { staff: c.var.staff, ip: clientIp(c), now: c.var.config.now(), config: c.var.config })
   await next()
 })

@@ -160,7 +160,14 @@ export type DataRequest = Selectable<DataRequestsTable>
 export type Disclosure = Selectable<DisclosuresTable>
 export type OutboxMessage = Selectable<OutboxTable>
 
-export type FlagKind = 'verification_locked' | 'agent_probing'
+/**
+ * verification_locked: a customer's verifications kept failing (social-engineering signal); agent_probing: an agent opened
+ * verifications for many customers without passing one; agent_failing: an agent's verifications failed across several
+ * customers; search_rate: an agent searched faster than the configured rate. The two agent_ kinds stop the agent from
+ * opening verifications until compliance resolves them.
+ */
+export const FLAG_KINDS = ['verification_locked', 'agent_probing', 'agent_failing', 'search_rate'] as const
+export type FlagKind = (typeof FLAG_KINDS)[number]
 
 /** Signals for compliance to look at and resolve. */
 export interface FlagsTable {

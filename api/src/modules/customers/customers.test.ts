@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, listUrl } from '../../testing.js'
 import { classifySearch, nameTokens } from './customers.search.js'
-import { maskDigits, maskEmail, maskName } from './masking.js'
+import { maskDigits, maskEmail, maskName } from '../../platform/masking.js'
 
 describe('masks', () => {
   it('match DESIGN.md', () => {

@@ -5,7 +5,7 @@ import { appendAudit, type AuditValue } from '../../platform/audit.js'
 import type { SignedInStaff } from '../../platform/context.js'
 import { conflict, notFound, unprocessable } from '../../platform/errors.js'
 import { idList, type ListQuery } from '../../platform/list.js'
-import { maskName } from '../customers/masking.js'
+import { maskName } from '../../platform/masking.js'
 import { OPEN_STATUSES } from './disclosures.schemas.js'
 
 interface Meta {
@@ -599,15 +599,4 @@ export async function readAttachment(db: Kysely<Database>, staff: SignedInStaff,
     ),
   )
   return file
-}
-
-/** Whether a customer is under legal hold now: the bare fact, which other roles may see where it blocks them. */
-export async function isUnderLegalHold(db: Kysely<Database>, customerId: number): Promise<boolean> {
-  const hold = await db
-    .selectFrom('legal_holds')
-    .select('id')
-    .where('customer_id', '=', customerId)
-    .where('released_at', 'is', null)
-    .executeTakeFirst()
-  return !!hold
 }

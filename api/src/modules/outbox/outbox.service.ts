@@ -2,7 +2,7 @@ import type { Database, OutboxMessage } from '@verity/db'
 import type { Kysely } from 'kysely'
 import { notFound } from '../../platform/errors.js'
 import type { ListQuery } from '../../platform/list.js'
-import { maskDigits, maskEmail } from '../customers/masking.js'
+import { maskDigits, maskEmail } from '../../platform/masking.js'
 import type { OutgoingMessage, Transport } from './outbox.transport.js'
 
 export interface QueuedMessage extends OutgoingMessage {
