@@ -3,12 +3,12 @@ import type { Env } from './env.js'
 import { SEED_STAFF, seedStaff } from './modules/staff/staff.seed.js'
 
 /** Opens the database, migrates it and, when empty, seeds the demo staff and customers. */
-export async function prepareDatabase(env: Env, log: (line: string) => void = console.log): Promise<DatabaseHandle> {
+export async function prepareDatabase(env: Env, auditKey: Uint8Array, log: (line: string) => void = console.log): Promise<DatabaseHandle> {
   const handle = openDatabase(env.DATABASE_URL)
   const applied = await migrateToLatest(handle.db)
   if (applied.length) log(`Migrated ${handle.dialect} database: ${applied.join(', ')}`)
 
-  const staff = await seedStaff(handle.db, env.SEED_STAFF_PASSWORD)
+  const staff = await seedStaff(handle.db, auditKey, env.SEED_STAFF_PASSWORD)
   if (staff) {
     log(`Seeded staff: ${SEED_STAFF.map((s) => s.email).join(', ')}`)
     if (staff.generated) log(`Their password (shown this once; set SEED_STAFF_PASSWORD to choose it): ${staff.password}`)

@@ -21,7 +21,7 @@ export interface TestResponse {
 /** A fresh app on a fresh in-memory database with the four seeded staff, and a small HTTP client for it. */
 export async function createTestApp({ customers = 0, config = {} }: { customers?: number; config?: Partial<AppConfig> } = {}) {
   const handle = await createTestDatabase({ customers })
-  await seedStaff(handle.db, TEST_PASSWORD)
+  await seedStaff(handle.db, TEST_AUDIT_KEY, TEST_PASSWORD)
   const { app, api } = createApp(handle.db, { auditKey: TEST_AUDIT_KEY, ...config })
   const servers: { close(): void }[] = []
 

@@ -3,7 +3,7 @@ import { SHA256 } from '@oslojs/crypto/sha2'
 import { encodeHexLowerCase } from '@oslojs/encoding'
 import { type AuditLogEntry, type Database, FLAG_KINDS, isPostgres } from '@verity/db'
 import { type Kysely, sql } from 'kysely'
-import type { RequestContext } from './context.js'
+import type { AppConfig, RequestContext } from './context.js'
 
 export type AuditValue = string | number | boolean | null | string[] | number[]
 
@@ -62,6 +62,9 @@ export interface AuditEvent {
   system?: true
 }
 
+/** What an entry needs of its context: who, from where, when, and the chain's key. */
+export type AuditContext = Pick<RequestContext, 'staff' | 'ip' | 'now'> & { config: Pick<AppConfig, 'auditKey'> }
+
 /** An entry as written: every column but the id the database gives it. */
 export type AuditRow = Omit<AuditLogEntry, 'id'>
 
@@ -90,7 +93,7 @@ export function auditHash(key: Uint8Array, row: Omit<AuditRow, 'hash'>): string 
 }
 
 /** Builds the row for an event, chained to the previous entry's hash. Pure: no clock, no database. */
-export function buildAuditEntry(key: Uint8Array, ctx: Pick<RequestContext, 'staff' | 'ip' | 'now'>, event: AuditEvent, prevHash: string): AuditRow {
+export function buildAuditEntry(key: Uint8Array, ctx: Omit<AuditContext, 'config'>, event: AuditEvent, prevHash: string): AuditRow {
   const details = event.details ?? {}
   for (const k of Object.keys(details)) {
     if (SECRET_KEY.test(k)) throw new Error(`audit details must not carry secrets (key "${k}")`)
@@ -115,7 +118,7 @@ export function buildAuditEntry(key: Uint8Array, ctx: Pick<RequestContext, 'staf
  * Appends an event to the chain. Call it inside the transaction that makes the change, so that both or neither land.
  * PostgreSQL serialises writers with an advisory lock; SQLite already has a single writer.
  */
-export async function audit(trx: Kysely<Database>, ctx: RequestContext, event: AuditEvent): Promise<AuditRow> {
+export async function audit(trx: Kysely<Database>, ctx: AuditContext, event: AuditEvent): Promise<AuditRow> {
   if (isPostgres(trx)) await sql`select pg_advisory_xact_lock(hashtext('verity.audit_log'))`.execute(trx)
   const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst()
   const row = buildAuditEntry(ctx.config.auditKey, ctx, event, last?.hash ?? GENESIS_HASH)

@@ -1,7 +1,6 @@
 /** Masks applied on the server before anything is serialised (DESIGN.md, promise 2). */
 
 const STARS = '***'
-const DOTS = '••••'
 
 export function maskWord(word: string | null): string | null {
   if (!word) return word
@@ -21,9 +20,8 @@ export function maskEmail(email: string | null): string | null {
   return `${email[0]}${STARS}${email.slice(at)}`
 }
 
-/** the last four digits only: `+86 138 1234 5678` → `•••• 5678` */
-export function maskDigits(value: string | null): string | null {
+/** No digit at all, since callers are asked for the last four: `+86 138 1234 5678` → `+•• ••• •••• ••••` */
+export function maskPhone(value: string | null): string | null {
   if (!value) return value
-  const digits = value.replace(/\D/g, '')
-  return digits.length >= 4 ? `${DOTS} ${digits.slice(-4)}` : DOTS
+  return value.replace(/\d/g, '•')
 }

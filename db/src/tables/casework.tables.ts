@@ -2,7 +2,8 @@ import type { ColumnType, Generated, Selectable } from 'kysely'
 
 export const VERIFICATION_FIELDS = ['birth_date', 'postal_code', 'phone_last4', 'email', 'order_number', 'card_last4'] as const
 export type VerificationField = (typeof VERIFICATION_FIELDS)[number]
-export type VerificationStatus = 'pending' | 'verified' | 'failed' | 'locked' | 'expired'
+/** superseded: another verification was opened for the same customer, which ends this one */
+export type VerificationStatus = 'pending' | 'verified' | 'failed' | 'locked' | 'expired' | 'superseded'
 
 export interface VerificationsTable {
   id: Generated<number>
@@ -216,3 +217,29 @@ export interface PasswordResetTokensTable {
 }
 
 export type Flag = Selectable<FlagsTable>
+
+/** The kind of identifier an agent's search found a customer by (email, phone, order_number, id, name). */
+export interface SearchHitsTable {
+  id: Generated<number>
+  staff_id: number
+  customer_id: number
+  kind: string
+  at: string
+}
+
+export type VerificationFailureKind = 'answers' | 'code'
+
+export interface VerificationFailuresTable {
+  id: Generated<number>
+  verification_id: number
+  customer_id: number
+  staff_id: number
+  kind: VerificationFailureKind
+  at: string
+}
+
+export interface RateCountersTable {
+  key: string
+  window_started_at: string
+  count: number
+}

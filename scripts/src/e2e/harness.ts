@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
@@ -27,8 +28,10 @@ export async function startJourney({ customers = 300 } = {}): Promise<Journey> {
   ensureConsoleBuilt()
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verity-e2e-'))
   const env = loadEnv({ DATABASE_URL: path.join(dir, 'verity.sqlite'), SEED_STAFF_PASSWORD: PASSWORD, SEED_CUSTOMERS: String(customers) })
-  const handle = await prepareDatabase(env, () => undefined)
-  const { app } = createApp(handle.db, { uiDir: path.join(ROOT, 'admin-ui/dist') })
+  // A scratch database gets a scratch audit key.
+  const auditKey = randomBytes(32)
+  const handle = await prepareDatabase(env, auditKey, () => undefined)
+  const { app } = createApp(handle.db, { uiDir: path.join(ROOT, 'admin-ui/dist'), auditKey })
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
   await new Promise((r) => server.once('listening', r))
   const base = `http://localhost:${(server.address() as AddressInfo).port}`

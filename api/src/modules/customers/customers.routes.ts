@@ -1,10 +1,9 @@
 import { Hono } from 'hono'
 import { describeRoute } from 'hono-openapi'
 import { z } from 'zod'
-import { clientIp } from '../../platform/client-ip.js'
 import type { AppEnv } from '../../platform/context.js'
 import { listQuerySchema, parseListQuery, sendList } from '../../platform/list.js'
-import { currentStaff, requireRole } from '../../platform/roles.js'
+import { requireRole, staffContext } from '../../platform/roles.js'
 import { validate } from '../../platform/validation.js'
 import { CustomerFilter, CustomerIdParam } from './customers.schemas.js'
 import { breakGlass, readCustomer, searchCustomers, sendPasswordReset, type CustomerSort } from './customers.service.js'
@@ -23,7 +22,7 @@ export const customersRoutes = new Hono<AppEnv>()
     validate('query', listQuerySchema),
     async (c) => {
       const q = parseListQuery(c.req.query(), { sortable: SORTABLE, defaultSort: ['id', 'ASC'], filter: CustomerFilter })
-      const { rows, total } = await searchCustomers(c.var.db, currentStaff(c), q, { ip: clientIp(c), now: c.var.config.now() })
+      const { rows, total } = await searchCustomers(c.var.db, staffContext(c), q)
       return sendList(c, 'customers', rows, q.offset, total)
     },
   )
@@ -31,8 +30,7 @@ export const customersRoutes = new Hono<AppEnv>()
     '/:id',
     describeRoute({ tags, summary: 'One customer with addresses, cards, orders and history: masked unless verified (or break-glass)' }),
     validate('param', CustomerIdParam),
-    async (c) =>
-      c.json(await readCustomer(c.var.db, currentStaff(c), c.req.valid('param').id, { ip: clientIp(c), now: c.var.config.now() })),
+    async (c) => c.json(await readCustomer(c.var.db, staffContext(c), c.req.valid('param').id)),
   )
   .post(
     '/:id/unmask',
@@ -40,25 +38,11 @@ export const customersRoutes = new Hono<AppEnv>()
     requireRole('compliance'),
     validate('param', CustomerIdParam),
     validate('json', BreakGlassBody),
-    async (c) =>
-      c.json(
-        await breakGlass(c.var.db, currentStaff(c), c.req.valid('param').id, c.req.valid('json').reason, {
-          ip: clientIp(c),
-          now: c.var.config.now(),
-        }),
-        201,
-      ),
+    async (c) => c.json(await breakGlass(c.var.db, staffContext(c), c.req.valid('param').id, c.req.valid('json').reason), 201),
   )
   .post(
     '/:id/password-reset',
     describeRoute({ tags, summary: 'Send a password-reset link to the email on file (needs a verified caller)' }),
     validate('param', CustomerIdParam),
-    async (c) =>
-      c.json(
-        await sendPasswordReset(c.var.db, c.var.config, currentStaff(c), c.req.valid('param').id, {
-          ip: clientIp(c),
-          now: c.var.config.now(),
-        }),
-        202,
-      ),
+    async (c) => c.json(await sendPasswordReset(c.var.db, staffContext(c), c.req.valid('param').id), 202),
   )

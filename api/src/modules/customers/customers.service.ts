@@ -1,16 +1,22 @@
 import { createHash, randomBytes } from 'node:crypto'
+import { hmac } from '@oslojs/crypto/hmac'
+import { SHA256 } from '@oslojs/crypto/sha2'
+import { encodeHexLowerCase } from '@oslojs/encoding'
 import type { Customer, Database } from '@verity/db'
 import type { Kysely } from 'kysely'
-import { appendAudit } from '../../platform/audit.js'
-import type { AppConfig, SignedInStaff } from '../../platform/context.js'
-import { badRequest, conflict, notFound, unprocessable } from '../../platform/errors.js'
+import { audit } from '../../platform/audit.js'
+import type { StaffContext } from '../../platform/context.js'
+import { badRequest, conflict, notFound, tooManyAttempts, unprocessable } from '../../platform/errors.js'
 import { idList, type ListQuery } from '../../platform/list.js'
+import { countEvent } from '../../platform/rate-counter.js'
+import { inTransaction, refuseAfterCommit } from '../../platform/transaction.js'
+import { openFlag, raiseFlag } from '../flags/flags.service.js'
 import { isUnderLegalHold } from '../disclosures/legal-holds.js'
 import { deliverMessage, queueMessage } from '../outbox/outbox.service.js'
 import { getSetting } from '../settings/settings.service.js'
 import { customerAccess, type CustomerAccess } from './customer-access.js'
 import { searchCondition } from './customers.search.js'
-import { maskDigits, maskEmail, maskName } from '../../platform/masking.js'
+import { maskPhone, maskEmail, maskName } from '../../platform/masking.js'
 
 export type CustomerSort = 'id' | 'created_at' | 'country' | 'status'
 export interface CustomerFilter {
@@ -40,19 +46,19 @@ const CUSTOMER_COLUMNS = [
 ] as const
 type CustomerRow = Pick<Customer, (typeof CUSTOMER_COLUMNS)[number]>
 
-interface Meta {
-  ip: string | null
-  now: Date
-}
-const actorOf = (staff: SignedInStaff) => ({ id: staff.id, role: staff.role })
+/** At most this many customers by id in one search for an agent: a page, not a dump of masked records. */
+export const AGENT_ID_LIMIT = 25
 
-/** What anyone not verified for this caller may see: initials, the email's domain, the last four digits, city and country. */
+/**
+ * What anyone not verified for this caller may see: initials, the email's domain, city and country. Nothing that answers
+ * a verification question: no digit of the phone, no card digits, no order number, no postal code, no birth date.
+ */
 export function maskedCustomer(c: CustomerRow) {
   return {
     id: c.id,
     name: maskName(c.first_name, c.last_name),
     email: maskEmail(c.email),
-    phone: maskDigits(c.phone),
+    phone: maskPhone(c.phone),
     city: c.city,
     country: c.country,
     status: c.status,
@@ -64,40 +70,78 @@ function unmaskedCustomer(c: CustomerRow) {
   return { ...c, name: [c.first_name, c.last_name].filter(Boolean).join(' '), masked: false as const }
 }
 
-/** Search results are always masked: a list is never the place to read one person's details. */
-export async function searchCustomers(db: Kysely<Database>, staff: SignedInStaff, q: ListQuery<CustomerSort, CustomerFilter>, meta: Meta) {
+/** A keyed hash of what was searched for: repeated probes of one value can be tied together without keeping the value. */
+function searchTermHash(ctx: StaffContext, term: string): string {
+  const key = hmac(SHA256, ctx.config.auditKey, new TextEncoder().encode('verity.search-term'))
+  return encodeHexLowerCase(hmac(SHA256, key, new TextEncoder().encode(term.normalize('NFKC').trim().toLowerCase()))).slice(0, 32)
+}
+
+/**
+ * Search results are always masked: a list is never the place to read one person's details. Each staff member has a
+ * search rate (counted in the transaction that records the search); past it the search is refused and compliance is
+ * flagged. The audit entry names the customers found and a keyed hash of the term.
+ */
+export async function searchCustomers(db: Kysely<Database>, ctx: StaffContext, q: ListQuery<CustomerSort, CustomerFilter>) {
   const { q: text, status, country, id } = q.filter
-  if (!text && id === undefined && staff.role === 'agent') {
+  const agent = ctx.staff.role === 'agent'
+  if (!text && id === undefined && agent) {
     throw badRequest('Search by email, phone, name, order number or customer id.', { q: 'Enter what the caller gives you' })
   }
-  let query = db.selectFrom('customers')
-  let kind: string | null = null
-  if (text) {
-    const search = searchCondition(db, text)
-    kind = search.kind
-    query = query.where(search.where)
+  if (agent && id !== undefined && idList(id).length > AGENT_ID_LIMIT) {
+    throw badRequest(`Ask for at most ${AGENT_ID_LIMIT} customers by id at once.`, { 'filter.id': `At most ${AGENT_ID_LIMIT}` })
   }
-  if (status) query = query.where('status', '=', status)
-  if (country) query = query.where('country', '=', country)
-  if (id !== undefined) query = query.where('id', 'in', idList(id))
-  const [rows, count] = await Promise.all([
-    query.select(CUSTOMER_COLUMNS).orderBy(q.sort.field, q.sort.order).orderBy('id').limit(q.limit).offset(q.offset).execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ])
-  await db
-    .transaction()
-    .execute((trx) =>
-      appendAudit(
-        trx,
-        { actor: actorOf(staff), action: 'customer.search', ip: meta.ip, details: { kind, results: Number(count.n) } },
-        meta.now,
-      ),
-    )
-  return { rows: rows.map(maskedCustomer), total: Number(count.n) }
+  const search = text ? searchCondition(db, text) : null
+  const kind = search?.kind ?? null
+  const matching = (handle: Kysely<Database>) => {
+    let query = handle.selectFrom('customers')
+    if (search) query = query.where(search.where)
+    if (status) query = query.where('status', '=', status)
+    if (country) query = query.where('country', '=', country)
+    if (id !== undefined) query = query.where('id', 'in', idList(id))
+    return query
+  }
+  const limit = await getSetting(db, 'searches_per_minute')
+  return inTransaction(db, async (trx) => {
+    const rate = await countEvent(trx, `search:staff:${ctx.staff.id}`, 60_000, ctx.now)
+    if (rate.count > limit) {
+      if (!(await openFlag(trx, ['search_rate'], { staffId: ctx.staff.id }))) {
+        await raiseFlag(trx, ctx, { kind: 'search_rate', staffId: ctx.staff.id, details: { searches_in_minute: rate.count, limit } })
+      }
+      return refuseAfterCommit(
+        tooManyAttempts(
+          `You searched ${limit} times in a minute, the most allowed. Wait a moment; compliance has been told.`,
+          (rate.resetsAt.getTime() - ctx.now.getTime()) / 1000,
+        ),
+      )
+    }
+    const query = matching(trx)
+    const [rows, count] = await Promise.all([
+      query.select(CUSTOMER_COLUMNS).orderBy(q.sort.field, q.sort.order).orderBy('id').limit(q.limit).offset(q.offset).execute(),
+      query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ])
+    const found = rows.map((r) => r.id)
+    if (kind && found.length) {
+      await trx
+        .insertInto('search_hits')
+        .values(found.map((customerId) => ({ staff_id: ctx.staff.id, customer_id: customerId, kind: kind!, at: ctx.now.toISOString() })))
+        .execute()
+    }
+    await audit(trx, ctx, {
+      action: 'customer.search',
+      details: {
+        kind,
+        results: Number(count.n),
+        customers: found,
+        ...(text ? { term_hmac: searchTermHash(ctx, text) } : {}),
+        ...(id !== undefined ? { ids: idList(id).length } : {}),
+      },
+    })
+    return { rows: rows.map(maskedCustomer), total: Number(count.n) }
+  })
 }
 
 /** Everything on file about one customer, shaped for who is asking: masked unless access is open. */
-async function customerRecord(db: Kysely<Database>, row: CustomerRow, access: CustomerAccess, staff: SignedInStaff) {
+async function customerRecord(db: Kysely<Database>, ctx: StaffContext, row: CustomerRow, access: CustomerAccess) {
   const open = access.basis !== null
   const id = row.id
   const [addresses, cards, orders, logs, verifications, requests, grants, holdFlags, legalHold] = await Promise.all([
@@ -127,7 +171,7 @@ async function customerRecord(db: Kysely<Database>, row: CustomerRow, access: Cu
       .orderBy('g.id', 'desc')
       .limit(10)
       .execute(),
-    staff.role === 'compliance'
+    ctx.staff.role === 'compliance'
       ? db.selectFrom('flags').select(['id', 'kind', 'created_at']).where('customer_id', '=', id).where('resolved_at', 'is', null).execute()
       : Promise.resolve([]),
     isUnderLegalHold(db, id),
@@ -181,60 +225,48 @@ async function customerRecord(db: Kysely<Database>, row: CustomerRow, access: Cu
     verifications,
     open_requests: requests,
     // The written reasons are for compliance, and for an agent who is already verified for this caller.
-    break_glass: staff.role === 'compliance' || open ? grants : grants.map(({ reason: _reason, ...g }) => g),
+    break_glass: ctx.staff.role === 'compliance' || open ? grants : grants.map(({ reason: _reason, ...g }) => g),
     flags: holdFlags,
   }
 }
 
 /** One customer. Every read is on the record, unmasked ones with their basis. */
-export async function readCustomer(db: Kysely<Database>, staff: SignedInStaff, id: number, meta: Meta) {
+export async function readCustomer(db: Kysely<Database>, ctx: StaffContext, id: number) {
   const row = await db.selectFrom('customers').select(CUSTOMER_COLUMNS).where('id', '=', id).executeTakeFirst()
   if (!row) throw notFound('Customer')
-  const access = await customerAccess(db, staff, id, meta.now)
-  const record = await customerRecord(db, row, access, staff)
-  await db.transaction().execute((trx) =>
-    appendAudit(
-      trx,
-      {
-        actor: actorOf(staff),
-        action: access.basis ? 'customer.read_unmasked' : 'customer.read',
-        entityType: 'customer',
-        entityId: id,
-        customerId: id,
-        ip: meta.ip,
-        details: { basis: access.basis ?? 'masked' },
-      },
-      meta.now,
-    ),
+  const access = await customerAccess(db, ctx.staff, id, ctx.now)
+  const record = await customerRecord(db, ctx, row, access)
+  await inTransaction(db, (trx) =>
+    audit(trx, ctx, {
+      action: access.basis ? 'customer.read_unmasked' : 'customer.read',
+      entityType: 'customer',
+      entityId: id,
+      customerId: id,
+      details: { basis: access.basis ?? 'masked' },
+    }),
   )
   return record
 }
 
 /** Compliance opens a record unmasked by giving a written reason ("break-glass"); audited and shown on the record, which is then read as usual. */
-export async function breakGlass(db: Kysely<Database>, staff: SignedInStaff, id: number, reason: string, meta: Meta) {
-  const customer = await db.selectFrom('customers').select('id').where('id', '=', id).executeTakeFirst()
-  if (!customer) throw notFound('Customer')
+export async function breakGlass(db: Kysely<Database>, ctx: StaffContext, id: number, reason: string) {
   const minutes = await getSetting(db, 'unmask_window_minutes')
-  const expiresAt = new Date(meta.now.getTime() + minutes * 60_000).toISOString()
-  return db.transaction().execute(async (trx) => {
+  const expiresAt = new Date(ctx.now.getTime() + minutes * 60_000).toISOString()
+  return inTransaction(db, async (trx) => {
+    const customer = await trx.selectFrom('customers').select('id').where('id', '=', id).executeTakeFirst()
+    if (!customer) throw notFound('Customer')
     const grant = await trx
       .insertInto('unmask_grants')
-      .values({ staff_id: staff.id, customer_id: id, reason, created_at: meta.now.toISOString(), expires_at: expiresAt })
+      .values({ staff_id: ctx.staff.id, customer_id: id, reason, created_at: ctx.now.toISOString(), expires_at: expiresAt })
       .returning('id')
       .executeTakeFirstOrThrow()
-    await appendAudit(
-      trx,
-      {
-        actor: actorOf(staff),
-        action: 'customer.break_glass',
-        entityType: 'unmask_grant',
-        entityId: grant.id,
-        customerId: id,
-        ip: meta.ip,
-        details: { minutes },
-      },
-      meta.now,
-    )
+    await audit(trx, ctx, {
+      action: 'customer.break_glass',
+      entityType: 'unmask_grant',
+      entityId: grant.id,
+      customerId: id,
+      details: { minutes },
+    })
     return { id: grant.id, customerId: id, expiresAt }
   })
 }
@@ -243,31 +275,32 @@ const RESET_LINK_MINUTES = 60
 
 /**
  * Sends the customer a password-reset link to the email on file: the only thing staff can do about a password.
- * Needs open access (a verified caller); the token is stored hashed and the link exists only in the message.
+ * Needs open access (a verified caller), checked in the transaction that queues the link; the token is stored hashed
+ * and the link exists only in the message.
  */
-export async function sendPasswordReset(db: Kysely<Database>, config: AppConfig, staff: SignedInStaff, id: number, meta: Meta) {
-  const row = await db.selectFrom('customers').select(['id', 'email', 'status']).where('id', '=', id).executeTakeFirst()
-  if (!row) throw notFound('Customer')
-  const access = await customerAccess(db, staff, id, meta.now)
-  if (!access.basis) throw conflict('Verify the caller before sending a reset link.')
-  if (row.status === 'erased') throw conflict('This customer was erased.')
-  if (!row.email) throw unprocessable('There is no email on file to send a reset link to.')
+export async function sendPasswordReset(db: Kysely<Database>, ctx: StaffContext, id: number) {
   const token = randomBytes(32).toString('base64url')
-  const expiresAt = new Date(meta.now.getTime() + RESET_LINK_MINUTES * 60_000)
-  const message = {
-    channel: 'email' as const,
-    recipient: row.email,
-    subject: 'Reset your password',
-    body: `Someone from our customer service sent you this link at your request. Set a new password here within ${RESET_LINK_MINUTES} minutes:\n\n${config.resetUrl}?token=${token}\n\nWe will never ask you for your password.`,
-  }
-  const outboxId = await db.transaction().execute(async (trx) => {
+  const expiresAt = new Date(ctx.now.getTime() + RESET_LINK_MINUTES * 60_000)
+  const queued = await inTransaction(db, async (trx) => {
+    const row = await trx.selectFrom('customers').select(['id', 'email', 'status']).where('id', '=', id).executeTakeFirst()
+    if (!row) throw notFound('Customer')
+    const access = await customerAccess(trx, ctx.staff, id, ctx.now)
+    if (!access.basis) throw conflict('Verify the caller before sending a reset link.')
+    if (row.status === 'erased') throw conflict('This customer was erased.')
+    if (!row.email) throw unprocessable('There is no email on file to send a reset link to.')
+    const message = {
+      channel: 'email' as const,
+      recipient: row.email,
+      subject: 'Reset your password',
+      body: `Someone from our customer service sent you this link at your request. Set a new password here within ${RESET_LINK_MINUTES} minutes:\n\n${ctx.config.resetUrl}?token=${token}\n\nWe will never ask you for your password.`,
+    }
     await trx
       .insertInto('password_reset_tokens')
       .values({
         customer_id: id,
         token_hash: createHash('sha256').update(token).digest('hex'),
-        requested_by: staff.id,
-        created_at: meta.now.toISOString(),
+        requested_by: ctx.staff.id,
+        created_at: ctx.now.toISOString(),
         expires_at: expiresAt.toISOString(),
         used_at: null,
       })
@@ -275,22 +308,11 @@ export async function sendPasswordReset(db: Kysely<Database>, config: AppConfig,
     const outboxId = await queueMessage(
       trx,
       { ...message, customerId: id, template: 'password_reset', payload: { expires_minutes: RESET_LINK_MINUTES } },
-      meta.now,
+      ctx.now,
     )
-    await appendAudit(
-      trx,
-      {
-        actor: actorOf(staff),
-        action: 'customer.password_reset_sent',
-        entityType: 'outbox',
-        entityId: outboxId,
-        customerId: id,
-        ip: meta.ip,
-      },
-      meta.now,
-    )
-    return outboxId
+    await audit(trx, ctx, { action: 'customer.password_reset_sent', entityType: 'outbox', entityId: outboxId, customerId: id })
+    return { outboxId, message }
   })
-  const status = await deliverMessage(db, config.transport, outboxId, message, meta.now)
-  return { outboxId, status, recipient: maskEmail(row.email), expiresAt: expiresAt.toISOString() }
+  const status = await deliverMessage(db, ctx.config.transport, queued.outboxId, queued.message, ctx.now)
+  return { outboxId: queued.outboxId, status, recipient: maskEmail(queued.message.recipient), expiresAt: expiresAt.toISOString() }
 }

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, listUrl } from '../../testing.js'
 import { classifySearch, nameTokens } from './customers.search.js'
-import { maskDigits, maskEmail, maskName } from '../../platform/masking.js'
+import { maskPhone, maskEmail, maskName } from '../../platform/masking.js'
 
 describe('masks', () => {
   it('match DESIGN.md', () => {
     expect(maskName('Wei', 'Zhang')).toBe('W*** Z***')
     expect(maskName('伟', '王')).toBe('伟*** 王***')
     expect(maskEmail('wei.zhang@163.com')).toBe('w***@163.com')
-    expect(maskDigits('+86 138 1234 5678')).toBe('•••• 5678')
+    expect(maskPhone('+86 138 1234 5678')).toBe('+•• ••• •••• ••••')
   })
 })
 
@@ -69,7 +69,7 @@ describe('GET /api/customers?filter={q}', () => {
       id: c.id,
       name: maskName(c.first_name, c.last_name),
       email: maskEmail(c.email),
-      phone: maskDigits(c.phone),
+      phone: maskPhone(c.phone),
       city: c.city,
       country: c.country,
       status: c.status,
@@ -86,16 +86,19 @@ describe('GET /api/customers?filter={q}', () => {
     expect((await t.request('GET', listUrl('customers'), { cookie: await t.login('compliance') })).status).toBe(200)
   })
 
-  it('records each search by kind and count, never the search text', async () => {
+  it('records each search by kind, the customers found and a keyed hash of the term, never the search text', async () => {
     const c = await t.db.selectFrom('customers').selectAll().orderBy('id').executeTakeFirstOrThrow()
+    const lastSearch = () =>
+      t.db.selectFrom('audit_log').selectAll().where('action', '=', 'customer.search').orderBy('id', 'desc').executeTakeFirstOrThrow()
     await search(c.email!)
-    const last = await t.db
-      .selectFrom('audit_log')
-      .selectAll()
-      .where('action', '=', 'customer.search')
-      .orderBy('id', 'desc')
-      .executeTakeFirstOrThrow()
-    expect(JSON.parse(last.details)).toEqual({ kind: 'email', results: 1 })
-    expect(JSON.stringify(last)).not.toContain(c.email)
+    const first = await lastSearch()
+    const details = JSON.parse(first.details)
+    expect(details).toEqual({ kind: 'email', results: 1, customers: [c.id], term_hmac: expect.stringMatching(/^[0-9a-f]{32}$/) })
+    expect(JSON.stringify(first)).not.toContain(c.email)
+    // The same value typed another way is the same probe, so repeated probes of one value can be tied together.
+    await search(c.email!.toUpperCase())
+    expect(JSON.parse((await lastSearch()).details).term_hmac).toBe(details.term_hmac)
+    await search('someone.else@example.com')
+    expect(JSON.parse((await lastSearch()).details).term_hmac).not.toBe(details.term_hmac)
   })
 })

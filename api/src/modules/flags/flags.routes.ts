@@ -1,17 +1,17 @@
 import { Hono } from 'hono'
 import { describeRoute } from 'hono-openapi'
+import { FLAG_KINDS } from '@verity/db'
 import { z } from 'zod'
-import { clientIp } from '../../platform/client-ip.js'
 import type { AppEnv } from '../../platform/context.js'
 import { listQuerySchema, parseListQuery, sendList } from '../../platform/list.js'
-import { currentStaff, requireRole } from '../../platform/roles.js'
+import { requireRole, staffContext } from '../../platform/roles.js'
 import { validate } from '../../platform/validation.js'
 import { getFlag, listFlags, resolveFlag, type FlagSort } from './flags.service.js'
 
 const SORTABLE: readonly FlagSort[] = ['id', 'created_at', 'kind']
 const FlagFilter = z.strictObject({
   open: z.boolean().optional(),
-  kind: z.enum(['verification_locked', 'agent_probing']).optional(),
+  kind: z.enum(FLAG_KINDS).optional(),
   customer_id: z.coerce.number().int().positive().optional(),
 })
 const IdParam = z.object({ id: z.coerce.number().int().positive() })
@@ -21,7 +21,7 @@ export const flagsRoutes = new Hono<AppEnv>()
   .use(requireRole('compliance'))
   .get(
     '/',
-    describeRoute({ tags, summary: 'Signals for compliance: locked verifications, probing agents' }),
+    describeRoute({ tags, summary: 'Signals for compliance: locked verifications, agents probing or failing, searches past the rate' }),
     validate('query', listQuerySchema),
     async (c) => {
       const q = parseListQuery(c.req.query(), { sortable: SORTABLE, defaultSort: ['id', 'DESC'], filter: FlagFilter })
@@ -37,15 +37,5 @@ export const flagsRoutes = new Hono<AppEnv>()
     describeRoute({ tags, summary: 'Resolve a flag with a note; resolving a verification lock unlocks the customer' }),
     validate('param', IdParam),
     validate('json', z.strictObject({ resolution: z.string().trim().min(5, 'Say what was found or done').max(1000) })),
-    async (c) =>
-      c.json(
-        await resolveFlag(
-          c.var.db,
-          currentStaff(c),
-          c.req.valid('param').id,
-          c.req.valid('json').resolution,
-          clientIp(c),
-          c.var.config.now(),
-        ),
-      ),
+    async (c) => c.json(await resolveFlag(c.var.db, staffContext(c), c.req.valid('param').id, c.req.valid('json').resolution)),
   )

@@ -2,7 +2,7 @@ import type { Database, OutboxMessage } from '@verity/db'
 import type { Kysely } from 'kysely'
 import { notFound } from '../../platform/errors.js'
 import type { ListQuery } from '../../platform/list.js'
-import { maskDigits, maskEmail } from '../../platform/masking.js'
+import { maskPhone, maskEmail } from '../../platform/masking.js'
 import type { OutgoingMessage, Transport } from './outbox.transport.js'
 
 export interface QueuedMessage extends OutgoingMessage {
@@ -77,7 +77,7 @@ export async function getOutboxMessage(db: Kysely<Database>, id: number) {
 function presentOutbox(row: OutboxMessage) {
   return {
     ...row,
-    recipient: row.channel === 'email' ? maskEmail(row.recipient) : maskDigits(row.recipient),
+    recipient: row.channel === 'email' ? maskEmail(row.recipient) : maskPhone(row.recipient),
     payload: JSON.parse(row.payload) as Record<string, unknown>,
   }
 }

@@ -1,10 +1,9 @@
 import { Hono } from 'hono'
 import { describeRoute } from 'hono-openapi'
 import { z } from 'zod'
-import { clientIp } from '../../platform/client-ip.js'
 import type { AppEnv } from '../../platform/context.js'
 import { listQuerySchema, sendList } from '../../platform/list.js'
-import { currentStaff, requireRole } from '../../platform/roles.js'
+import { requireRole, staffContext } from '../../platform/roles.js'
 import { validate } from '../../platform/validation.js'
 import { getSettingRecord, listSettings, updateSetting } from './settings.service.js'
 
@@ -27,8 +26,5 @@ export const settingsRoutes = new Hono<AppEnv>()
     describeRoute({ tags, summary: 'Change a setting' }),
     validate('param', KeyParam),
     validate('json', SettingUpdate),
-    async (c) =>
-      c.json(
-        await updateSetting(c.var.db, currentStaff(c), c.req.valid('param').id, c.req.valid('json').value, clientIp(c), c.var.config.now()),
-      ),
+    async (c) => c.json(await updateSetting(c.var.db, staffContext(c), c.req.valid('param').id, c.req.valid('json').value)),
   )

@@ -1,16 +1,26 @@
 import type { Database } from '@verity/db'
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
-import { appendAudit } from '../../platform/audit.js'
-import type { SignedInStaff } from '../../platform/context.js'
+import { audit } from '../../platform/audit.js'
+import type { StaffContext } from '../../platform/context.js'
 import { badRequest, notFound } from '../../platform/errors.js'
+import { inTransaction } from '../../platform/transaction.js'
 import { fieldErrors } from '../../platform/validation.js'
 
 /** Every setting, with its bounds and default; the settings table only holds what an admin changed. */
 export const SETTINGS = {
   unmask_window_minutes: { schema: z.number().int().min(1).max(120), default: 15 },
   verification_ttl_minutes: { schema: z.number().int().min(1).max(30), default: 5 },
+  /** failed verifications and wrong one-time codes for one customer in a day before the customer is locked */
   verification_failures_per_day: { schema: z.number().int().min(1).max(10), default: 3 },
+  /** customers an agent's verifications failed for in an hour before the agent is stopped */
+  agent_failed_customers_per_hour: { schema: z.number().int().min(2).max(50), default: 5 },
+  /** customers an agent opened verifications for in an hour without passing any, before the agent is stopped */
+  agent_unverified_customers_per_hour: { schema: z.number().int().min(3).max(100), default: 10 },
+  /** customer searches per staff member per minute; a busy agent runs a few */
+  searches_per_minute: { schema: z.number().int().min(5).max(600), default: 30 },
+  /** one-time codes sent to one customer in a day */
+  codes_per_customer_per_day: { schema: z.number().int().min(1).max(20), default: 5 },
   k_anonymity: { schema: z.number().int().min(5).max(100), default: 10 },
 } as const
 
@@ -43,30 +53,20 @@ export async function getSettingRecord(db: Kysely<Database>, key: string) {
   return record
 }
 
-export async function updateSetting(db: Kysely<Database>, staff: SignedInStaff, key: string, value: unknown, ip: string | null, now: Date) {
+/** Changes one setting; the value before is read in the same transaction, so the audit's from → to is what happened. */
+export async function updateSetting(db: Kysely<Database>, ctx: StaffContext, key: string, value: unknown) {
   if (!(key in SETTINGS)) throw notFound('Setting')
   const parsed = SETTINGS[key as SettingKey].schema.safeParse(value)
   if (!parsed.success) throw badRequest('Invalid value.', { value: fieldErrors(parsed.error.issues)._ ?? 'Invalid value' })
-  const values = { value: JSON.stringify(parsed.data), updated_at: now.toISOString(), updated_by: staff.id }
-  await db.transaction().execute(async (trx) => {
+  const values = { value: JSON.stringify(parsed.data), updated_at: ctx.now.toISOString(), updated_by: ctx.staff.id }
+  return inTransaction(db, async (trx) => {
     const before = await getSetting(trx, key as SettingKey)
     await trx
       .insertInto('settings')
       .values({ key, ...values })
       .onConflict((oc) => oc.column('key').doUpdateSet(values))
       .execute()
-    await appendAudit(
-      trx,
-      {
-        actor: { id: staff.id, role: staff.role },
-        action: 'settings.update',
-        entityType: 'setting',
-        entityId: key,
-        ip,
-        details: { from: before, to: parsed.data },
-      },
-      now,
-    )
+    await audit(trx, ctx, { action: 'settings.update', entityType: 'setting', entityId: key, details: { from: before, to: parsed.data } })
+    return getSettingRecord(trx, key)
   })
-  return getSettingRecord(db, key)
 }

@@ -1,17 +1,14 @@
 import { Hono } from 'hono'
 import { describeRoute } from 'hono-openapi'
-import { clientIp } from '../../platform/client-ip.js'
 import type { AppEnv } from '../../platform/context.js'
 import { listQuerySchema, parseListQuery, sendList } from '../../platform/list.js'
-import { currentStaff, requireRole } from '../../platform/roles.js'
+import { requireRole, staffContext } from '../../platform/roles.js'
 import { validate } from '../../platform/validation.js'
-import type { Context } from 'hono'
 import { StaffCreate, StaffFilter, StaffIdParam, StaffPasswordReset, StaffUpdate } from './staff.schemas.js'
 import { createStaff, getStaff, listStaff, resetStaffPassword, updateStaff, type StaffSort } from './staff.service.js'
 
 const SORTABLE: readonly StaffSort[] = ['id', 'email', 'name', 'role', 'status', 'last_login_at']
 const tags = ['staff']
-const actor = (c: Context<AppEnv>) => ({ staff: currentStaff(c), ip: clientIp(c), now: c.var.config.now() })
 
 export const staffRoutes = new Hono<AppEnv>()
   .use(requireRole('admin'))
@@ -24,14 +21,14 @@ export const staffRoutes = new Hono<AppEnv>()
     c.json(await getStaff(c.var.db, c.req.valid('param').id)),
   )
   .post('/', describeRoute({ tags, summary: 'Create a staff account' }), validate('json', StaffCreate), async (c) =>
-    c.json(await createStaff(c.var.db, actor(c), c.req.valid('json')), 201),
+    c.json(await createStaff(c.var.db, staffContext(c), c.req.valid('json')), 201),
   )
   .put(
     '/:id',
     describeRoute({ tags, summary: 'Rename, change the role of, disable or re-enable a staff account' }),
     validate('param', StaffIdParam),
     validate('json', StaffUpdate),
-    async (c) => c.json(await updateStaff(c.var.db, actor(c), c.req.valid('param').id, c.req.valid('json'))),
+    async (c) => c.json(await updateStaff(c.var.db, staffContext(c), c.req.valid('param').id, c.req.valid('json'))),
   )
   .post(
     '/:id/password',
@@ -39,7 +36,7 @@ export const staffRoutes = new Hono<AppEnv>()
     validate('param', StaffIdParam),
     validate('json', StaffPasswordReset),
     async (c) => {
-      await resetStaffPassword(c.var.db, actor(c), c.req.valid('param').id, c.req.valid('json').password)
+      await resetStaffPassword(c.var.db, staffContext(c), c.req.valid('param').id, c.req.valid('json').password)
       return c.body(null, 204)
     },
   )

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Database, StaffRole } from '@verity/db'
 import type { Kysely } from 'kysely'
-import { appendAudit } from '../../platform/audit.js'
+import { audit } from '../../platform/audit.js'
 import { hashPassword } from '../../platform/passwords.js'
 
 export const SEED_STAFF: { email: string; name: string; role: StaffRole }[] = [
@@ -12,7 +12,11 @@ export const SEED_STAFF: { email: string; name: string; role: StaffRole }[] = [
 ]
 
 /** Creates the four demo staff accounts on an empty staff table; returns the password, or null when staff exist. */
-export async function seedStaff(db: Kysely<Database>, password?: string): Promise<{ password: string; generated: boolean } | null> {
+export async function seedStaff(
+  db: Kysely<Database>,
+  auditKey: Uint8Array,
+  password?: string,
+): Promise<{ password: string; generated: boolean } | null> {
   const existing = await db.selectFrom('staff_users').select('id').limit(1).executeTakeFirst()
   if (existing) return null
   const generated = !password
@@ -30,10 +34,10 @@ export async function seedStaff(db: Kysely<Database>, password?: string): Promis
         .insertInto('staff_credentials')
         .values({ staff_id: id, password_hash: passwordHash, changed_at: now.toISOString() })
         .execute()
-      await appendAudit(
+      await audit(
         trx,
-        { actor: null, action: 'staff.create', entityType: 'staff', entityId: id, details: { role: s.role, seeded: true } },
-        now,
+        { staff: null, ip: null, now, config: { auditKey } },
+        { action: 'staff.create', system: true, entityType: 'staff', entityId: id, details: { role: s.role, seeded: true } },
       )
     }
   })

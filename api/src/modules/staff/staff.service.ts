@@ -1,11 +1,12 @@
-import type { Database, StaffRole, StaffStatus } from '@verity/db'
+import { type Database, lockForUpdate, type StaffRole, type StaffStatus } from '@verity/db'
 import type { Kysely } from 'kysely'
-import { appendAudit } from '../../platform/audit.js'
-import type { SignedInStaff } from '../../platform/context.js'
+import { audit } from '../../platform/audit.js'
+import type { StaffContext } from '../../platform/context.js'
 import { conflict, notFound } from '../../platform/errors.js'
 import { idList, type ListQuery } from '../../platform/list.js'
 import { hashPassword } from '../../platform/passwords.js'
 import { invalidateStaffSessions } from '../../platform/session.js'
+import { inTransaction, type Trx } from '../../platform/transaction.js'
 
 /** What any staff listing shows: never a credential. */
 const PUBLIC_COLUMNS = ['id', 'email', 'name', 'role', 'status', 'created_at', 'updated_at', 'last_login_at'] as const
@@ -17,13 +18,6 @@ export interface StaffFilter {
   status?: StaffStatus
   id?: number | number[]
 }
-
-interface Actor {
-  staff: SignedInStaff
-  ip: string | null
-  now: Date
-}
-const auditActor = (a: Actor) => ({ actor: { id: a.staff.id, role: a.staff.role }, ip: a.ip })
 
 export async function listStaff(db: Kysely<Database>, q: ListQuery<StaffSort, StaffFilter>) {
   let query = db.selectFrom('staff_users')
@@ -48,94 +42,86 @@ export async function getStaff(db: Kysely<Database>, id: number) {
   return row
 }
 
+/** Creates an account; whether the email is taken is decided in the transaction that inserts it. */
 export async function createStaff(
   db: Kysely<Database>,
-  actor: Actor,
+  ctx: StaffContext,
   input: { email: string; name: string; role: StaffRole; password: string },
 ) {
-  const taken = await db.selectFrom('staff_users').select('id').where('email', '=', input.email).executeTakeFirst()
-  if (taken) throw conflict('A staff member with this email already exists.', { email: 'Already in use' })
   const passwordHash = await hashPassword(input.password)
-  const at = actor.now.toISOString()
-  return db.transaction().execute(async (trx) => {
+  const at = ctx.now.toISOString()
+  return inTransaction(db, async (trx) => {
+    const taken = await trx.selectFrom('staff_users').select('id').where('email', '=', input.email).executeTakeFirst()
+    if (taken) throw conflict('A staff member with this email already exists.', { email: 'Already in use' })
     const { id } = await trx
       .insertInto('staff_users')
       .values({ email: input.email, name: input.name, role: input.role, created_at: at, updated_at: at, last_login_at: null })
       .returning('id')
       .executeTakeFirstOrThrow()
     await trx.insertInto('staff_credentials').values({ staff_id: id, password_hash: passwordHash, changed_at: at }).execute()
-    await appendAudit(
-      trx,
-      { ...auditActor(actor), action: 'staff.create', entityType: 'staff', entityId: id, details: { role: input.role } },
-      actor.now,
-    )
+    await audit(trx, ctx, { action: 'staff.create', entityType: 'staff', entityId: id, details: { role: input.role } })
     return getStaff(trx, id)
   })
 }
 
-/** Admins cannot lock themselves out, and the last active admin cannot be removed. */
-async function assertAdminRemains(trx: Kysely<Database>, actor: Actor, id: number, role?: StaffRole, status?: StaffStatus) {
+/**
+ * Admins cannot lock themselves out, and the last active admin cannot be removed. The active admins are read (and
+ * locked on PostgreSQL) in the transaction that demotes or disables, so two admins removing each other leave one.
+ */
+async function assertAdminRemains(trx: Trx, ctx: StaffContext, id: number, role?: StaffRole, status?: StaffStatus) {
   const losesAdmin = (role && role !== 'admin') || status === 'disabled'
   if (!losesAdmin) return
-  if (id === actor.staff.id) throw conflict('You cannot demote or disable your own account.')
-  const target = await getStaff(trx, id)
-  if (target.role !== 'admin' || target.status !== 'active') return
-  const { n } = await trx
-    .selectFrom('staff_users')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('role', '=', 'admin')
-    .where('status', '=', 'active')
-    .executeTakeFirstOrThrow()
-  if (Number(n) <= 1) throw conflict('At least one active admin must remain.')
+  if (id === ctx.staff.id) throw conflict('You cannot demote or disable your own account.')
+  const admins = await lockForUpdate(
+    trx,
+    trx.selectFrom('staff_users').select('id').where('role', '=', 'admin').where('status', '=', 'active'),
+  ).execute()
+  if (!admins.some((a) => a.id === id)) return
+  if (admins.length <= 1) throw conflict('At least one active admin must remain.')
 }
 
 export async function updateStaff(
   db: Kysely<Database>,
-  actor: Actor,
+  ctx: StaffContext,
   id: number,
   changes: { name?: string; role?: StaffRole; status?: StaffStatus },
 ) {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const before = await getStaff(trx, id)
-    await assertAdminRemains(trx, actor, id, changes.role, changes.status)
+    await assertAdminRemains(trx, ctx, id, changes.role, changes.status)
     const changed = (Object.keys(changes) as (keyof typeof changes)[]).filter((k) => changes[k] !== undefined && changes[k] !== before[k])
     if (!changed.length) return before
     await trx
       .updateTable('staff_users')
-      .set({ ...changes, updated_at: actor.now.toISOString() })
+      .set({ ...changes, updated_at: ctx.now.toISOString() })
       .where('id', '=', id)
       .execute()
     // A role change or a disabled account takes effect at once, not at the next sign-in.
     if (changes.status === 'disabled' || (changes.role && changes.role !== before.role)) await invalidateStaffSessions(trx, id)
-    await appendAudit(
-      trx,
-      {
-        ...auditActor(actor),
-        action: 'staff.update',
-        entityType: 'staff',
-        entityId: id,
-        details: {
-          fields: changed,
-          ...(changes.role && changes.role !== before.role ? { role_from: before.role, role_to: changes.role } : {}),
-          ...(changes.status && changes.status !== before.status ? { status_to: changes.status } : {}),
-        },
+    await audit(trx, ctx, {
+      action: 'staff.update',
+      entityType: 'staff',
+      entityId: id,
+      details: {
+        fields: changed,
+        ...(changes.role && changes.role !== before.role ? { role_from: before.role, role_to: changes.role } : {}),
+        ...(changes.status && changes.status !== before.status ? { status_to: changes.status } : {}),
       },
-      actor.now,
-    )
+    })
     return getStaff(trx, id)
   })
 }
 
-export async function resetStaffPassword(db: Kysely<Database>, actor: Actor, id: number, password: string) {
-  await getStaff(db, id)
+export async function resetStaffPassword(db: Kysely<Database>, ctx: StaffContext, id: number, password: string) {
   const passwordHash = await hashPassword(password)
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
+    await getStaff(trx, id)
     await trx
       .updateTable('staff_credentials')
-      .set({ password_hash: passwordHash, changed_at: actor.now.toISOString() })
+      .set({ password_hash: passwordHash, changed_at: ctx.now.toISOString() })
       .where('staff_id', '=', id)
       .execute()
     await invalidateStaffSessions(trx, id)
-    await appendAudit(trx, { ...auditActor(actor), action: 'staff.password_reset', entityType: 'staff', entityId: id }, actor.now)
+    await audit(trx, ctx, { action: 'staff.password_reset', entityType: 'staff', entityId: id })
   })
 }

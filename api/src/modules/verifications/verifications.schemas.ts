@@ -9,7 +9,8 @@ export const VerificationAnswers = z.strictObject({
   answers: z
     .array(z.strictObject({ questionId: z.coerce.number().int().positive(), value: z.string().max(200) }))
     .min(1, 'Give at least one answer')
-    .max(10),
+    .max(10)
+    .refine((answers) => new Set(answers.map((a) => a.questionId)).size === answers.length, 'Each question takes one answer'),
 })
 
 export const VerificationIdParam = z.object({ id: z.coerce.number().int().positive() })
@@ -20,5 +21,5 @@ export const CodeCheck = z.strictObject({ code: z.string().trim().min(1, 'Requir
 export const VerificationFilter = z.strictObject({
   customer_id: z.coerce.number().int().positive().optional(),
   staff_id: z.coerce.number().int().positive().optional(),
-  status: z.enum(['pending', 'verified', 'failed', 'locked', 'expired']).optional(),
+  status: z.enum(['pending', 'verified', 'failed', 'locked', 'expired', 'superseded']).optional(),
 })
