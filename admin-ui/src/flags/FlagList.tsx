@@ -10,7 +10,10 @@ const filters = [
   <SelectInput
     key="kind"
     source="kind"
-    choices={['verification_locked', 'agent_probing'].map((id) => ({ id, name: `verity.flags.kinds.${id}` }))}
+    choices={['verification_locked', 'agent_probing', 'agent_failing', 'search_rate'].map((id) => ({
+      id,
+      name: `verity.flags.kinds.${id}`,
+    }))}
   />,
 ]
 

@@ -9,7 +9,7 @@ const masked = {
   id: 42,
   name: 'W*** Z***',
   email: 'w***@163.com',
-  phone: '•••• 5678',
+  phone: '+•• ••• •••• ••••',
   city: 'Hangzhou',
   country: 'CN',
   status: 'active',

@@ -13,6 +13,7 @@ export const AUDIT_ACTIONS = [
   'auth.login_failed',
   'auth.logout',
   'auth.password_changed',
+  'auth.password_change_failed',
   'staff.create',
   'staff.update',
   'staff.password_reset',

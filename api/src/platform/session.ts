@@ -6,7 +6,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { createMiddleware } from 'hono/factory'
 import type { Kysely } from 'kysely'
 import { clientIp } from './client-ip.js'
-import type { AppConfig, AppEnv, SignedInStaff } from './context.js'
+import type { AppConfig, AppEnv, RequestContext, SignedInStaff } from './context.js'
 
 // Sessions as in Lucia's documented design: the browser holds a random token, the database only its SHA-256.
 export const SESSION_COOKIE = 'verity_session'
@@ -23,28 +23,29 @@ export function sessionIdFor(token: string): string {
   return encodeHexLowerCase(sha256(new TextEncoder().encode(token)))
 }
 
+/** Opens a session for a staff member at the request's time and address; answers the token for the cookie. */
 export async function createSession(
   db: Kysely<Database>,
-  config: AppConfig,
+  ctx: Pick<RequestContext, 'config' | 'now' | 'ip'>,
   staffId: number,
-  meta: { ip: string | null; userAgent: string | null },
-): Promise<{ token: string; expiresAt: Date }> {
+  userAgent: string | null,
+): Promise<{ token: string; sessionId: string; expiresAt: Date }> {
   const token = generateSessionToken()
-  const now = config.now()
-  const expiresAt = new Date(now.getTime() + config.session.absoluteMs)
+  const sessionId = sessionIdFor(token)
+  const expiresAt = new Date(ctx.now.getTime() + ctx.config.session.absoluteMs)
   await db
     .insertInto('staff_sessions')
     .values({
-      id: sessionIdFor(token),
+      id: sessionId,
       staff_id: staffId,
-      created_at: now.toISOString(),
+      created_at: ctx.now.toISOString(),
       expires_at: expiresAt.toISOString(),
-      last_used_at: now.toISOString(),
-      ip: meta.ip,
-      user_agent: meta.userAgent?.slice(0, 300) ?? null,
+      last_used_at: ctx.now.toISOString(),
+      ip: ctx.ip,
+      user_agent: userAgent?.slice(0, 300) ?? null,
     })
     .execute()
-  return { token, expiresAt }
+  return { token, sessionId, expiresAt }
 }
 
 /** The staff member behind a token, or null when it is unknown, expired, idle too long, or its account disabled. */

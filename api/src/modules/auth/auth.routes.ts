@@ -1,8 +1,7 @@
 import { Hono } from 'hono'
 import { describeRoute } from 'hono-openapi'
-import { clientIp } from '../../platform/client-ip.js'
 import type { AppEnv } from '../../platform/context.js'
-import { currentStaff, requireSignedIn } from '../../platform/roles.js'
+import { requireSignedIn, staffContext } from '../../platform/roles.js'
 import { clearSessionCookie, setSessionCookie } from '../../platform/session.js'
 import { validate } from '../../platform/validation.js'
 import { ChangePasswordBody, LoginBody } from './auth.schemas.js'
@@ -15,23 +14,18 @@ export const authRoutes = new Hono<AppEnv>()
     validate('json', LoginBody),
     async (c) => {
       const { email, password } = c.req.valid('json')
-      const { session, me } = await signIn(c.var.db, c.var.config, {
-        email,
-        password,
-        ip: clientIp(c),
-        userAgent: c.req.header('user-agent') ?? null,
-      })
+      const { session, me } = await signIn(c.var.db, c.var.ctx, { email, password, userAgent: c.req.header('user-agent') ?? null })
       setSessionCookie(c, session.token, session.expiresAt)
       return c.json(me)
     },
   )
   .post('/logout', describeRoute({ tags: ['auth'], summary: 'Sign out: ends this session' }), async (c) => {
-    if (c.var.staff) await signOut(c.var.db, c.var.config, c.var.staff, clientIp(c))
+    if (c.var.ctx.staff) await signOut(c.var.db, staffContext(c))
     clearSessionCookie(c)
     return c.body(null, 204)
   })
   .get('/me', describeRoute({ tags: ['auth'], summary: 'The signed-in staff member' }), requireSignedIn, (c) => {
-    const { id, email, name, role } = currentStaff(c)
+    const { id, email, name, role } = staffContext(c).staff
     return c.json({ id, email, name, role })
   })
   .post(
@@ -40,10 +34,8 @@ export const authRoutes = new Hono<AppEnv>()
     requireSignedIn,
     validate('json', ChangePasswordBody),
     async (c) => {
-      const body = c.req.valid('json')
-      const session = await changeOwnPassword(c.var.db, c.var.config, currentStaff(c), {
-        ...body,
-        ip: clientIp(c),
+      const session = await changeOwnPassword(c.var.db, staffContext(c), {
+        ...c.req.valid('json'),
         userAgent: c.req.header('user-agent') ?? null,
       })
       setSessionCookie(c, session.token, session.expiresAt)

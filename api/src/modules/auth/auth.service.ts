@@ -1,103 +1,132 @@
-import type { Database } from '@verity/db'
+import { type Database, lockForUpdate } from '@verity/db'
 import type { Kysely } from 'kysely'
-import { appendAudit } from '../../platform/audit.js'
-import type { AppConfig, SignedInStaff } from '../../platform/context.js'
-import { AppError, badRequest } from '../../platform/errors.js'
+import { audit } from '../../platform/audit.js'
+import type { RequestContext, StaffContext } from '../../platform/context.js'
+import { AppError, badRequest, conflict } from '../../platform/errors.js'
 import { burnPasswordCheck, hashPassword, verifyPassword } from '../../platform/passwords.js'
 import { createSession, invalidateSession, invalidateStaffSessions } from '../../platform/session.js'
-import { assertNotThrottled, clearFailures, recordFailure, throttleKeys } from './login-throttle.js'
+import { inTransaction } from '../../platform/transaction.js'
+import { refundAttempt, reserveAttempt, throttleKeys } from './login-throttle.js'
 
 const invalidCredentials = () => new AppError(401, 'invalid_credentials', 'Email or password is incorrect.')
 
 interface SignInInput {
   email: string
   password: string
-  ip: string | null
   userAgent: string | null
 }
 
-export async function signIn(db: Kysely<Database>, config: AppConfig, input: SignInInput) {
-  const now = config.now()
-  const keys = throttleKeys(input.email, input.ip)
-  await assertNotThrottled(db, keys, now)
+/**
+ * Signs in with email and password. The attempt is charged to the throttle before the password is checked (argon2 is
+ * slow, so it runs outside any transaction); a right password takes the charge back, a wrong one leaves it standing.
+ */
+export async function signIn(db: Kysely<Database>, ctx: RequestContext, input: SignInInput) {
+  const keys = throttleKeys(input.email, ctx.ip)
+  const found = await inTransaction(db, async (trx) => {
+    await reserveAttempt(trx, keys, ctx.now)
+    return trx
+      .selectFrom('staff_users as u')
+      .innerJoin('staff_credentials as c', 'c.staff_id', 'u.id')
+      .select(['u.id', 'c.password_hash'])
+      .where('u.email', '=', input.email)
+      .executeTakeFirst()
+  })
 
-  const staff = await db
-    .selectFrom('staff_users as u')
-    .innerJoin('staff_credentials as c', 'c.staff_id', 'u.id')
-    .select(['u.id', 'u.email', 'u.name', 'u.role', 'u.status', 'c.password_hash'])
-    .where('u.email', '=', input.email)
-    .executeTakeFirst()
+  // An unknown email costs the same time as a known one, so the answer's delay does not tell which accounts exist.
+  const passed = found ? await verifyPassword(found.password_hash, input.password) : (await burnPasswordCheck(input.password), false)
 
-  const passed = staff ? await verifyPassword(staff.password_hash, input.password) : (await burnPasswordCheck(input.password), false)
-  if (!staff || !passed || staff.status !== 'active') {
-    await db.transaction().execute(async (trx) => {
-      await recordFailure(trx, keys, now)
-      await appendAudit(
+  const result = await inTransaction(db, async (trx) => {
+    // Read again where the session is written: the account may have been disabled, or its password changed, meanwhile.
+    const staff = found
+      ? await lockForUpdate(
+          trx,
+          trx
+            .selectFrom('staff_users as u')
+            .innerJoin('staff_credentials as c', 'c.staff_id', 'u.id')
+            .select(['u.id', 'u.email', 'u.name', 'u.role', 'u.status', 'c.password_hash'])
+            .where('u.id', '=', found.id),
+        ).executeTakeFirst()
+      : undefined
+    const reason = !staff
+      ? 'unknown_email'
+      : !passed || staff.password_hash !== found?.password_hash
+        ? 'wrong_password'
+        : staff.status !== 'active'
+          ? 'account_disabled'
+          : null
+    if (!staff || reason) {
+      await audit(
         trx,
-        {
-          actor: null,
-          action: 'auth.login_failed',
-          entityType: 'staff',
-          entityId: staff?.id,
-          ip: input.ip,
-          details: { reason: !staff ? 'unknown_email' : !passed ? 'wrong_password' : 'account_disabled' },
-        },
-        now,
+        { ...ctx, staff: null },
+        { action: 'auth.login_failed', entityType: 'staff', entityId: staff?.id, details: { reason } },
       )
-    })
-    throw invalidCredentials()
-  }
+      return null
+    }
 
-  return db.transaction().execute(async (trx) => {
-    await clearFailures(trx, `email:${input.email}`)
-    await trx.updateTable('staff_users').set({ last_login_at: now.toISOString() }).where('id', '=', staff.id).execute()
-    const session = await createSession(trx, config, staff.id, input)
-    await appendAudit(
+    await refundAttempt(trx, keys)
+    await trx.updateTable('staff_users').set({ last_login_at: ctx.now.toISOString() }).where('id', '=', staff.id).execute()
+    const session = await createSession(trx, ctx, staff.id, input.userAgent)
+    const me = { id: staff.id, email: staff.email, name: staff.name, role: staff.role }
+    await audit(
       trx,
-      { actor: { id: staff.id, role: staff.role }, action: 'auth.login', entityType: 'staff', entityId: staff.id, ip: input.ip },
-      now,
+      { ...ctx, staff: { ...me, sessionId: session.sessionId } },
+      { action: 'auth.login', entityType: 'staff', entityId: staff.id },
     )
-    return { session, me: { id: staff.id, email: staff.email, name: staff.name, role: staff.role } }
+    return { session, me }
+  })
+  // thrown after the commit, so that the failure's audit entry stays
+  if (!result) throw invalidCredentials()
+  return result
+}
+
+export async function signOut(db: Kysely<Database>, ctx: StaffContext) {
+  await inTransaction(db, async (trx) => {
+    await invalidateSession(trx, ctx.staff.sessionId)
+    await audit(trx, ctx, { action: 'auth.logout', entityType: 'staff', entityId: ctx.staff.id })
   })
 }
 
-export async function signOut(db: Kysely<Database>, config: AppConfig, staff: SignedInStaff, ip: string | null) {
-  await db.transaction().execute(async (trx) => {
-    await invalidateSession(trx, staff.sessionId)
-    await appendAudit(
-      trx,
-      { actor: { id: staff.id, role: staff.role }, action: 'auth.logout', entityType: 'staff', entityId: staff.id, ip },
-      config.now(),
-    )
-  })
-}
-
-/** Changes one's own password; every session of the account ends, and a new one is opened for this browser. */
+/**
+ * Changes one's own password; every session of the account ends, and a new one is opened for this browser.
+ * The current password is checked under the sign-in throttle, so a stolen session cannot be used to guess it faster.
+ */
 export async function changeOwnPassword(
   db: Kysely<Database>,
-  config: AppConfig,
-  staff: SignedInStaff,
-  input: { currentPassword: string; newPassword: string; ip: string | null; userAgent: string | null },
+  ctx: StaffContext,
+  input: { currentPassword: string; newPassword: string; userAgent: string | null },
 ) {
-  const creds = await db.selectFrom('staff_credentials').select('password_hash').where('staff_id', '=', staff.id).executeTakeFirstOrThrow()
+  const keys = throttleKeys(ctx.staff.email, ctx.ip, { spaceAddress: false })
+  const creds = await inTransaction(db, async (trx) => {
+    await reserveAttempt(trx, keys, ctx.now)
+    return trx.selectFrom('staff_credentials').select('password_hash').where('staff_id', '=', ctx.staff.id).executeTakeFirstOrThrow()
+  })
+
   if (!(await verifyPassword(creds.password_hash, input.currentPassword))) {
+    await inTransaction(db, (trx) =>
+      audit(trx, ctx, {
+        action: 'auth.password_change_failed',
+        entityType: 'staff',
+        entityId: ctx.staff.id,
+        details: { reason: 'wrong_current_password' },
+      }),
+    )
     throw badRequest('The current password is incorrect.', { currentPassword: 'Incorrect password' })
   }
+
   const passwordHash = await hashPassword(input.newPassword)
-  const now = config.now()
-  return db.transaction().execute(async (trx) => {
-    await trx
+  return inTransaction(db, async (trx) => {
+    // conditional on the password just checked: two changes racing each other give one change and one 409
+    const { numUpdatedRows } = await trx
       .updateTable('staff_credentials')
-      .set({ password_hash: passwordHash, changed_at: now.toISOString() })
-      .where('staff_id', '=', staff.id)
-      .execute()
-    await invalidateStaffSessions(trx, staff.id)
-    const session = await createSession(trx, config, staff.id, input)
-    await appendAudit(
-      trx,
-      { actor: { id: staff.id, role: staff.role }, action: 'auth.password_changed', entityType: 'staff', entityId: staff.id, ip: input.ip },
-      now,
-    )
+      .set({ password_hash: passwordHash, changed_at: ctx.now.toISOString() })
+      .where('staff_id', '=', ctx.staff.id)
+      .where('password_hash', '=', creds.password_hash)
+      .executeTakeFirstOrThrow()
+    if (numUpdatedRows === 0n) throw conflict('The password was changed meanwhile. Sign in again.')
+    await refundAttempt(trx, keys)
+    await invalidateStaffSessions(trx, ctx.staff.id)
+    const session = await createSession(trx, ctx, ctx.staff.id, input.userAgent)
+    await audit(trx, ctx, { action: 'auth.password_changed', entityType: 'staff', entityId: ctx.staff.id })
     return session
   })
 }

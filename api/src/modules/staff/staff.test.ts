@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createTestApp, listUrl, TEST_PASSWORD } from '../../testing.js'
+import { createTestApp, inParallel, listUrl, tally, TEST_PASSWORD } from '../../testing.js'
 
 let t: Awaited<ReturnType<typeof createTestApp>>
 let admin: string
@@ -84,5 +84,45 @@ describe('staff accounts', () => {
     expect(rows.map((r) => r.action)).toEqual(['staff.create', 'staff.update', 'staff.password_reset'])
     expect(JSON.parse(rows[1]!.details)).toMatchObject({ role_from: 'agent', role_to: 'manager' })
     expect(rows.every((r) => r.actor_id === 4)).toBe(true)
+  })
+})
+
+describe('staff and settings under parallel requests (promise 10)', () => {
+  it('30 creations of one email make one account', async () => {
+    const http = await t.listen()
+    const cookie = await http.login('admin')
+    const { statuses } = await inParallel(30, () => http.request('POST', '/api/staff', { cookie, body: newStaff }))
+    expect(tally(statuses)).toEqual({ 201: 1, 409: 29 })
+  })
+
+  it('two admins disabling each other at once leave one active admin', async () => {
+    const http = await t.listen()
+    const cookie = await http.login('admin')
+    const second = await http.request('POST', '/api/staff', { cookie, body: { ...newStaff, role: 'admin' } })
+    const signIn = await http.request('POST', '/api/auth/login', { body: { email: newStaff.email, password: newStaff.password } })
+    const otherCookie = signIn.headers.get('set-cookie')!.split(';')[0]!
+    const first = await t.db.selectFrom('staff_users').select('id').where('email', '=', 'admin@example.com').executeTakeFirstOrThrow()
+    const [a, b] = await Promise.all([
+      http.request('PUT', `/api/staff/${second.json.id}`, { cookie, body: { status: 'disabled' } }),
+      http.request('PUT', `/api/staff/${first.id}`, { cookie: otherCookie, body: { status: 'disabled' } }),
+    ])
+    // The loser is refused: 409 if its check ran after the other's write, 401 if the other disabled it first.
+    expect([a.status, b.status].filter((s) => s === 200)).toHaveLength(1)
+    expect([a.status, b.status].every((s) => [200, 401, 409].includes(s))).toBe(true)
+    const admins = await t.db.selectFrom('staff_users').select('id').where('role', '=', 'admin').where('status', '=', 'active').execute()
+    expect(admins).toHaveLength(1)
+  })
+
+  it('30 changes of one setting at once each record the value they replaced', async () => {
+    const http = await t.listen()
+    const cookie = await http.login('admin')
+    const { statuses } = await inParallel(30, (i) =>
+      http.request('PUT', '/api/settings/unmask_window_minutes', { cookie, body: { value: i + 1 } }),
+    )
+    expect(tally(statuses)).toEqual({ 200: 30 })
+    const entries = await t.db.selectFrom('audit_log').select('details').where('action', '=', 'settings.update').orderBy('id').execute()
+    const changes = entries.map((e) => JSON.parse(e.details) as { from: number; to: number })
+    expect(changes[0]!.from).toBe(15)
+    for (let i = 1; i < changes.length; i++) expect(changes[i]!.from).toBe(changes[i - 1]!.to)
   })
 })
