@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import type { StaffRole } from '@verity/db'
 import { createTestDatabase } from '@verity/db/testing'
+import { SqliteDriver } from 'kysely'
 import { createApp } from './app.js'
 import type { AppConfig } from './platform/context.js'
 import { seedStaff } from './modules/staff/staff.seed.js'
@@ -67,9 +68,13 @@ export async function createTestApp({ customers = 0, config = {} }: { customers?
 
   /**
    * The same app behind a real HTTP server on a free loopback port, for attacks that need real concurrency and a real
-   * client address: requests sent together interleave at every await, as they do in production.
+   * client address. better-sqlite3 answers within the same turn of the event loop, so without help a request would run
+   * from its check to its write before the next one starts; here every query outside a transaction first waits a few
+   * milliseconds, as a round trip to a database server does, so requests sent together interleave between queries as
+   * they do in production. Work inside one transaction holds the connection and is not interleaved, as it must not be.
    */
   async function listen() {
+    interleaveQueries()
     const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
       const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
     })
@@ -102,11 +107,20 @@ export async function createTestApp({ customers = 0, config = {} }: { customers?
   }
 
   async function close() {
+    SqliteDriver.prototype.acquireConnection = acquireConnection
     for (const s of servers) s.close()
     await handle.close()
   }
 
   return { app, api, db: handle.db, handle, request, login, listen, close }
+}
+
+const acquireConnection = SqliteDriver.prototype.acquireConnection
+function interleaveQueries() {
+  SqliteDriver.prototype.acquireConnection = async function (this: SqliteDriver) {
+    await new Promise((resolve) => setTimeout(resolve, 3))
+    return acquireConnection.call(this)
+  }
 }
 
 /** The same request n times at once; answers the statuses in order and every response. */

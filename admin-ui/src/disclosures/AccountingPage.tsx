@@ -20,18 +20,18 @@ import { useFormats } from '../customers/CustomerSections'
 import { useApiQuery } from '../useApiQuery'
 
 interface Accounting {
-  customer_id: number
+  customerId: number
   since: string
-  generated_at: string
+  generatedAt: string
   entries: {
-    disclosure_id: number
+    disclosureId: number
     date: string
     recipient: string
     jurisdiction: string
     what: string[]
     why: string
-    request_type: string
-    case_number: string
+    requestType: string
+    caseNumber: string
     partial: boolean
   }[]
 }
@@ -55,16 +55,16 @@ export default function AccountingPage() {
           },
         }}
       />
-      <Title title={translate('verity.accounting.title', { id: data.customer_id })} />
+      <Title title={translate('verity.accounting.title', { id: data.customerId })} />
       <Card>
         <CardContent>
           <Stack direction="row" justifyContent="space-between" alignItems="flex-start">
             <Box>
               <Typography variant="h6" component="h1">
-                {translate('verity.accounting.title', { id: data.customer_id })}
+                {translate('verity.accounting.title', { id: data.customerId })}
               </Typography>
               <Typography variant="body2" color="text.secondary">
-                {translate('verity.accounting.scope', { since: fmt.date(data.since), at: fmt.time(data.generated_at) })}
+                {translate('verity.accounting.scope', { since: fmt.date(data.since), at: fmt.time(data.generatedAt) })}
               </Typography>
             </Box>
             <Button startIcon={<PrintIcon />} onClick={() => window.print()} sx={{ displayPrint: 'none' }}>
@@ -84,7 +84,7 @@ export default function AccountingPage() {
               </TableHead>
               <TableBody>
                 {data.entries.map((e) => (
-                  <TableRow key={e.disclosure_id}>
+                  <TableRow key={e.disclosureId}>
                     <TableCell>{fmt.date(e.date)}</TableCell>
                     <TableCell>
                       {e.recipient} ({e.jurisdiction})
@@ -94,7 +94,7 @@ export default function AccountingPage() {
                       {e.partial ? ` (${translate('verity.disclosures.partial')})` : ''}
                     </TableCell>
                     <TableCell>
-                      {translate(`verity.disclosures.types.${e.request_type}`)} {e.case_number}: {e.why}
+                      {translate(`verity.disclosures.types.${e.requestType}`)} {e.caseNumber}: {e.why}
                     </TableCell>
                   </TableRow>
                 ))}

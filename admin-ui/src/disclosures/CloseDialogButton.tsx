@@ -63,7 +63,7 @@ export function CloseDialogButton({ requested, onClose }: { requested: string[];
           {producesData && (
             <>
               <Typography variant="subtitle2" sx={{ mt: 2 }}>
-                {translate('resources.disclosures.fields.categories_produced')}
+                {translate('resources.disclosures.fields.categoriesProduced')}
               </Typography>
               <FormGroup row>
                 {CATEGORIES.map((c) => (

@@ -1,26 +1,25 @@
 import { Edit, SimpleForm } from 'react-admin'
 import { DisclosureInputs } from './DisclosureInputs'
+import type { DisclosureRecord } from './types'
 
-type Stored = Record<string, unknown>
-
-/** The stored record (snake_case) in the form's field names, and back out for PUT. */
-const toForm = (r: Stored) => ({
-  id: r.id,
-  type: r.type,
-  authority: r.authority,
-  requestingOfficer: r.requesting_officer,
-  jurisdiction: r.jurisdiction,
-  legalBasis: r.legal_basis,
-  caseNumber: r.case_number,
-  receivedAt: r.received_at,
-  dueAt: r.due_at,
-  subjectIds: r.subject_ids,
-  categoriesRequested: r.categories_requested,
-  emergencyJustification: r.emergency_justification,
-  nondisclosureUntil: r.nondisclosure_until,
-  holdRequested: r.hold_requested,
-})
-const toDate = (v: unknown) => (typeof v === 'string' && v ? new Date(v).toISOString() : null)
+/** What PUT takes: the record's editable fields, under the names the record itself carries. */
+const EDITABLE = [
+  'type',
+  'authority',
+  'requestingOfficer',
+  'jurisdiction',
+  'legalBasis',
+  'caseNumber',
+  'receivedAt',
+  'dueAt',
+  'subjectIds',
+  'categoriesRequested',
+  'emergencyJustification',
+  'nondisclosureUntil',
+  'holdRequested',
+] as const satisfies readonly (keyof DisclosureRecord)[]
+/** Optional fields a cleared input leaves as '' mean "none". */
+const OPTIONAL = new Set<string>(['requestingOfficer', 'dueAt', 'emergencyJustification', 'nondisclosureUntil'])
 
 /** Only open records can be edited: the server answers 409 for a closed one, and the form shows why. */
 export default function DisclosureEdit() {
@@ -28,22 +27,9 @@ export default function DisclosureEdit() {
     <Edit
       mutationMode="pessimistic"
       redirect="show"
-      queryOptions={{ select: (r: Stored) => ({ ...r, ...toForm(r) }) as never }}
-      transform={(d: ReturnType<typeof toForm>) => ({
-        type: d.type,
-        authority: d.authority,
-        requestingOfficer: d.requestingOfficer || null,
-        jurisdiction: d.jurisdiction,
-        legalBasis: d.legalBasis,
-        caseNumber: d.caseNumber,
-        receivedAt: toDate(d.receivedAt),
-        dueAt: toDate(d.dueAt),
-        subjectIds: d.subjectIds,
-        categoriesRequested: d.categoriesRequested,
-        emergencyJustification: d.emergencyJustification || null,
-        nondisclosureUntil: toDate(d.nondisclosureUntil),
-        holdRequested: d.holdRequested,
-      })}
+      transform={(record: DisclosureRecord) =>
+        Object.fromEntries(EDITABLE.map((field) => [field, OPTIONAL.has(field) ? record[field] || null : record[field]]))
+      }
     >
       <SimpleForm>
         <DisclosureInputs />

@@ -14,7 +14,7 @@ import { CATEGORIES, choicesOf, TYPES } from './choices'
 
 const country = [required(), regex(/^[A-Z]{2}$/, 'verity.disclosures.country_code')]
 
-/** The fields of a disclosure record, in the API's own names (camelCase, DESIGN.md). */
+/** The fields of a disclosure record, under the one name each has in the API, in and out (camelCase). */
 export function DisclosureInputs() {
   return (
     <>

@@ -1,8 +1,9 @@
 import { Chip } from '@mui/material'
 import { CreateButton, DataTable, DateField, List, SearchInput, SelectInput, TextInput, TopToolbar, useTranslate } from 'react-admin'
 import { choicesOf, QUEUES, STATUSES, TYPES } from './choices'
+import type { DisclosureRecord } from './types'
 
-type Row = { status: string; type: string; open: boolean; notice_due: boolean; hold_requested: boolean }
+type Row = Pick<DisclosureRecord, 'status' | 'type' | 'open' | 'noticeDue'>
 
 const filters = [
   <SearchInput key="q" source="q" alwaysOn />,
@@ -28,7 +29,7 @@ export default function DisclosureList() {
   return (
     <List
       filters={filters}
-      sort={{ field: 'received_at', order: 'DESC' }}
+      sort={{ field: 'receivedAt', order: 'DESC' }}
       actions={
         <TopToolbar>
           <CreateButton />
@@ -37,18 +38,18 @@ export default function DisclosureList() {
       exporter={false}
     >
       <DataTable rowClick="show" bulkActionButtons={false}>
-        <DataTable.Col source="received_at" field={DateField} />
+        <DataTable.Col source="receivedAt" field={DateField} />
         <DataTable.Col source="type" render={(r: Row) => translate(`verity.disclosures.types.${r.type}`)} />
         <DataTable.Col source="authority" disableSort />
-        <DataTable.Col source="case_number" disableSort />
+        <DataTable.Col source="caseNumber" disableSort />
         <DataTable.Col source="jurisdiction" disableSort />
-        <DataTable.Col source="due_at" field={DateField} />
+        <DataTable.Col source="dueAt" field={DateField} />
         <DataTable.Col
           source="status"
           render={(r: Row) => (
             <>
               <StatusChip status={r.status} open={r.open} />{' '}
-              {r.notice_due && <Chip size="small" color="info" label={translate('verity.disclosures.queues.notice_due')} />}
+              {r.noticeDue && <Chip size="small" color="info" label={translate('verity.disclosures.queues.notice_due')} />}
             </>
           )}
         />

@@ -75,17 +75,17 @@ export default function DisclosureShow() {
   if (isPending) return <Loading />
   if (error || !d) return <Alert severity="error">{(error as Error)?.message}</Alert>
   const cats = (list: string[]) => (list.length ? list.map((c) => translate(`verity.disclosures.categories.${c}`)).join(', ') : null)
-  const activeHolds = d.holds.filter((h) => !h.released_at)
+  const activeHolds = d.holds.filter((h) => !h.releasedAt)
 
   return (
     <Box sx={{ mt: 2, maxWidth: 1100 }}>
-      <Title title={`${translate(`verity.disclosures.types.${d.type}`)} · ${d.case_number}`} />
+      <Title title={`${translate(`verity.disclosures.types.${d.type}`)} · ${d.caseNumber}`} />
       <Card sx={{ mb: 2 }}>
         <CardContent>
           <Stack direction="row" justifyContent="space-between" alignItems="center" flexWrap="wrap" rowGap={1}>
             <Stack direction="row" spacing={1.5} alignItems="center">
               <Typography variant="h5" component="h1">
-                {translate(`verity.disclosures.types.${d.type}`)} · {d.case_number}
+                {translate(`verity.disclosures.types.${d.type}`)} · {d.caseNumber}
               </Typography>
               <StatusChip status={d.status} open={d.open} />
               {activeHolds.length > 0 && (
@@ -105,19 +105,19 @@ export default function DisclosureShow() {
               <Button component={Link} to={`/disclosures/${d.id}`} variant="outlined">
                 {translate('ra.action.edit')}
               </Button>
-              {d.open && <CloseDialogButton requested={d.categories_requested} onClose={(input: CloseInput) => act('close', input)} />}
+              {d.open && <CloseDialogButton requested={d.categoriesRequested} onClose={(input: CloseInput) => act('close', input)} />}
               {d.open && <NoteButton label="verity.disclosures.withdraw" onSubmit={(note) => act('withdraw', { note })} />}
               <AmendDialogButton onAmend={(input) => act('amendments', input)} />
             </Stack>
           </Stack>
-          {d.nondisclosure_until && Date.parse(d.nondisclosure_until) > Date.now() && (
+          {d.nondisclosureUntil && Date.parse(d.nondisclosureUntil) > Date.now() && (
             <Alert severity="warning" sx={{ mt: 2 }}>
               {translate('verity.disclosures.gagged', {
-                date: fmt.date(d.nondisclosure_until),
+                date: fmt.date(d.nondisclosureUntil),
               })}
             </Alert>
           )}
-          {d.notice_due && (
+          {d.noticeDue && (
             <Alert
               severity="info"
               sx={{ mt: 2 }}
@@ -131,7 +131,7 @@ export default function DisclosureShow() {
               {translate('verity.disclosures.notice_due')}
             </Alert>
           )}
-          {d.type === 'emergency' && !d.open && !d.post_review_at && (
+          {d.type === 'emergency' && !d.open && !d.postReviewAt && (
             <Alert
               severity="warning"
               sx={{ mt: 2 }}
@@ -142,25 +142,25 @@ export default function DisclosureShow() {
           )}
           <Grid container spacing={2} sx={{ mt: 1 }}>
             <Item label="authority">{d.authority}</Item>
-            <Item label="requestingOfficer">{d.requesting_officer}</Item>
+            <Item label="requestingOfficer">{d.requestingOfficer}</Item>
             <Item label="jurisdiction">{d.jurisdiction}</Item>
-            <Item label="legalBasis">{d.legal_basis}</Item>
-            <Item label="receivedAt">{fmt.date(d.received_at)}</Item>
-            <Item label="dueAt">{fmt.date(d.due_at)}</Item>
-            <Item label="categoriesRequested">{cats(d.categories_requested)}</Item>
-            <Item label="categories_produced">{cats(d.categories_produced)}</Item>
+            <Item label="legalBasis">{d.legalBasis}</Item>
+            <Item label="receivedAt">{fmt.date(d.receivedAt)}</Item>
+            <Item label="dueAt">{fmt.date(d.dueAt)}</Item>
+            <Item label="categoriesRequested">{cats(d.categoriesRequested)}</Item>
+            <Item label="categoriesProduced">{cats(d.categoriesProduced)}</Item>
             <Item label="outcome">
               {d.outcome &&
                 translate(`verity.disclosures.outcomes.${d.outcome}`) + (d.partial ? ` (${translate('verity.disclosures.partial')})` : '')}
             </Item>
-            <Item label="created_by_name">{d.created_by_name}</Item>
-            <Item label="reviewed_by_name">{d.reviewed_by_name}</Item>
-            <Item label="disclosed_by_name">{d.disclosed_by_name && `${d.disclosed_by_name}, ${fmt.time(d.disclosed_at)}`}</Item>
-            <Item label="nondisclosureUntil">{fmt.date(d.nondisclosure_until)}</Item>
-            <Item label="customer_notified_at">{fmt.time(d.customer_notified_at) ?? d.notice_note}</Item>
-            {d.emergency_justification && <Item label="emergencyJustification">{d.emergency_justification}</Item>}
-            {d.post_review_at && <Item label="post_review_note">{`${d.post_review_by_name}: ${d.post_review_note}`}</Item>}
-            {d.status_note && <Item label="status_note">{d.status_note}</Item>}
+            <Item label="createdByName">{d.createdByName}</Item>
+            <Item label="reviewedByName">{d.reviewedByName}</Item>
+            <Item label="disclosedByName">{d.disclosedByName && `${d.disclosedByName}, ${fmt.time(d.disclosedAt)}`}</Item>
+            <Item label="nondisclosureUntil">{fmt.date(d.nondisclosureUntil)}</Item>
+            <Item label="customerNotifiedAt">{fmt.time(d.customerNotifiedAt) ?? d.noticeNote}</Item>
+            {d.emergencyJustification && <Item label="emergencyJustification">{d.emergencyJustification}</Item>}
+            {d.postReviewAt && <Item label="postReviewNote">{`${d.postReviewByName}: ${d.postReviewNote}`}</Item>}
+            {d.statusNote && <Item label="statusNote">{d.statusNote}</Item>}
           </Grid>
         </CardContent>
       </Card>
@@ -177,7 +177,7 @@ export default function DisclosureShow() {
                   </TableCell>
                   <TableCell>{s.country}</TableCell>
                   <TableCell>
-                    {d.holds.some((h) => h.customer_id === s.id && !h.released_at) && (
+                    {d.holds.some((h) => h.customerId === s.id && !h.releasedAt) && (
                       <Chip size="small" color="error" label={translate('verity.disclosures.held')} />
                     )}
                   </TableCell>
@@ -214,8 +214,8 @@ export default function DisclosureShow() {
               <TableBody>
                 {d.amendments.map((a) => (
                   <TableRow key={a.id}>
-                    <TableCell>{fmt.time(a.created_at)}</TableCell>
-                    <TableCell>{a.staff_name}</TableCell>
+                    <TableCell>{fmt.time(a.createdAt)}</TableCell>
+                    <TableCell>{a.staffName}</TableCell>
                     <TableCell>{a.reason}</TableCell>
                     <TableCell>
                       {Object.entries(a.changes)

@@ -7,5 +7,5 @@ export default {
   edit: lazy(() => import('./DisclosureEdit')),
   show: lazy(() => import('./DisclosureShow')),
   icon: GavelIcon,
-  recordRepresentation: 'case_number',
+  recordRepresentation: 'caseNumber',
 }

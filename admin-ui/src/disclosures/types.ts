@@ -1,36 +1,38 @@
+/** A disclosure record as the API answers it: one camelCase name per field, the same names its inputs take. */
 export interface DisclosureRecord {
   id: number
   type: string
   status: string
   open: boolean
   authority: string
-  requesting_officer: string | null
+  requestingOfficer: string | null
   jurisdiction: string
-  legal_basis: string
-  case_number: string
-  received_at: string
-  due_at: string | null
-  categories_requested: string[]
-  categories_produced: string[]
+  legalBasis: string
+  caseNumber: string
+  receivedAt: string
+  dueAt: string | null
+  categoriesRequested: string[]
+  categoriesProduced: string[]
   outcome: string | null
   partial: boolean
-  emergency_justification: string | null
-  nondisclosure_until: string | null
-  customer_notified_at: string | null
-  notice_note: string | null
-  notice_due: boolean
-  hold_requested: boolean
-  status_note: string | null
-  post_review_at: string | null
-  post_review_note: string | null
-  post_review_by_name: string | null
-  created_by_name: string | null
-  reviewed_by_name: string | null
-  disclosed_by_name: string | null
-  disclosed_at: string | null
-  closed_at: string | null
+  emergencyJustification: string | null
+  nondisclosureUntil: string | null
+  customerNotifiedAt: string | null
+  noticeNote: string | null
+  noticeDue: boolean
+  holdRequested: boolean
+  statusNote: string | null
+  postReviewAt: string | null
+  postReviewNote: string | null
+  postReviewByName: string | null
+  createdByName: string | null
+  reviewedByName: string | null
+  disclosedByName: string | null
+  disclosedAt: string | null
+  closedAt: string | null
+  subjectIds: number[]
   subjects: { id: number; name: string; country: string | null; status: string }[]
-  holds: { id: number; customer_id: number; placed_at: string; released_at: string | null; release_reason: string | null }[]
-  amendments: { id: number; reason: string; changes: Record<string, unknown>; created_at: string; staff_name: string }[]
-  attachments: { id: number; filename: string; content_type: string; size: number; sha256: string; created_at: string }[]
+  holds: { id: number; customerId: number; placedAt: string; releasedAt: string | null; releaseReason: string | null }[]
+  amendments: { id: number; reason: string; changes: Record<string, unknown>; createdAt: string; staffName: string }[]
+  attachments: { id: number; filename: string; contentType: string; size: number; sha256: string; createdAt: string }[]
 }

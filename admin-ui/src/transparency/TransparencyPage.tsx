@@ -7,17 +7,17 @@ import { useApiQuery } from '../useApiQuery'
 const TransparencyChart = lazy(() => import('./TransparencyChart'))
 
 interface Report {
-  band_below: number
+  bandBelow: number
   rows: {
     period: string
     type: string
     jurisdiction: string
     outcome: string
     requests: string
-    accounts_specified: string
-    share_with_data_produced: number | null
+    accountsSpecified: string
+    shareWithDataProduced: number | null
   }[]
-  totals: { requests: string; accounts_specified: string }
+  totals: { requests: string; accountsSpecified: string }
 }
 
 /** The published numbers: requests by half-year, type, jurisdiction and outcome, small counts as bands; CSV for publishing. */
@@ -50,7 +50,7 @@ export default function TransparencyPage() {
                 {translate('verity.transparency.title')}
               </Typography>
               <Typography variant="body2" color="text.secondary">
-                {translate('verity.transparency.note', { band: data.band_below })}
+                {translate('verity.transparency.note', { band: data.bandBelow })}
               </Typography>
             </Box>
             <Button
@@ -91,8 +91,8 @@ export default function TransparencyPage() {
                       <TableCell>{r.jurisdiction}</TableCell>
                       <TableCell>{t('outcomes', r.outcome)}</TableCell>
                       <TableCell align="right">{r.requests}</TableCell>
-                      <TableCell align="right">{r.accounts_specified}</TableCell>
-                      <TableCell align="right">{r.share_with_data_produced === null ? '—' : `${r.share_with_data_produced} %`}</TableCell>
+                      <TableCell align="right">{r.accountsSpecified}</TableCell>
+                      <TableCell align="right">{r.shareWithDataProduced === null ? '—' : `${r.shareWithDataProduced} %`}</TableCell>
                     </TableRow>
                   ))}
                   <TableRow>
@@ -100,7 +100,7 @@ export default function TransparencyPage() {
                       <strong>{translate('verity.transparency.total')}</strong>
                     </TableCell>
                     <TableCell align="right">{data.totals.requests}</TableCell>
-                    <TableCell align="right">{data.totals.accounts_specified}</TableCell>
+                    <TableCell align="right">{data.totals.accountsSpecified}</TableCell>
                     <TableCell />
                   </TableRow>
                 </TableBody>

@@ -34,6 +34,14 @@ describe('a subpoena, in Chromium', () => {
     await page.getByRole('link', { name: /^#2 / }).waitFor()
     await page.getByRole('button', { name: 'Start review' }).click()
     await page.getByText('Under review', { exact: true }).waitFor()
+
+    // the court's scan, named in Chinese, comes back under its own name
+    const scan = Buffer.from('%PDF-1.7 传票扫描件\n')
+    await page.locator('input[type="file"]').setInputFiles({ name: '传票.pdf', mimeType: 'application/pdf', buffer: scan })
+    const [saved] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '传票.pdf' }).click()])
+    expect(saved.suggestedFilename()).toBe('传票.pdf')
+    expect(fs.readFileSync((await saved.path())!)).toEqual(scan)
+
     await page.getByRole('button', { name: 'Close with outcome' }).click()
     await page.getByRole('dialog').getByRole('button', { name: 'Close with outcome' }).click()
     await page.getByText('Disclosed', { exact: true }).waitFor()

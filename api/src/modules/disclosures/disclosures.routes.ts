@@ -1,11 +1,11 @@
-import { Hono, type Context } from 'hono'
+import { create as contentDisposition } from 'content-disposition'
+import { Hono } from 'hono'
 import { describeRoute } from 'hono-openapi'
 import { z } from 'zod'
-import { clientIp } from '../../platform/client-ip.js'
 import type { AppEnv } from '../../platform/context.js'
 import { unprocessable } from '../../platform/errors.js'
 import { listQuerySchema, parseListQuery, sendList } from '../../platform/list.js'
-import { currentStaff, requireRole } from '../../platform/roles.js'
+import { requireRole, staffContext } from '../../platform/roles.js'
 import { validate } from '../../platform/validation.js'
 import { disclosureAccounting, transparencyCsv, transparencyReport } from './disclosures.reports.js'
 import {
@@ -18,9 +18,11 @@ import {
   IdParam,
   Note,
   NoticeRecord,
+  SORTABLE,
 } from './disclosures.schemas.js'
 import {
   addAttachment,
+  cleanFilename,
   amendDisclosure,
   closeDisclosure,
   createDisclosure,
@@ -29,16 +31,26 @@ import {
   readAttachment,
   recordNotice,
   recordPostReview,
-  releaseHolds,
+  releaseDisclosureHolds,
   startReview,
   updateDisclosure,
   withdrawDisclosure,
-  type DisclosureSort,
 } from './disclosures.service.js'
 
-const SORTABLE: readonly DisclosureSort[] = ['id', 'received_at', 'due_at', 'status', 'type']
 const tags = ['disclosures']
-const meta = (c: Context<AppEnv>) => ({ ip: clientIp(c), now: c.var.config.now() })
+
+/**
+ * RFC 6266: a plain `filename` for names in printable ASCII; otherwise an ASCII stand-in for old clients beside the
+ * UTF-8 `filename*` every current browser reads. Names kept before uploads were cleaned are cleaned again here.
+ */
+function attachmentDisposition(stored: string) {
+  const name = cleanFilename(stored)
+  if (/^[\x20-\x7e]*$/.test(name)) return contentDisposition(name)
+  const ascii = name.replace(/[^\x20-\x7e]+/g, '_')
+  const dot = ascii.lastIndexOf('.')
+  const stem = dot > 0 ? ascii.slice(0, dot) : ascii
+  return contentDisposition(name, { fallback: /[A-Za-z0-9]/.test(stem) ? ascii : `attachment${dot > 0 ? ascii.slice(dot) : ''}` })
+}
 const ReportRange = z.strictObject({
   from: z.iso.date().optional(),
   to: z.iso.date().optional(),
@@ -52,8 +64,8 @@ export const disclosuresRoutes = new Hono<AppEnv>()
     describeRoute({ tags, summary: 'Disclosures under legal process; queues: open, notice_due, review_due, holds' }),
     validate('query', listQuerySchema),
     async (c) => {
-      const q = parseListQuery(c.req.query(), { sortable: SORTABLE, defaultSort: ['received_at', 'DESC'], filter: DisclosureFilter })
-      const { rows, total } = await listDisclosures(c.var.db, q, c.var.config.now())
+      const q = parseListQuery(c.req.query(), { sortable: SORTABLE, defaultSort: ['receivedAt', 'DESC'], filter: DisclosureFilter })
+      const { rows, total } = await listDisclosures(c.var.db, c.var.ctx, q)
       return sendList(c, 'disclosures', rows, q.offset, total)
     },
   )
@@ -61,7 +73,7 @@ export const disclosuresRoutes = new Hono<AppEnv>()
     '/',
     describeRoute({ tags, summary: 'Log a request received under legal process' }),
     validate('json', DisclosureCreate),
-    async (c) => c.json(await createDisclosure(c.var.db, currentStaff(c), c.req.valid('json'), meta(c)), 201),
+    async (c) => c.json(await createDisclosure(c.var.db, staffContext(c), c.req.valid('json')), 201),
   )
   .get(
     '/transparency-report',
@@ -69,7 +81,7 @@ export const disclosuresRoutes = new Hono<AppEnv>()
     validate('query', ReportRange),
     async (c) => {
       const { from, to, format } = c.req.valid('query')
-      const report = await transparencyReport(c.var.db, { from, to })
+      const report = await transparencyReport(c.var.db, c.var.ctx, { from, to })
       if (format === 'json') return c.json(report)
       c.header('Content-Disposition', `attachment; filename="transparency-report${from ? `-${from}` : ''}${to ? `-${to}` : ''}.csv"`)
       return c.body(transparencyCsv(report), 200, { 'Content-Type': 'text/csv; charset=utf-8' })
@@ -82,65 +94,65 @@ export const disclosuresRoutes = new Hono<AppEnv>()
       summary: "One customer's accounting of disclosures over six years (those under a non-disclosure order left out)",
     }),
     validate('param', IdParam),
-    async (c) => c.json(await disclosureAccounting(c.var.db, currentStaff(c), c.req.valid('param').id, meta(c))),
+    async (c) => c.json(await disclosureAccounting(c.var.db, staffContext(c), { customerId: c.req.valid('param').id })),
   )
   .get(
     '/:id',
     describeRoute({ tags, summary: 'One record with subjects, holds, amendments and attachments' }),
     validate('param', IdParam),
-    async (c) => c.json(await getDisclosure(c.var.db, c.req.valid('param').id, c.var.config.now())),
+    async (c) => c.json(await getDisclosure(c.var.db, c.var.ctx, c.req.valid('param'))),
   )
   .put(
     '/:id',
     describeRoute({ tags, summary: 'Edit an open record (409 once closed: amend it instead)' }),
     validate('param', IdParam),
     validate('json', DisclosureUpdate),
-    async (c) => c.json(await updateDisclosure(c.var.db, currentStaff(c), c.req.valid('param').id, c.req.valid('json'), meta(c))),
+    async (c) => c.json(await updateDisclosure(c.var.db, staffContext(c), { ...c.req.valid('json'), id: c.req.valid('param').id })),
   )
   .post('/:id/review', describeRoute({ tags, summary: 'received → under review' }), validate('param', IdParam), async (c) =>
-    c.json(await startReview(c.var.db, currentStaff(c), c.req.valid('param').id, meta(c))),
+    c.json(await startReview(c.var.db, staffContext(c), c.req.valid('param'))),
   )
   .post(
     '/:id/close',
     describeRoute({ tags, summary: 'Close with an outcome: rejected, no_data, non_content or content (partial where it applies)' }),
     validate('param', IdParam),
     validate('json', DisclosureClose),
-    async (c) => c.json(await closeDisclosure(c.var.db, currentStaff(c), c.req.valid('param').id, c.req.valid('json'), meta(c))),
+    async (c) => c.json(await closeDisclosure(c.var.db, staffContext(c), { ...c.req.valid('json'), id: c.req.valid('param').id })),
   )
   .post(
     '/:id/withdraw',
     describeRoute({ tags, summary: 'The requester withdrew the request' }),
     validate('param', IdParam),
     validate('json', Note),
-    async (c) => c.json(await withdrawDisclosure(c.var.db, currentStaff(c), c.req.valid('param').id, c.req.valid('json').note, meta(c))),
+    async (c) => c.json(await withdrawDisclosure(c.var.db, staffContext(c), { ...c.req.valid('json'), id: c.req.valid('param').id })),
   )
   .post(
     '/:id/amendments',
     describeRoute({ tags, summary: 'Append a correction with its reason' }),
     validate('param', IdParam),
     validate('json', Amendment),
-    async (c) => c.json(await amendDisclosure(c.var.db, currentStaff(c), c.req.valid('param').id, c.req.valid('json'), meta(c)), 201),
+    async (c) => c.json(await amendDisclosure(c.var.db, staffContext(c), { ...c.req.valid('json'), id: c.req.valid('param').id }), 201),
   )
   .post(
     '/:id/release-hold',
     describeRoute({ tags, summary: "Release the record's legal holds" }),
     validate('param', IdParam),
     validate('json', Note),
-    async (c) => c.json(await releaseHolds(c.var.db, currentStaff(c), c.req.valid('param').id, c.req.valid('json').note, meta(c))),
+    async (c) => c.json(await releaseDisclosureHolds(c.var.db, staffContext(c), { ...c.req.valid('json'), id: c.req.valid('param').id })),
   )
   .post(
     '/:id/notice',
     describeRoute({ tags, summary: 'Record that the customer was notified, or why not' }),
     validate('param', IdParam),
     validate('json', NoticeRecord),
-    async (c) => c.json(await recordNotice(c.var.db, currentStaff(c), c.req.valid('param').id, c.req.valid('json'), meta(c))),
+    async (c) => c.json(await recordNotice(c.var.db, staffContext(c), { ...c.req.valid('json'), id: c.req.valid('param').id })),
   )
   .post(
     '/:id/post-review',
     describeRoute({ tags, summary: 'The later review of an emergency disclosure' }),
     validate('param', IdParam),
     validate('json', Note),
-    async (c) => c.json(await recordPostReview(c.var.db, currentStaff(c), c.req.valid('param').id, c.req.valid('json').note, meta(c))),
+    async (c) => c.json(await recordPostReview(c.var.db, staffContext(c), { ...c.req.valid('json'), id: c.req.valid('param').id })),
   )
   .post(
     '/:id/attachments',
@@ -151,7 +163,7 @@ export const disclosuresRoutes = new Hono<AppEnv>()
       const file = body.file
       if (!(file instanceof File))
         throw unprocessable('Send the file as multipart form data in a field named "file".', { file: 'Required' })
-      return c.json(await addAttachment(c.var.db, currentStaff(c), c.req.valid('param').id, file, meta(c)), 201)
+      return c.json(await addAttachment(c.var.db, staffContext(c), { id: c.req.valid('param').id, file }), 201)
     },
   )
   .get(
@@ -159,11 +171,10 @@ export const disclosuresRoutes = new Hono<AppEnv>()
     describeRoute({ tags, summary: 'Download an attachment' }),
     validate('param', AttachmentParam),
     async (c) => {
-      const { id, attachmentId } = c.req.valid('param')
-      const file = await readAttachment(c.var.db, currentStaff(c), id, attachmentId, meta(c))
+      const file = await readAttachment(c.var.db, staffContext(c), c.req.valid('param'))
       return c.body(new Uint8Array(file.content), 200, {
         'Content-Type': file.content_type,
-        'Content-Disposition': `attachment; filename="${file.filename}"`,
+        'Content-Disposition': attachmentDisposition(file.filename),
         'X-Content-SHA256': file.sha256,
       })
     },

@@ -50,7 +50,6 @@ export const DisclosureCreate = z
   })
 
 export const DisclosureUpdate = z.strictObject({ ...fields, subjectIds }).partial()
-export const AMENDABLE = Object.keys(fields).filter((k) => k !== 'type' && k !== 'holdRequested')
 
 export const DisclosureClose = z.strictObject({
   outcome: z.enum(OUTCOMES),
@@ -59,13 +58,17 @@ export const DisclosureClose = z.strictObject({
   note: z.string().trim().max(2000).optional(),
 })
 
+/** What a correction may name: a record's fields under the names the record shows them by, less its type and hold. */
+const AmendableFields = z
+  .strictObject({ ...fields, categoriesProduced: categories, outcome: z.enum(OUTCOMES) })
+  .omit({ type: true, holdRequested: true })
+  .partial()
+export type AmendedFields = z.output<typeof AmendableFields>
+export const AMENDABLE = Object.keys(AmendableFields.shape) as (keyof AmendedFields)[]
+
 export const Amendment = z.strictObject({
   reason: text(2000),
-  changes: z
-    .strictObject({ ...fields, categoriesProduced: categories, outcome: z.enum(OUTCOMES) })
-    .omit({ type: true, holdRequested: true })
-    .partial()
-    .refine((c) => Object.keys(c).length > 0, 'Name at least one corrected field'),
+  changes: AmendableFields.refine((c) => Object.keys(c).length > 0, 'Name at least one corrected field'),
 })
 
 export const Note = z.strictObject({ note: text(2000) })
@@ -84,10 +87,14 @@ export const DisclosureFilter = z.strictObject({
     .string()
     .regex(/^[A-Z]{2}$/)
     .optional(),
-  customer_id: z.coerce.number().int().positive().optional(),
+  customerId: z.coerce.number().int().positive().optional(),
   queue: z.enum(['open', 'notice_due', 'review_due', 'holds']).optional(),
   id: z.union([z.coerce.number().int().positive(), z.array(z.coerce.number().int().positive()).max(500)]).optional(),
 })
+
+/** The list's sort fields, named as the records show them. */
+export const SORTABLE = ['id', 'receivedAt', 'dueAt', 'status', 'type'] as const
+export type DisclosureSort = (typeof SORTABLE)[number]
 
 export const IdParam = z.object({ id: z.coerce.number().int().positive() })
 export const AttachmentParam = z.object({ id: z.coerce.number().int().positive(), attachmentId: z.coerce.number().int().positive() })

@@ -1,21 +1,28 @@
 import { createHash } from 'node:crypto'
-import type { Database, Disclosure, DisclosuresTable, DisclosureStatus, DisclosureType } from '@verity/db'
-import type { Kysely, Updateable } from 'kysely'
-import { appendAudit, type AuditValue } from '../../platform/audit.js'
-import type { SignedInStaff } from '../../platform/context.js'
+import {
+  type Database,
+  type Disclosure,
+  type DisclosuresTable,
+  type DisclosureStatus,
+  type DisclosureType,
+  lockForUpdate,
+} from '@verity/db'
+import type { Expression, ExpressionBuilder, Kysely, SqlBool, Updateable } from 'kysely'
+import { audit, type AuditAction, type AuditValue } from '../../platform/audit.js'
+import type { RequestContext, StaffContext } from '../../platform/context.js'
 import { conflict, notFound, unprocessable } from '../../platform/errors.js'
 import { idList, type ListQuery } from '../../platform/list.js'
 import { maskName } from '../../platform/masking.js'
-import { OPEN_STATUSES } from './disclosures.schemas.js'
+import { inTransaction, type Trx } from '../../platform/transaction.js'
+import { AMENDABLE, type AmendedFields, type DisclosureSort, OPEN_STATUSES } from './disclosures.schemas.js'
+import { placeHolds, releaseHolds } from './legal-holds.js'
 
-interface Meta {
-  ip: string | null
-  now: Date
-}
-const actorOf = (staff: SignedInStaff) => ({ id: staff.id, role: staff.role })
+const OPEN = [...OPEN_STATUSES]
+const PRODUCED: DisclosureStatus[] = ['disclosed', 'partially_disclosed']
 const isOpen = (status: DisclosureStatus) => (OPEN_STATUSES as readonly string[]).includes(status)
+const inWords = (status: DisclosureStatus) => status.replace('_', ' ')
 
-/** API field names (camelCase, as DESIGN.md's contract has them) and the columns they are kept in. */
+/** The columns that the API's field names (camelCase, the names the contract's inputs use) are kept in. */
 const COLUMN_OF = {
   type: 'type',
   authority: 'authority',
@@ -26,38 +33,85 @@ const COLUMN_OF = {
   receivedAt: 'received_at',
   dueAt: 'due_at',
   categoriesRequested: 'categories_requested',
-  categoriesProduced: 'categories_produced',
   emergencyJustification: 'emergency_justification',
   nondisclosureUntil: 'nondisclosure_until',
   holdRequested: 'hold_requested',
-  outcome: 'outcome',
-} as const
-type Field = keyof typeof COLUMN_OF
+} as const satisfies Record<string, keyof DisclosuresTable>
+type EditableField = keyof typeof COLUMN_OF
 
-function toColumns(input: Partial<Record<Field, unknown>>) {
+const SORT_COLUMN = {
+  id: 'id',
+  receivedAt: 'received_at',
+  dueAt: 'due_at',
+  status: 'status',
+  type: 'type',
+} as const satisfies Record<DisclosureSort, keyof DisclosuresTable>
+
+function toColumns(input: Partial<Record<EditableField, unknown>>): Updateable<DisclosuresTable> {
   const out: Record<string, unknown> = {}
   for (const [field, value] of Object.entries(input)) {
     if (value === undefined || !(field in COLUMN_OF)) continue
-    const column = COLUMN_OF[field as Field]
-    out[column] = Array.isArray(value) ? JSON.stringify(value) : typeof value === 'boolean' ? Number(value) : value
+    out[COLUMN_OF[field as EditableField]] = Array.isArray(value)
+      ? JSON.stringify(value)
+      : typeof value === 'boolean'
+        ? Number(value)
+        : value
   }
-  return out
+  return out as Updateable<DisclosuresTable>
 }
 
-/** The record as stored, with its JSON and 0/1 columns read back. */
+const jsonList = (text: string | null) => (text ? (JSON.parse(text) as string[]) : [])
+
+/** The record as the API shows it: one camelCase name per field, the same names its inputs take. */
 function present(row: Disclosure) {
   return {
-    ...row,
-    categories_requested: row.categories_requested ? (JSON.parse(row.categories_requested) as string[]) : [],
-    categories_produced: row.categories_produced ? (JSON.parse(row.categories_produced) as string[]) : [],
-    partial: row.partial === 1,
-    hold_requested: row.hold_requested === 1,
+    id: row.id,
+    type: row.type,
+    status: row.status,
     open: isOpen(row.status),
+    authority: row.authority,
+    requestingOfficer: row.requesting_officer,
+    jurisdiction: row.jurisdiction,
+    legalBasis: row.legal_basis,
+    caseNumber: row.case_number,
+    receivedAt: row.received_at,
+    dueAt: row.due_at,
+    categoriesRequested: jsonList(row.categories_requested),
+    categoriesProduced: jsonList(row.categories_produced),
+    outcome: row.outcome,
+    partial: row.partial === 1,
+    emergencyJustification: row.emergency_justification,
+    nondisclosureUntil: row.nondisclosure_until,
+    holdRequested: row.hold_requested === 1,
+    customerNotifiedAt: row.customer_notified_at,
+    noticeNote: row.notice_note,
+    statusNote: row.status_note,
+    postReviewAt: row.post_review_at,
+    postReviewBy: row.post_review_by,
+    postReviewNote: row.post_review_note,
+    createdBy: row.created_by,
+    reviewedBy: row.reviewed_by,
+    disclosedBy: row.disclosed_by,
+    disclosedAt: row.disclosed_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    closedAt: row.closed_at,
   }
 }
+export type DisclosureView = ReturnType<typeof present> & { noticeDue: boolean }
 
-/** Corrections apply over the original in the order they were made; the original stays on the record. */
-async function withAmendments(db: Kysely<Database>, rows: Disclosure[]) {
+/** Whether notice to the customer is due: data was produced, no non-disclosure order still runs, and none was recorded. */
+function noticeDue(d: ReturnType<typeof present>, now: Date) {
+  return PRODUCED.includes(d.status) && !gagged(d, now) && !d.customerNotifiedAt && !d.noticeNote
+}
+const gagged = (d: { nondisclosureUntil: string | null }, now: Date) =>
+  d.nondisclosureUntil !== null && Date.parse(d.nondisclosureUntil) > now.getTime()
+
+/**
+ * Records as the API shows them, corrections applied over the original in the order they were made (an amendment's
+ * changes use the record's own field names); the original stays in the table.
+ */
+export async function presentDisclosures(db: Kysely<Database>, rows: Disclosure[], now: Date): Promise<DisclosureView[]> {
   if (!rows.length) return []
   const amendments = await db
     .selectFrom('disclosure_amendments')
@@ -70,14 +124,18 @@ async function withAmendments(db: Kysely<Database>, rows: Disclosure[]) {
     .orderBy('id')
     .execute()
   return rows.map((row) => {
-    const corrected = { ...row } as Record<string, unknown>
-    for (const a of amendments.filter((a) => a.disclosure_id === row.id)) Object.assign(corrected, toColumns(JSON.parse(a.changes)))
-    return present(corrected as Disclosure)
+    const record = present(row)
+    for (const a of amendments.filter((a) => a.disclosure_id === row.id)) {
+      const changes = JSON.parse(a.changes) as AmendedFields
+      for (const field of AMENDABLE) if (changes[field] !== undefined) Object.assign(record, { [field]: changes[field] })
+    }
+    return { ...record, noticeDue: noticeDue(record, now) }
   })
 }
 
-async function loadDisclosure(db: Kysely<Database>, id: number) {
-  const row = await db.selectFrom('disclosures').selectAll().where('id', '=', id).executeTakeFirst()
+/** The record's row, locked until the transaction ends (PostgreSQL; SQLite's single writer already serialises). */
+async function lockDisclosure(trx: Trx, id: number) {
+  const row = await lockForUpdate(trx, trx.selectFrom('disclosures').selectAll().where('id', '=', id)).executeTakeFirst()
   if (!row) throw notFound('Disclosure')
   return row
 }
@@ -88,37 +146,56 @@ async function assertCustomersExist(db: Kysely<Database>, ids: number[]) {
   if (missing.length) throw unprocessable(`No customer ${missing.join(', ')}.`, { subjectIds: `Unknown customer ${missing.join(', ')}` })
 }
 
-async function placeHolds(trx: Kysely<Database>, disclosureId: number, customerIds: number[], staff: SignedInStaff, meta: Meta) {
-  for (const customerId of customerIds) {
-    const held = await trx
-      .selectFrom('legal_holds')
-      .select('id')
-      .where('disclosure_id', '=', disclosureId)
-      .where('customer_id', '=', customerId)
-      .where('released_at', 'is', null)
-      .executeTakeFirst()
-    if (held) continue
-    await trx
-      .insertInto('legal_holds')
-      .values({
-        disclosure_id: disclosureId,
-        customer_id: customerId,
-        placed_at: meta.now.toISOString(),
-        placed_by: staff.id,
-        released_at: null,
-        released_by: null,
-        release_reason: null,
-      })
-      .execute()
-    await appendAudit(
-      trx,
-      { actor: actorOf(staff), action: 'legal_hold.place', entityType: 'disclosure', entityId: disclosureId, customerId, ip: meta.ip },
-      meta.now,
-    )
-  }
+const needsHold = (type: DisclosureType, holdRequested: boolean) => type === 'preservation' || holdRequested
+
+type Condition = (eb: ExpressionBuilder<Database, 'disclosures'>) => Expression<SqlBool>
+const whenOpen: Condition = (eb) => eb('status', 'in', OPEN)
+
+/**
+ * Changes the record only while `condition` still holds, in the caller's transaction: the check the caller made on the
+ * row it read is repeated by the write itself, and zero rows changed is a 409 with `refusal`.
+ */
+async function changeIf(
+  trx: Trx,
+  ctx: RequestContext,
+  id: number,
+  condition: Condition,
+  set: Updateable<DisclosuresTable>,
+  refusal: string,
+) {
+  const result = await trx
+    .updateTable('disclosures')
+    .set({ ...set, updated_at: ctx.now.toISOString() })
+    .where('id', '=', id)
+    .where(condition)
+    .executeTakeFirst()
+  if (result.numUpdatedRows === 0n) throw conflict(refusal)
 }
 
-const needsHold = (type: DisclosureType, holdRequested: boolean) => type === 'preservation' || holdRequested
+/** One workflow step: check, conditional change and audit entry in one transaction; answers the record as it now stands. */
+function step(
+  db: Kysely<Database>,
+  ctx: StaffContext,
+  id: number,
+  decide: (
+    row: Disclosure,
+    trx: Trx,
+  ) => Promise<{
+    action: AuditAction
+    condition: Condition
+    set: Updateable<DisclosuresTable>
+    refusal: string
+    details?: Record<string, AuditValue>
+  }>,
+) {
+  return inTransaction(db, async (trx) => {
+    const row = await lockDisclosure(trx, id)
+    const change = await decide(row, trx)
+    await changeIf(trx, ctx, id, change.condition, change.set, change.refusal)
+    await audit(trx, ctx, { action: change.action, entityType: 'disclosure', entityId: id, details: change.details })
+    return getDisclosure(trx, ctx, { id })
+  })
+}
 
 export interface DisclosureInput {
   type: DisclosureType
@@ -136,11 +213,11 @@ export interface DisclosureInput {
   subjectIds: number[]
 }
 
-export async function createDisclosure(db: Kysely<Database>, staff: SignedInStaff, input: DisclosureInput, meta: Meta) {
+export async function createDisclosure(db: Kysely<Database>, ctx: StaffContext, input: DisclosureInput) {
   const subjects = [...new Set(input.subjectIds)]
-  await assertCustomersExist(db, subjects)
-  const at = meta.now.toISOString()
-  const id = await db.transaction().execute(async (trx) => {
+  const at = ctx.now.toISOString()
+  return inTransaction(db, async (trx) => {
+    await assertCustomersExist(trx, subjects)
     const { id } = await trx
       .insertInto('disclosures')
       .values({
@@ -166,7 +243,7 @@ export async function createDisclosure(db: Kysely<Database>, staff: SignedInStaf
         post_review_at: null,
         post_review_by: null,
         post_review_note: null,
-        created_by: staff.id,
+        created_by: ctx.staff.id,
         reviewed_by: null,
         disclosed_by: null,
         disclosed_at: null,
@@ -178,282 +255,207 @@ export async function createDisclosure(db: Kysely<Database>, staff: SignedInStaf
       .executeTakeFirstOrThrow()
     for (const customerId of subjects)
       await trx.insertInto('disclosure_subjects').values({ disclosure_id: id, customer_id: customerId }).execute()
-    await appendAudit(
-      trx,
-      {
-        actor: actorOf(staff),
-        action: 'disclosure.create',
-        entityType: 'disclosure',
-        entityId: id,
-        ip: meta.ip,
-        details: { type: input.type, subjects: subjects.length },
-      },
-      meta.now,
-    )
+    await audit(trx, ctx, {
+      action: 'disclosure.create',
+      entityType: 'disclosure',
+      entityId: id,
+      details: { type: input.type, subjects: subjects.length },
+    })
     for (const customerId of subjects) {
-      await appendAudit(
-        trx,
-        { actor: actorOf(staff), action: 'disclosure.subject', entityType: 'disclosure', entityId: id, customerId, ip: meta.ip },
-        meta.now,
-      )
+      await audit(trx, ctx, { action: 'disclosure.subject', entityType: 'disclosure', entityId: id, customerId })
     }
-    if (needsHold(input.type, input.holdRequested)) await placeHolds(trx, id, subjects, staff, meta)
-    return id
+    if (needsHold(input.type, input.holdRequested)) await placeHolds(trx, ctx, { disclosureId: id, customerIds: subjects })
+    return getDisclosure(trx, ctx, { id })
   })
-  return getDisclosure(db, id, meta.now)
 }
 
-/** Edits an open record; a closed one answers 409 and takes amendments instead. */
-export async function updateDisclosure(
-  db: Kysely<Database>,
-  staff: SignedInStaff,
-  id: number,
-  input: Partial<DisclosureInput>,
-  meta: Meta,
-) {
-  const row = await loadDisclosure(db, id)
-  if (!isOpen(row.status)) throw conflict('This record is closed and cannot be changed. Add an amendment with the reason instead.')
-  if (input.subjectIds) await assertCustomersExist(db, input.subjectIds)
-  const type = input.type ?? row.type
-  const justification = input.emergencyJustification !== undefined ? input.emergencyJustification : row.emergency_justification
-  if (type === 'emergency' && !justification) {
-    throw unprocessable('An emergency disclosure records why it could not wait for legal process.', {
-      emergencyJustification: 'Required for emergencies',
-    })
-  }
-  const { subjectIds, ...fields } = input
-  await db.transaction().execute(async (trx) => {
-    const columns = toColumns(fields)
-    await trx
-      .updateTable('disclosures')
-      .set({ ...columns, updated_at: meta.now.toISOString() })
-      .where('id', '=', id)
-      .execute()
+const CLOSED_REFUSAL = 'This record is closed and cannot be changed. Add an amendment with the reason instead.'
+
+/** Edits an open record; a closed one answers 409 and takes amendments instead, even when it closed a moment ago. */
+export async function updateDisclosure(db: Kysely<Database>, ctx: StaffContext, input: { id: number } & Partial<DisclosureInput>) {
+  const { id, subjectIds, ...fields } = input
+  return inTransaction(db, async (trx) => {
+    const row = await lockDisclosure(trx, id)
+    if (!isOpen(row.status)) throw conflict(CLOSED_REFUSAL)
+    if (subjectIds) await assertCustomersExist(trx, subjectIds)
+    const type = fields.type ?? row.type
+    const justification = fields.emergencyJustification !== undefined ? fields.emergencyJustification : row.emergency_justification
+    if (type === 'emergency' && !justification) {
+      throw unprocessable('An emergency disclosure records why it could not wait for legal process.', {
+        emergencyJustification: 'Required for emergencies',
+      })
+    }
+    await changeIf(trx, ctx, id, whenOpen, toColumns(fields), CLOSED_REFUSAL)
     if (subjectIds) {
       await trx.deleteFrom('disclosure_subjects').where('disclosure_id', '=', id).execute()
       for (const customerId of new Set(subjectIds))
         await trx.insertInto('disclosure_subjects').values({ disclosure_id: id, customer_id: customerId }).execute()
     }
-    await appendAudit(
-      trx,
-      {
-        actor: actorOf(staff),
-        action: 'disclosure.update',
-        entityType: 'disclosure',
-        entityId: id,
-        ip: meta.ip,
-        details: { fields: Object.keys(input) },
-      },
-      meta.now,
-    )
-    const holdRequested = input.holdRequested ?? row.hold_requested === 1
-    if (needsHold(type, holdRequested)) {
-      const subjects = (await trx.selectFrom('disclosure_subjects').select('customer_id').where('disclosure_id', '=', id).execute()).map(
-        (s) => s.customer_id,
-      )
-      await placeHolds(trx, id, subjects, staff, meta)
+    await audit(trx, ctx, {
+      action: 'disclosure.update',
+      entityType: 'disclosure',
+      entityId: id,
+      details: { fields: Object.keys(input).filter((k) => k !== 'id') },
+    })
+    if (needsHold(type, fields.holdRequested ?? row.hold_requested === 1)) {
+      const subjects = await trx.selectFrom('disclosure_subjects').select('customer_id').where('disclosure_id', '=', id).execute()
+      await placeHolds(trx, ctx, { disclosureId: id, customerIds: subjects.map((s) => s.customer_id) })
     }
+    return getDisclosure(trx, ctx, { id })
   })
-  return getDisclosure(db, id, meta.now)
-}
-
-/** One workflow step: the record's change and its audit entry in one transaction; answers the record as it now stands. */
-async function recordStep(
-  db: Kysely<Database>,
-  staff: SignedInStaff,
-  id: number,
-  meta: Meta,
-  step: { action: string; set: Updateable<DisclosuresTable>; details?: Record<string, AuditValue> },
-) {
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('disclosures')
-      .set({ ...step.set, updated_at: meta.now.toISOString() })
-      .where('id', '=', id)
-      .execute()
-    await appendAudit(
-      trx,
-      { actor: actorOf(staff), action: step.action, entityType: 'disclosure', entityId: id, ip: meta.ip, details: step.details },
-      meta.now,
-    )
-  })
-  return getDisclosure(db, id, meta.now)
 }
 
 /** received → under review, with who reviews it. */
-export async function startReview(db: Kysely<Database>, staff: SignedInStaff, id: number, meta: Meta) {
-  const row = await loadDisclosure(db, id)
-  if (row.status !== 'received') throw conflict(`Only a received record can go under review; this one is ${row.status.replace('_', ' ')}.`)
-  return recordStep(db, staff, id, meta, { action: 'disclosure.review', set: { status: 'under_review', reviewed_by: staff.id } })
+export function startReview(db: Kysely<Database>, ctx: StaffContext, input: { id: number }) {
+  return step(db, ctx, input.id, async (row) => {
+    const refusal = `Only a received record can go under review; this one is ${inWords(row.status)}.`
+    if (row.status !== 'received') throw conflict(refusal)
+    return {
+      action: 'disclosure.review',
+      condition: (eb) => eb('status', '=', 'received'),
+      set: { status: 'under_review', reviewed_by: ctx.staff.id },
+      refusal,
+    }
+  })
 }
 
 const STATUS_FOR = { rejected: 'rejected', no_data: 'no_data', non_content: 'disclosed', content: 'disclosed' } as const
+export interface CloseInput {
+  outcome: keyof typeof STATUS_FOR
+  categoriesProduced?: string[]
+  partial?: boolean
+  note?: string
+}
 
 /** Closes an open record with its outcome; after this it can only be amended. */
-export async function closeDisclosure(
-  db: Kysely<Database>,
-  staff: SignedInStaff,
-  id: number,
-  input: { outcome: keyof typeof STATUS_FOR; categoriesProduced?: string[]; partial?: boolean; note?: string },
-  meta: Meta,
-) {
-  const row = await loadDisclosure(db, id)
-  if (!isOpen(row.status)) throw conflict(`This record is already closed (${row.status.replace('_', ' ')}).`)
+export function closeDisclosure(db: Kysely<Database>, ctx: StaffContext, input: { id: number } & CloseInput) {
   const produced = input.outcome === 'content' || input.outcome === 'non_content'
   if (!produced && input.categoriesProduced?.length) {
     throw unprocessable('Nothing is produced with this outcome.', { categoriesProduced: 'Leave empty for this outcome' })
   }
   const status: DisclosureStatus = produced && input.partial ? 'partially_disclosed' : STATUS_FOR[input.outcome]
-  const at = meta.now.toISOString()
-  return recordStep(db, staff, id, meta, {
-    action: 'disclosure.close',
-    details: { outcome: input.outcome, partial: !!input.partial },
-    set: {
-      status,
-      outcome: input.outcome,
-      partial: input.partial ? 1 : 0,
-      categories_produced: JSON.stringify(produced ? (input.categoriesProduced ?? []) : []),
-      status_note: input.note ?? null,
-      reviewed_by: row.reviewed_by ?? staff.id,
-      disclosed_by: produced ? staff.id : null,
-      disclosed_at: produced ? at : null,
-      closed_at: at,
-    },
+  const at = ctx.now.toISOString()
+  return step(db, ctx, input.id, async (row) => {
+    const refusal = `This record is already closed (${inWords(row.status)}).`
+    if (!isOpen(row.status)) throw conflict(refusal)
+    return {
+      action: 'disclosure.close',
+      details: { outcome: input.outcome, partial: !!input.partial },
+      condition: whenOpen,
+      set: {
+        status,
+        outcome: input.outcome,
+        partial: input.partial ? 1 : 0,
+        categories_produced: JSON.stringify(produced ? (input.categoriesProduced ?? []) : []),
+        status_note: input.note ?? null,
+        reviewed_by: row.reviewed_by ?? ctx.staff.id,
+        disclosed_by: produced ? ctx.staff.id : null,
+        disclosed_at: produced ? at : null,
+        closed_at: at,
+      },
+      refusal: 'This record was closed by another request.',
+    }
   })
 }
 
-export async function withdrawDisclosure(db: Kysely<Database>, staff: SignedInStaff, id: number, note: string, meta: Meta) {
-  const row = await loadDisclosure(db, id)
-  if (!isOpen(row.status)) throw conflict('Only an open record can be withdrawn.')
-  return recordStep(db, staff, id, meta, {
-    action: 'disclosure.withdraw',
-    set: { status: 'withdrawn', status_note: note, closed_at: meta.now.toISOString() },
+export function withdrawDisclosure(db: Kysely<Database>, ctx: StaffContext, input: { id: number; note: string }) {
+  return step(db, ctx, input.id, async (row) => {
+    const refusal = `Only an open record can be withdrawn; this one is ${inWords(row.status)}.`
+    if (!isOpen(row.status)) throw conflict(refusal)
+    return {
+      action: 'disclosure.withdraw',
+      condition: whenOpen,
+      set: { status: 'withdrawn', status_note: input.note, closed_at: ctx.now.toISOString() },
+      refusal,
+    }
+  })
+}
+
+/** Records that the customer was told, or why not; once, and only when notice is due. */
+export function recordNotice(db: Kysely<Database>, ctx: StaffContext, input: { id: number; given: boolean; note?: string }) {
+  return step(db, ctx, input.id, async (row, trx) => {
+    const [d] = await presentDisclosures(trx, [row], ctx.now)
+    if (gagged(d!, ctx.now)) throw conflict('A non-disclosure order is in force until it ends: nothing may tell the customer yet.')
+    const refusal =
+      d!.customerNotifiedAt || d!.noticeNote ? 'Notice was already recorded on this record.' : 'No notice is due on this record.'
+    if (!d!.noticeDue) throw conflict(refusal)
+    return {
+      action: input.given ? 'disclosure.notice_given' : 'disclosure.notice_withheld',
+      condition: (eb) => eb.and([eb('status', 'in', PRODUCED), eb('customer_notified_at', 'is', null), eb('notice_note', 'is', null)]),
+      set: { customer_notified_at: input.given ? ctx.now.toISOString() : null, notice_note: input.note ?? null },
+      refusal: 'Notice was already recorded on this record.',
+    }
+  })
+}
+
+/** The review every emergency disclosure gets after the fact, by someone who neither filed nor disclosed it. */
+export function recordPostReview(db: Kysely<Database>, ctx: StaffContext, input: { id: number; note: string }) {
+  return step(db, ctx, input.id, async (row) => {
+    if (row.type !== 'emergency') throw conflict('Only emergency disclosures take a later review.')
+    if (isOpen(row.status)) throw conflict('Close the record before its later review.')
+    if (row.post_review_at) throw conflict('This emergency disclosure was already reviewed.')
+    if (row.created_by === ctx.staff.id || row.disclosed_by === ctx.staff.id)
+      throw conflict('The later review must be done by someone other than who filed or disclosed it.')
+    return {
+      action: 'disclosure.post_review',
+      condition: (eb) => eb.and([eb('post_review_at', 'is', null), eb('status', 'not in', OPEN)]),
+      set: { post_review_at: ctx.now.toISOString(), post_review_by: ctx.staff.id, post_review_note: input.note },
+      refusal: 'This emergency disclosure was already reviewed.',
+    }
   })
 }
 
 /** A correction, appended with who and why; the record shows the corrected values and keeps every amendment in order. */
 export async function amendDisclosure(
   db: Kysely<Database>,
-  staff: SignedInStaff,
-  id: number,
-  input: { reason: string; changes: Record<string, unknown> },
-  meta: Meta,
+  ctx: StaffContext,
+  input: { id: number; reason: string; changes: AmendedFields },
 ) {
-  await loadDisclosure(db, id)
-  if (Array.isArray(input.changes.subjectIds)) await assertCustomersExist(db, input.changes.subjectIds as number[])
-  await db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
+    // Locked so that amendments to one record are numbered in the order they are applied.
+    await lockDisclosure(trx, input.id)
     const { id: amendmentId } = await trx
       .insertInto('disclosure_amendments')
       .values({
-        disclosure_id: id,
-        staff_id: staff.id,
+        disclosure_id: input.id,
+        staff_id: ctx.staff.id,
         reason: input.reason,
         changes: JSON.stringify(input.changes),
-        created_at: meta.now.toISOString(),
+        created_at: ctx.now.toISOString(),
       })
       .returning('id')
       .executeTakeFirstOrThrow()
-    await appendAudit(
-      trx,
-      {
-        actor: actorOf(staff),
-        action: 'disclosure.amend',
-        entityType: 'disclosure',
-        entityId: id,
-        ip: meta.ip,
-        details: { amendment: amendmentId, fields: Object.keys(input.changes) },
-      },
-      meta.now,
-    )
-  })
-  return getDisclosure(db, id, meta.now)
-}
-
-export async function releaseHolds(db: Kysely<Database>, staff: SignedInStaff, id: number, reason: string, meta: Meta) {
-  await loadDisclosure(db, id)
-  const holds = await db
-    .selectFrom('legal_holds')
-    .select(['id', 'customer_id'])
-    .where('disclosure_id', '=', id)
-    .where('released_at', 'is', null)
-    .execute()
-  if (!holds.length) throw conflict('This record holds no one.')
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('legal_holds')
-      .set({ released_at: meta.now.toISOString(), released_by: staff.id, release_reason: reason })
-      .where('disclosure_id', '=', id)
-      .where('released_at', 'is', null)
-      .execute()
-    for (const h of holds) {
-      await appendAudit(
-        trx,
-        {
-          actor: actorOf(staff),
-          action: 'legal_hold.release',
-          entityType: 'disclosure',
-          entityId: id,
-          customerId: h.customer_id,
-          ip: meta.ip,
-        },
-        meta.now,
-      )
-    }
-  })
-  return getDisclosure(db, id, meta.now)
-}
-
-/** Whether notice to the customer is due: data was produced, the record is closed and no non-disclosure order still runs. */
-function noticeDue(d: ReturnType<typeof present>, now: Date) {
-  const produced = d.status === 'disclosed' || d.status === 'partially_disclosed'
-  const gagged = d.nondisclosure_until !== null && Date.parse(d.nondisclosure_until) > now.getTime()
-  return produced && !gagged && !d.customer_notified_at && !d.notice_note
-}
-
-export async function recordNotice(
-  db: Kysely<Database>,
-  staff: SignedInStaff,
-  id: number,
-  input: { given: boolean; note?: string },
-  meta: Meta,
-) {
-  const [d] = await withAmendments(db, [await loadDisclosure(db, id)])
-  if (d!.nondisclosure_until && Date.parse(d!.nondisclosure_until) > meta.now.getTime()) {
-    throw conflict('A non-disclosure order is in force until it ends: nothing may tell the customer yet.')
-  }
-  if (!noticeDue(d!, meta.now)) throw conflict('No notice is due on this record.')
-  return recordStep(db, staff, id, meta, {
-    action: input.given ? 'disclosure.notice_given' : 'disclosure.notice_withheld',
-    set: { customer_notified_at: input.given ? meta.now.toISOString() : null, notice_note: input.note ?? null },
+    await audit(trx, ctx, {
+      action: 'disclosure.amend',
+      entityType: 'disclosure',
+      entityId: input.id,
+      details: { amendment: amendmentId, fields: Object.keys(input.changes) },
+    })
+    return getDisclosure(trx, ctx, { id: input.id })
   })
 }
 
-/** The review every emergency disclosure gets after the fact. */
-export async function recordPostReview(db: Kysely<Database>, staff: SignedInStaff, id: number, note: string, meta: Meta) {
-  const row = await loadDisclosure(db, id)
-  if (row.type !== 'emergency') throw conflict('Only emergency disclosures take a later review.')
-  if (isOpen(row.status)) throw conflict('Close the record before its later review.')
-  if (row.post_review_at) throw conflict('This emergency disclosure was already reviewed.')
-  if (row.created_by === staff.id || row.disclosed_by === staff.id)
-    throw conflict('The later review must be done by someone other than who filed or disclosed it.')
-  return recordStep(db, staff, id, meta, {
-    action: 'disclosure.post_review',
-    set: { post_review_at: meta.now.toISOString(), post_review_by: staff.id, post_review_note: note },
+/** Releases the record's legal holds still in force: one release per held customer, however many ask at once. */
+export function releaseDisclosureHolds(db: Kysely<Database>, ctx: StaffContext, input: { id: number; note: string }) {
+  return inTransaction(db, async (trx) => {
+    await lockDisclosure(trx, input.id)
+    const released = await releaseHolds(trx, ctx, { disclosureId: input.id, reason: input.note })
+    if (!released.length) throw conflict('This record holds no one: its holds were already released.')
+    return getDisclosure(trx, ctx, { id: input.id })
   })
 }
 
-export type DisclosureSort = 'id' | 'received_at' | 'due_at' | 'status' | 'type'
 export interface DisclosureFilter {
   q?: string
   status?: DisclosureStatus
   type?: DisclosureType
   jurisdiction?: string
-  customer_id?: number
+  customerId?: number
   queue?: 'open' | 'notice_due' | 'review_due' | 'holds'
   id?: number | number[]
 }
 
-export async function listDisclosures(db: Kysely<Database>, q: ListQuery<DisclosureSort, DisclosureFilter>, now: Date) {
+export async function listDisclosures(db: Kysely<Database>, ctx: RequestContext, q: ListQuery<DisclosureSort, DisclosureFilter>) {
   let query = db.selectFrom('disclosures')
   const f = q.filter
   if (f.q) {
@@ -464,33 +466,36 @@ export async function listDisclosures(db: Kysely<Database>, q: ListQuery<Disclos
   if (f.type) query = query.where('type', '=', f.type)
   if (f.jurisdiction) query = query.where('jurisdiction', '=', f.jurisdiction)
   if (f.id !== undefined) query = query.where('id', 'in', idList(f.id))
-  if (f.customer_id !== undefined) {
-    query = query.where('id', 'in', db.selectFrom('disclosure_subjects').select('disclosure_id').where('customer_id', '=', f.customer_id))
+  if (f.customerId !== undefined) {
+    query = query.where('id', 'in', db.selectFrom('disclosure_subjects').select('disclosure_id').where('customer_id', '=', f.customerId))
   }
-  if (f.queue === 'open') query = query.where('status', 'in', [...OPEN_STATUSES])
+  if (f.queue === 'open') query = query.where('status', 'in', OPEN)
   if (f.queue === 'review_due')
     query = query.where('type', '=', 'emergency').where('closed_at', 'is not', null).where('post_review_at', 'is', null)
   if (f.queue === 'holds')
     query = query.where('id', 'in', db.selectFrom('legal_holds').select('disclosure_id').where('released_at', 'is', null))
   if (f.queue === 'notice_due') {
     query = query
-      .where('status', 'in', ['disclosed', 'partially_disclosed'])
+      .where('status', 'in', PRODUCED)
       .where('customer_notified_at', 'is', null)
       .where('notice_note', 'is', null)
-      .where((eb) => eb.or([eb('nondisclosure_until', 'is', null), eb('nondisclosure_until', '<=', now.toISOString())]))
+      .where((eb) => eb.or([eb('nondisclosure_until', 'is', null), eb('nondisclosure_until', '<=', ctx.now.toISOString())]))
   }
   const [rows, count] = await Promise.all([
-    query.selectAll().orderBy(q.sort.field, q.sort.order).orderBy('id', 'desc').limit(q.limit).offset(q.offset).execute(),
+    query.selectAll().orderBy(SORT_COLUMN[q.sort.field], q.sort.order).orderBy('id', 'desc').limit(q.limit).offset(q.offset).execute(),
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ])
-  const presented = await withAmendments(db, rows)
-  return { rows: presented.map((d) => ({ ...d, notice_due: noticeDue(d, now) })), total: Number(count.n) }
+  return { rows: await presentDisclosures(db, rows, ctx.now), total: Number(count.n) }
 }
 
 /** One record with its subjects (masked: the record says who, not their details), holds, amendments and attachment list. */
-export async function getDisclosure(db: Kysely<Database>, id: number, now: Date = new Date()) {
-  const [d] = await withAmendments(db, [await loadDisclosure(db, id)])
-  const [subjects, holds, amendments, attachments, staff] = await Promise.all([
+export async function getDisclosure(db: Kysely<Database>, ctx: RequestContext, input: { id: number }) {
+  const { id } = input
+  const row = await db.selectFrom('disclosures').selectAll().where('id', '=', id).executeTakeFirst()
+  if (!row) throw notFound('Disclosure')
+  const staffIds = [row.created_by, row.reviewed_by, row.disclosed_by, row.post_review_by].filter((s) => s !== null)
+  const [[d], subjects, holds, amendments, attachments, staff] = await Promise.all([
+    presentDisclosures(db, [row], ctx.now),
     db
       .selectFrom('disclosure_subjects as s')
       .innerJoin('customers as c', 'c.id', 's.customer_id')
@@ -500,52 +505,69 @@ export async function getDisclosure(db: Kysely<Database>, id: number, now: Date 
       .execute(),
     db
       .selectFrom('legal_holds')
-      .select(['id', 'customer_id', 'placed_at', 'released_at', 'release_reason'])
+      .select(['id', 'customer_id as customerId', 'placed_at as placedAt', 'released_at as releasedAt', 'release_reason as releaseReason'])
       .where('disclosure_id', '=', id)
       .orderBy('id')
       .execute(),
     db
       .selectFrom('disclosure_amendments as a')
       .innerJoin('staff_users as u', 'u.id', 'a.staff_id')
-      .select(['a.id', 'a.reason', 'a.changes', 'a.created_at', 'u.name as staff_name'])
+      .select(['a.id', 'a.reason', 'a.changes', 'a.created_at as createdAt', 'u.name as staffName'])
       .where('a.disclosure_id', '=', id)
       .orderBy('a.id')
       .execute(),
     db
       .selectFrom('disclosure_attachments')
-      .select(['id', 'filename', 'content_type', 'size', 'sha256', 'created_at'])
+      .select(['id', 'filename', 'content_type as contentType', 'size', 'sha256', 'created_at as createdAt'])
       .where('disclosure_id', '=', id)
       .orderBy('id')
       .execute(),
-    db.selectFrom('staff_users').select(['id', 'name']).execute(),
+    db.selectFrom('staff_users').select(['id', 'name']).where('id', 'in', staffIds).execute(),
   ])
   const nameOf = (staffId: number | null) => (staffId === null ? null : (staff.find((s) => s.id === staffId)?.name ?? null))
   return {
     ...d!,
-    notice_due: noticeDue(d!, now),
-    created_by_name: nameOf(d!.created_by),
-    reviewed_by_name: nameOf(d!.reviewed_by),
-    disclosed_by_name: nameOf(d!.disclosed_by),
-    post_review_by_name: nameOf(d!.post_review_by),
-    subject_ids: subjects.map((s) => s.id),
+    createdByName: nameOf(d!.createdBy),
+    reviewedByName: nameOf(d!.reviewedBy),
+    disclosedByName: nameOf(d!.disclosedBy),
+    postReviewByName: nameOf(d!.postReviewBy),
+    subjectIds: subjects.map((s) => s.id),
     subjects: subjects.map((s) => ({ id: s.id, name: maskName(s.first_name, s.last_name), country: s.country, status: s.status })),
     holds,
-    amendments: amendments.map((a) => ({ ...a, changes: JSON.parse(a.changes) as Record<string, unknown> })),
+    amendments: amendments.map((a) => ({ ...a, changes: JSON.parse(a.changes) as AmendedFields })),
     attachments,
   }
 }
 
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+const MAX_FILENAME_CHARS = 200
 
-export async function addAttachment(db: Kysely<Database>, staff: SignedInStaff, id: number, file: File, meta: Meta) {
-  const row = await loadDisclosure(db, id)
-  if (!isOpen(row.status)) throw conflict('This record is closed; attach files to an amendment’s record instead of changing it.')
+/**
+ * A file name as it is kept: any script, less what could break a header, a path or a display. Control characters
+ * (NUL, C0, DEL, C1) and the bidirectional overrides that can disguise an extension go; separators and quotes become `_`.
+ */
+export function cleanFilename(name: string): string {
+  const cleaned = name
+    .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+    .replace(/[\\/"]/g, '_')
+    .trim()
+  return Array.from(cleaned).slice(0, MAX_FILENAME_CHARS).join('').trim() || 'attachment'
+}
+
+export async function addAttachment(db: Kysely<Database>, ctx: StaffContext, input: { id: number; file: File }) {
+  const { id, file } = input
   if (file.size === 0) throw unprocessable('The file is empty.', { file: 'Empty file' })
   if (file.size > MAX_ATTACHMENT_BYTES) throw unprocessable('Files are limited to 10 MiB.', { file: 'Larger than 10 MiB' })
+  // Read the upload before the transaction opens: the record is locked only for the check and the write.
   const content = Buffer.from(await file.arrayBuffer())
   const sha256 = createHash('sha256').update(content).digest('hex')
-  const filename = file.name.replace(/[\\/\r\n"]/g, '_').slice(0, 200) || 'attachment'
-  return db.transaction().execute(async (trx) => {
+  const filename = cleanFilename(file.name)
+  const refusal = 'This record is closed; attach files to an amendment’s record instead of changing it.'
+  return inTransaction(db, async (trx) => {
+    const row = await lockDisclosure(trx, id)
+    if (!isOpen(row.status)) throw conflict(refusal)
+    // The attachment changes the record: stamping it, only while open, is the write that repeats the check.
+    await changeIf(trx, ctx, id, whenOpen, {}, refusal)
     const { id: attachmentId } = await trx
       .insertInto('disclosure_attachments')
       .values({
@@ -555,48 +577,36 @@ export async function addAttachment(db: Kysely<Database>, staff: SignedInStaff, 
         size: content.length,
         sha256,
         content,
-        uploaded_by: staff.id,
-        created_at: meta.now.toISOString(),
+        uploaded_by: ctx.staff.id,
+        created_at: ctx.now.toISOString(),
       })
       .returning('id')
       .executeTakeFirstOrThrow()
-    await appendAudit(
-      trx,
-      {
-        actor: actorOf(staff),
-        action: 'disclosure.attach',
-        entityType: 'disclosure',
-        entityId: id,
-        ip: meta.ip,
-        details: { attachment: attachmentId, sha256 },
-      },
-      meta.now,
-    )
+    await audit(trx, ctx, {
+      action: 'disclosure.attach',
+      entityType: 'disclosure',
+      entityId: id,
+      details: { attachment: attachmentId, sha256 },
+    })
     return { id: attachmentId, filename, size: content.length, sha256 }
   })
 }
 
-export async function readAttachment(db: Kysely<Database>, staff: SignedInStaff, id: number, attachmentId: number, meta: Meta) {
-  const file = await db
-    .selectFrom('disclosure_attachments')
-    .selectAll()
-    .where('id', '=', attachmentId)
-    .where('disclosure_id', '=', id)
-    .executeTakeFirst()
-  if (!file) throw notFound('Attachment')
-  await db.transaction().execute((trx) =>
-    appendAudit(
-      trx,
-      {
-        actor: actorOf(staff),
-        action: 'disclosure.attachment_download',
-        entityType: 'disclosure',
-        entityId: id,
-        ip: meta.ip,
-        details: { attachment: attachmentId },
-      },
-      meta.now,
-    ),
-  )
-  return file
+export function readAttachment(db: Kysely<Database>, ctx: StaffContext, input: { id: number; attachmentId: number }) {
+  return inTransaction(db, async (trx) => {
+    const file = await trx
+      .selectFrom('disclosure_attachments')
+      .selectAll()
+      .where('id', '=', input.attachmentId)
+      .where('disclosure_id', '=', input.id)
+      .executeTakeFirst()
+    if (!file) throw notFound('Attachment')
+    await audit(trx, ctx, {
+      action: 'disclosure.attachment_download',
+      entityType: 'disclosure',
+      entityId: input.id,
+      details: { attachment: input.attachmentId },
+    })
+    return file
+  })
 }

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createTestApp, listUrl, ORIGIN } from '../../testing.js'
+import { parse as parseDisposition } from 'content-disposition'
+import { SqliteDriver } from 'kysely'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { hashPassword } from '../../platform/passwords.js'
+import { createTestApp, inParallel, listUrl, ORIGIN, tally, TEST_PASSWORD } from '../../testing.js'
 
 let t: Awaited<ReturnType<typeof createTestApp>>
 let clock: Date
@@ -30,6 +33,40 @@ const subpoena = (extra: Record<string, unknown> = {}) => ({
 })
 const post = (path: string, body?: unknown) => t.request('POST', `/api/disclosures${path}`, { cookie: officer, body })
 
+/** A second compliance officer, put straight into the table: the staff module's own grant workflow is not under test here. */
+async function addSecondOfficer() {
+  const at = clock.toISOString()
+  const { id } = await t.db
+    .insertInto('staff_users')
+    .values({
+      email: 'second@example.com',
+      name: 'Second Officer',
+      role: 'compliance',
+      created_at: at,
+      updated_at: at,
+      last_login_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await t.db
+    .insertInto('staff_credentials')
+    .values({ staff_id: id, password_hash: await hashPassword(TEST_PASSWORD), changed_at: at })
+    .execute()
+}
+async function signInSecondOfficer(send: (typeof t)['request']) {
+  const res = await send('POST', '/api/auth/login', { body: { email: 'second@example.com', password: TEST_PASSWORD } })
+  if (res.status !== 200) throw new Error(`second officer: ${res.status} ${res.text}`)
+  return res.headers.get('set-cookie')!.split(';')[0]!
+}
+const auditEntries = (action: string, id: number) =>
+  t.db
+    .selectFrom('audit_log')
+    .select(['id', 'customer_id'])
+    .where('action', '=', action)
+    .where('entity_id', '=', String(id))
+    .orderBy('id')
+    .execute()
+
 describe('a disclosure record', () => {
   it('is logged with its subjects, reviewed, closed with an outcome and then refuses edits (409)', async () => {
     const created = await post('', subpoena())
@@ -37,24 +74,29 @@ describe('a disclosure record', () => {
     expect(created.json).toMatchObject({
       status: 'received',
       open: true,
-      subject_ids: [1, 2],
-      categories_requested: ['identity', 'orders'],
-      created_by_name: 'Chen Jing',
+      subjectIds: [1, 2],
+      categoriesRequested: ['identity', 'orders'],
+      caseNumber: '(2026) Yue 03 Min Chu 117',
+      legalBasis: 'Civil Procedure Law art. 67',
+      receivedAt: '2026-03-09T00:00:00.000Z',
+      createdByName: 'Chen Jing',
     })
     expect(created.json.subjects[0].name).toMatch(/\*\*\*/)
+    // one name per field: a record answers in the names its inputs take, never both
+    expect(Object.keys(created.json).filter((k) => k.includes('_'))).toEqual([])
     const id = created.json.id
-    expect((await post(`/${id}/review`)).json).toMatchObject({ status: 'under_review', reviewed_by_name: 'Chen Jing' })
+    expect((await post(`/${id}/review`)).json).toMatchObject({ status: 'under_review', reviewedByName: 'Chen Jing' })
     expect((await post(`/${id}/review`)).status).toBe(409)
     const edited = await t.request('PUT', `/api/disclosures/${id}`, { cookie: officer, body: { dueAt: '2026-03-20' } })
-    expect(edited.json.due_at).toBe('2026-03-20T00:00:00.000Z')
+    expect(edited.json.dueAt).toBe('2026-03-20T00:00:00.000Z')
     const closed = await post(`/${id}/close`, { outcome: 'content', categoriesProduced: ['identity'], partial: true })
     expect(closed.json).toMatchObject({
       status: 'partially_disclosed',
       outcome: 'content',
       partial: true,
       open: false,
-      disclosed_by_name: 'Chen Jing',
-      categories_produced: ['identity'],
+      disclosedByName: 'Chen Jing',
+      categoriesProduced: ['identity'],
     })
     const refused = await t.request('PUT', `/api/disclosures/${id}`, { cookie: officer, body: { caseNumber: 'changed' } })
     expect(refused.status).toBe(409)
@@ -99,11 +141,11 @@ describe('a disclosure record', () => {
     })
     expect(second.status).toBe(201)
     expect(second.json).toMatchObject({
-      case_number: '(2026) Yue 03 Min Chu 171',
-      categories_produced: ['identity', 'orders'],
+      caseNumber: '(2026) Yue 03 Min Chu 171',
+      categoriesProduced: ['identity', 'orders'],
       status: 'disclosed',
     })
-    expect(second.json.amendments.map((a: { reason: string; staff_name: string }) => [a.reason, a.staff_name])).toEqual([
+    expect(second.json.amendments.map((a: { reason: string; staffName: string }) => [a.reason, a.staffName])).toEqual([
       ['Docket number was mistyped', 'Chen Jing'],
       ['Order history was produced too', 'Chen Jing'],
     ])
@@ -131,22 +173,13 @@ describe('emergency disclosures', () => {
     const due = await t.request('GET', listUrl('disclosures', { filter: { queue: 'review_due' } }), { cookie: officer })
     expect(due.json.map((d: { id: number }) => d.id)).toEqual([json.id])
     expect((await post(`/${json.id}/post-review`, { note: 'Looks fine' })).status).toBe(409)
-    const admin = await t.login('admin')
-    await t.request('POST', '/api/staff', {
-      cookie: admin,
-      body: { email: 'second@example.com', name: 'Second Officer', role: 'compliance', password: 'Second-officer-password' },
-    })
-    const res = await t.app.request(`${ORIGIN}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Origin: ORIGIN },
-      body: JSON.stringify({ email: 'second@example.com', password: 'Second-officer-password' }),
-    })
-    const second = res.headers.get('set-cookie')!.split(';')[0]!
+    await addSecondOfficer()
+    const second = await signInSecondOfficer(t.request)
     const reviewed = await t.request('POST', `/api/disclosures/${json.id}/post-review`, {
       cookie: second,
       body: { note: 'Justified: police confirmed the threat in writing.' },
     })
-    expect(reviewed.json).toMatchObject({ post_review_by_name: 'Second Officer' })
+    expect(reviewed.json).toMatchObject({ postReviewByName: 'Second Officer' })
     expect((await t.request('GET', listUrl('disclosures', { filter: { queue: 'review_due' } }), { cookie: officer })).json).toHaveLength(0)
   })
 })
@@ -160,14 +193,14 @@ describe('legal holds', () => {
     expect(record.json.legal_hold).toBe(true)
     expect(record.text).not.toMatch(/preservation|subpoena|disclosure/i)
     expect((await t.request('GET', '/api/customers/4', { cookie: agent })).json.legal_hold).toBe(false)
-    expect((await post(`/${json.id}/release-hold`, { note: 'Preservation period ended' })).json.holds[0].released_at).toBeTruthy()
+    expect((await post(`/${json.id}/release-hold`, { note: 'Preservation period ended' })).json.holds[0].releasedAt).toBeTruthy()
     expect((await t.request('GET', '/api/customers/3', { cookie: agent })).json.legal_hold).toBe(false)
     expect((await post(`/${json.id}/release-hold`, { note: 'again' })).status).toBe(409)
   })
 
   it('are placed by any record that asks for preservation', async () => {
     const { json } = await post('', subpoena({ holdRequested: true, subjectIds: [5] }))
-    expect(json.hold_requested).toBe(true)
+    expect(json.holdRequested).toBe(true)
     expect((await t.request('GET', '/api/customers/5', { cookie: officer })).json.legal_hold).toBe(true)
   })
 })
@@ -183,7 +216,7 @@ describe('non-disclosure orders and notice', () => {
     expect((await queue()).json.map((d: { id: number }) => d.id)).toEqual([json.id])
     expect((await post(`/${json.id}/notice`, { given: false })).json?.error?.fields?.note).toBeTruthy()
     const noticed = await post(`/${json.id}/notice`, { given: true })
-    expect(noticed.json.customer_notified_at).toBeTruthy()
+    expect(noticed.json.customerNotifiedAt).toBeTruthy()
     expect((await queue()).json).toHaveLength(0)
   })
 
@@ -200,16 +233,16 @@ describe('non-disclosure orders and notice', () => {
     const accounting = await t.request('GET', '/api/disclosures/accounting/7', { cookie: officer })
     expect(accounting.json.entries).toEqual([
       expect.objectContaining({
-        disclosure_id: open.id,
+        disclosureId: open.id,
         recipient: 'Customs Anti-smuggling Bureau',
         what: ['contact'],
         why: 'Civil Procedure Law art. 67',
-        case_number: 'CASB-2026-5',
+        caseNumber: 'CASB-2026-5',
       }),
     ])
     await later(300)
     const after = await t.request('GET', '/api/disclosures/accounting/7', { cookie: officer })
-    expect(after.json.entries.map((e: { disclosure_id: number }) => e.disclosure_id)).toEqual([gagged.id, open.id])
+    expect(after.json.entries.map((e: { disclosureId: number }) => e.disclosureId)).toEqual([gagged.id, open.id])
   })
 })
 
@@ -262,11 +295,12 @@ describe('the transparency report', () => {
       jurisdiction: 'CN',
       outcome: 'non_content',
       requests: '0–9',
-      accounts_specified: '0–9',
-      share_with_data_produced: null,
+      accountsSpecified: '0–9',
+      shareWithDataProduced: null,
     })
     expect(row('search_warrant', 'content')).toMatchObject({ period: '2026-H2', jurisdiction: 'US', requests: '0–9' })
-    expect(report.json.totals).toEqual({ requests: '13', accounts_specified: '0–9' })
+    expect(report.json.totals).toEqual({ requests: '13', accountsSpecified: '0–9' })
+    expect(report.json.bandBelow).toBe(10)
     const csv = await t.app.request(`${ORIGIN}/api/disclosures/transparency-report?format=csv`, { headers: { Cookie: officer } })
     expect(csv.headers.get('content-type')).toContain('text/csv')
     expect(csv.headers.get('content-disposition')).toContain('transparency-report')
@@ -291,5 +325,221 @@ describe('who may know', () => {
     const admin = await t.login('admin')
     const audit = await t.request('GET', listUrl('audit-log', { range: [0, 499] }), { cookie: admin })
     expect(audit.text).not.toMatch(/disclosure/)
+  })
+})
+
+describe('lists', () => {
+  it('sort and filter by the names the records carry', async () => {
+    const { json: early } = await post('', subpoena({ receivedAt: '2026-01-05', subjectIds: [11] }))
+    const { json: late } = await post('', subpoena({ receivedAt: '2026-03-01', subjectIds: [12] }))
+    const sorted = await t.request('GET', listUrl('disclosures', { sort: ['receivedAt', 'ASC'] }), { cookie: officer })
+    expect(sorted.json.map((d: { id: number }) => d.id)).toEqual([early.id, late.id])
+    expect(sorted.json[0]).toMatchObject({
+      receivedAt: '2026-01-05T00:00:00.000Z',
+      caseNumber: '(2026) Yue 03 Min Chu 117',
+      noticeDue: false,
+    })
+    expect((await t.request('GET', listUrl('disclosures', { sort: ['received_at', 'ASC'] }), { cookie: officer })).status).toBe(400)
+    const forCustomer = await t.request('GET', listUrl('disclosures', { filter: { customerId: 12 } }), { cookie: officer })
+    expect(forCustomer.json.map((d: { id: number }) => d.id)).toEqual([late.id])
+  })
+})
+
+/**
+ * better-sqlite3 answers within the same turn of the event loop, so on its own one request would run from check to write
+ * before the next is even read off its socket. PostgreSQL answers over the network: every query is a turn in which
+ * other requests run. This gives each SQLite query such a turn, so parallel requests interleave as they do in production.
+ */
+function interleaveQueries() {
+  const acquire = SqliteDriver.prototype.acquireConnection
+  beforeAll(() => {
+    SqliteDriver.prototype.acquireConnection = async function (this: SqliteDriver) {
+      await new Promise((resolve) => setTimeout(resolve, 10))
+      return acquire.call(this)
+    }
+  })
+  afterAll(() => {
+    SqliteDriver.prototype.acquireConnection = acquire
+  })
+}
+
+describe('thirty requests at once, through a real HTTP server (promise 10)', () => {
+  interleaveQueries()
+  let http: Awaited<ReturnType<(typeof t)['listen']>>
+  let cookie: string
+  beforeEach(async () => {
+    http = await t.listen()
+    cookie = await http.login('compliance')
+  })
+  const create = async (extra: Record<string, unknown> = {}) => {
+    const res = await http.request('POST', '/api/disclosures', { cookie, body: subpoena(extra) })
+    expect(res.status).toBe(201)
+    return res.json.id as number
+  }
+  const act = (id: number, path: string, body?: unknown, as = cookie) =>
+    http.request('POST', `/api/disclosures/${id}/${path}`, { cookie: as, body })
+  const stored = (id: number) => t.db.selectFrom('disclosures').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+
+  it('close: one closes it, the other 29 are told it is closed, and the record keeps the winner’s outcome', async () => {
+    const id = await create()
+    const outcomes = ['content', 'non_content', 'no_data', 'rejected'] as const
+    const { responses, statuses } = await inParallel(30, (i) => act(id, 'close', { outcome: outcomes[i % 4] }))
+    expect(tally(statuses)).toEqual({ 200: 1, 409: 29 })
+    expect(responses.find((r) => r.status === 409)!.json.error.message).toMatch(/closed/)
+    expect(await auditEntries('disclosure.close', id)).toHaveLength(1)
+    const winner = responses.find((r) => r.status === 200)!.json
+    expect((await stored(id)).outcome).toBe(winner.outcome)
+  })
+
+  it('review: one starts it', async () => {
+    const id = await create()
+    const { statuses } = await inParallel(30, () => act(id, 'review'))
+    expect(tally(statuses)).toEqual({ 200: 1, 409: 29 })
+    expect(await auditEntries('disclosure.review', id)).toHaveLength(1)
+  })
+
+  it('later review of an emergency disclosure by another officer: one is recorded', async () => {
+    const id = await create({ type: 'emergency', emergencyJustification: 'Threat to life reported by police' })
+    expect((await act(id, 'close', { outcome: 'non_content', categoriesProduced: ['contact'] })).status).toBe(200)
+    await addSecondOfficer()
+    const second = await signInSecondOfficer(http.request)
+    const { responses, statuses } = await inParallel(30, (i) => act(id, 'post-review', { note: `Reviewed, take ${i}` }, second))
+    expect(tally(statuses)).toEqual({ 200: 1, 409: 29 })
+    expect(await auditEntries('disclosure.post_review', id)).toHaveLength(1)
+    expect((await stored(id)).post_review_note).toBe(responses.find((r) => r.status === 200)!.json.postReviewNote)
+  })
+
+  it('hold release: each held customer is released once', async () => {
+    const id = await create({ type: 'preservation', subjectIds: [3, 4, 5] })
+    const { statuses } = await inParallel(30, (i) => act(id, 'release-hold', { note: `Preservation period ended (${i})` }))
+    expect(tally(statuses)).toEqual({ 200: 1, 409: 29 })
+    const releases = await auditEntries('legal_hold.release', id)
+    expect(releases.map((r) => r.customer_id).sort()).toEqual([3, 4, 5])
+    const holds = await t.db.selectFrom('legal_holds').select(['release_reason']).where('disclosure_id', '=', id).execute()
+    expect(new Set(holds.map((h) => h.release_reason)).size).toBe(1)
+  })
+
+  it('customer notice: recorded once', async () => {
+    const id = await create()
+    expect((await act(id, 'close', { outcome: 'content', categoriesProduced: ['identity'] })).status).toBe(200)
+    const { statuses } = await inParallel(30, (i) => act(id, 'notice', i % 2 ? { given: true } : { given: false, note: 'Address unknown' }))
+    expect(tally(statuses)).toEqual({ 200: 1, 409: 29 })
+    const entries = [...(await auditEntries('disclosure.notice_given', id)), ...(await auditEntries('disclosure.notice_withheld', id))]
+    expect(entries).toHaveLength(1)
+  })
+
+  it('a PUT racing a close never changes the closed record', async () => {
+    const id = await create()
+    const { responses, statuses } = await inParallel(30, (i) =>
+      i === 0
+        ? act(id, 'close', { outcome: 'content', categoriesProduced: ['identity'] })
+        : http.request('PUT', `/api/disclosures/${id}`, { cookie, body: { caseNumber: `(2026) Yue 03 Min Chu ${1000 + i}` } }),
+    )
+    expect(statuses[0]).toBe(200)
+    expect(statuses.every((s) => s === 200 || s === 409)).toBe(true)
+    const [close] = await auditEntries('disclosure.close', id)
+    const updates = await auditEntries('disclosure.update', id)
+    expect(updates.filter((u) => u.id > close!.id)).toEqual([])
+    expect((await stored(id)).case_number).toBe(responses[0]!.json.caseNumber)
+    const refused = responses.find((r, i) => i > 0 && r.status === 409)
+    if (refused) expect(refused.json.error.message).toMatch(/closed and cannot be changed/)
+  })
+
+  it('an attachment racing a close is refused once the record is closed', async () => {
+    const id = await create()
+    const upload = (i: number) => {
+      const form = new FormData()
+      form.append('file', new File([`scan ${i}`], `scan-${i}.pdf`, { type: 'application/pdf' }))
+      return fetch(`${http.url}/api/disclosures/${id}/attachments`, {
+        method: 'POST',
+        headers: { Cookie: cookie, Origin: http.url },
+        body: form,
+      })
+    }
+    // closes go out among the uploads, so that some uploads are read before a close and written after it
+    const isClose = (i: number) => i % 6 === 3
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        isClose(i) ? act(id, 'close', { outcome: 'rejected' }).then((r) => r.status) : upload(i).then((r) => r.status),
+      ),
+    )
+    expect(tally(results.filter((_, i) => isClose(i)))).toEqual({ 200: 1, 409: 4 })
+    expect(results.filter((_, i) => !isClose(i)).every((s) => s === 201 || s === 409)).toBe(true)
+    const [close, ...more] = await auditEntries('disclosure.close', id)
+    expect(more).toEqual([])
+    const attached = await auditEntries('disclosure.attach', id)
+    expect(attached.filter((a) => a.id > close!.id)).toEqual([])
+    const files = await t.db.selectFrom('disclosure_attachments').select('id').where('disclosure_id', '=', id).execute()
+    expect(files).toHaveLength(results.filter((s) => s === 201).length)
+  })
+})
+
+describe('attachment names', () => {
+  let http: Awaited<ReturnType<(typeof t)['listen']>>
+  let cookie: string
+  let id: number
+  beforeEach(async () => {
+    http = await t.listen()
+    cookie = await http.login('compliance')
+    id = (await http.request('POST', '/api/disclosures', { cookie, body: subpoena() })).json.id
+  })
+  async function upload(name: string) {
+    const form = new FormData()
+    form.append('file', new File(['%PDF-1.7 scan\n'], name, { type: 'application/pdf' }))
+    const res = await fetch(`${http.url}/api/disclosures/${id}/attachments`, {
+      method: 'POST',
+      headers: { Cookie: cookie, Origin: http.url },
+      body: form,
+    })
+    expect(res.status).toBe(201)
+    return (await res.json()) as { id: number; filename: string }
+  }
+  const download = (attachmentId: number) =>
+    fetch(`${http.url}/api/disclosures/${id}/attachments/${attachmentId}`, { headers: { Cookie: cookie } })
+
+  it('in Chinese download under their own name (RFC 6266 filename*), with an ASCII stand-in', async () => {
+    const up = await upload('传票.pdf')
+    expect(up.filename).toBe('传票.pdf')
+    const down = await download(up.id)
+    expect(down.status).toBe(200)
+    const header = down.headers.get('content-disposition')!
+    expect(header).toBe(`attachment; filename=attachment.pdf; filename*=UTF-8''%E4%BC%A0%E7%A5%A8.pdf`)
+    expect(parseDisposition(header).parameters.filename).toBe('传票.pdf')
+    expect(await down.text()).toBe('%PDF-1.7 scan\n')
+    const mixed = await download((await upload('Subpoena 传票 2026.pdf')).id)
+    expect(parseDisposition(mixed.headers.get('content-disposition')!).parameters).toEqual({
+      filename: 'Subpoena 传票 2026.pdf',
+      'filename*': "UTF-8''Subpoena%20%E4%BC%A0%E7%A5%A8%202026.pdf",
+    })
+  })
+
+  it('lose NUL and control characters, path separators and quotes, and keep every other character', async () => {
+    const up = await upload('sc\u0000an\u0007\u001b\u007f\u0085 ../"été"\\\u202Efdp.exe 2026.pdf')
+    expect(up.filename).toBe('scan ..__été__fdp.exe 2026.pdf')
+    const down = await download(up.id)
+    expect(down.status).toBe(200)
+    expect(parseDisposition(down.headers.get('content-disposition')!).parameters.filename).toBe('scan ..__été__fdp.exe 2026.pdf')
+    const one = await http.request('GET', `/api/disclosures/${id}`, { cookie })
+    expect(one.json.attachments.map((a: { filename: string }) => a.filename)).toEqual(['scan ..__été__fdp.exe 2026.pdf'])
+  })
+
+  it('kept before names were cleaned still download', async () => {
+    const { id: attachmentId } = await t.db
+      .insertInto('disclosure_attachments')
+      .values({
+        disclosure_id: id,
+        filename: 'old\u0000\r\nname.pdf',
+        content_type: 'application/pdf',
+        size: 3,
+        sha256: createHash('sha256').update('old').digest('hex'),
+        content: Buffer.from('old'),
+        uploaded_by: 2,
+        created_at: clock.toISOString(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const down = await download(attachmentId)
+    expect(down.status).toBe(200)
+    expect(down.headers.get('content-disposition')).toBe('attachment; filename=oldname.pdf')
   })
 })
