@@ -1,6 +1,6 @@
 /**
  * What each role may open in the console: the menu and pages follow this table. It mirrors the server's checks
- * (DESIGN.md), which stay the guard: hiding a page here protects nothing by itself.
+ * (docs/design.md), which stay the guard: hiding a page here protects nothing by itself.
  */
 export type Role = 'agent' | 'compliance' | 'manager' | 'admin'
 type Action = 'list' | 'show' | 'create' | 'edit' | 'delete'

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp } from './testing.js'
 
 /**
- * Who may call what (DESIGN.md, "Roles and what the server allows"). Every route the API mounts must be listed here:
+ * Who may call what (docs/design.md, "Roles and what the server allows"). Every route the API mounts must be listed here:
  * a new route without a line fails the coverage test below.
  */
 const PUBLIC = 'public'

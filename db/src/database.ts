@@ -10,6 +10,9 @@ import type { LoginThrottleTable, StaffCredentialsTable, StaffSessionsTable, Sta
 import type {
   DataRequestsTable,
   FlagsTable,
+  RateCountersTable,
+  SearchHitsTable,
+  VerificationFailuresTable,
   PasswordResetTokensTable,
   UnmaskGrantsTable,
   VerificationCodesTable,
@@ -38,6 +41,9 @@ export interface Database {
   login_throttle: LoginThrottleTable
   verifications: VerificationsTable
   verification_questions: VerificationQuestionsTable
+  verification_failures: VerificationFailuresTable
+  search_hits: SearchHitsTable
+  rate_counters: RateCountersTable
   data_requests: DataRequestsTable
   disclosures: DisclosuresTable
   disclosure_subjects: DisclosureSubjectsTable

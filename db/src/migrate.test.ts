@@ -27,12 +27,7 @@ describe('SQLite', () => {
     await h.db.insertInto('audit_log').values(auditRow).execute()
     await expect(h.db.updateTable('audit_log').set({ action: 'x' }).execute()).rejects.toThrow(/append-only/)
     await expect(h.db.deleteFrom('audit_log').execute()).rejects.toThrow(/append-only/)
-    await expect(
-      h.db
-        .insertInto('addresses')
-        .values({ customer_id: 999, is_default: 0 } as never)
-        .execute(),
-    ).rejects.toThrow(/FOREIGN KEY/)
+    await expect(h.db.insertInto('addresses').values({ customer_id: 999, is_default: 0 }).execute()).rejects.toThrow(/FOREIGN KEY/)
     await h.close()
   })
 })
@@ -74,7 +69,7 @@ describe('PostgreSQL', () => {
     // ids given by the seed leave the identity ready for the next insert
     const { id } = await h.db
       .insertInto('customers')
-      .values({ ...liteRows[0]!, id: undefined, email: 'new@example.com' } as never)
+      .values({ ...liteRows[0]!, id: undefined, email: 'new@example.com' })
       .returning('id')
       .executeTakeFirstOrThrow()
     expect(id).toBe(41)

@@ -13,6 +13,18 @@ export function yearMonth(db: Kysely<any>, column: Expression<string>): RawBuild
 /** A phone number as bare digits: the expression the phone index is built on. */
 export const phoneDigits = sql<string>`replace(replace(replace(replace(replace(phone, ' ', ''), '-', ''), '+', ''), '(', ''), ')', '')`
 
+/**
+ * The national number of a phone stored as `+<country calling code> <national number>` (the store's format), as bare
+ * digits: what a caller gives without the country code. Null for a phone not written that way, which is then found by
+ * its international form only, never by a part of it.
+ */
+export function phoneNationalDigits(db: Kysely<any>): RawBuilder<string | null> {
+  const space = isPostgres(db) ? sql`strpos(phone, ' ')` : sql`instr(phone, ' ')`
+  const digits = sql`replace(replace(replace(replace(substr(phone, ${space} + 1), ' ', ''), '-', ''), '(', ''), ')', '')`
+  // `+` and a code of one to three digits, then the space.
+  return sql<string | null>`case when phone like '+%' and ${space} between 3 and 5 then ${digits} end`
+}
+
 /** The last eight digits of the phone: what the phone index holds, the same text in the query as in the index. */
 export function phoneTail(db: Kysely<any>): RawBuilder<string> {
   return isPostgres(db) ? sql<string>`right(${phoneDigits}, 8)` : sql<string>`substr(${phoneDigits}, -8)`

@@ -8,7 +8,7 @@ export interface Question {
   field: Field
   label: string
 }
-export type Status = 'pending' | 'verified' | 'failed' | 'locked' | 'expired'
+export type Status = 'pending' | 'verified' | 'failed' | 'locked' | 'expired' | 'superseded'
 
 interface Started {
   id: number

@@ -19,7 +19,7 @@ export type ErrorCode =
 /** field name → message, the shape react-admin forms show beside each input */
 export type FieldErrors = Record<string, string>
 
-/** A domain error: services throw it, the one error handler turns it into the JSON body of DESIGN.md. */
+/** A domain error: services throw it, the one error handler turns it into the JSON body of docs/design.md. */
 export class AppError extends Error {
   constructor(
     readonly status: ContentfulStatusCode,

@@ -1,4 +1,4 @@
-/** Masks applied on the server before anything is serialised (DESIGN.md, promise 2). */
+/** Masks applied on the server before anything is serialised (docs/design.md, promise 2). */
 
 const STARS = '***'
 

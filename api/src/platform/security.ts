@@ -16,7 +16,7 @@ export function isAllowedOrigin(c: Context<AppEnv>, origin: string): boolean {
 }
 
 /**
- * CSRF defence (DESIGN.md): every write must name an allowed origin in its Origin header.
+ * CSRF defence (docs/design.md): every write must name an allowed origin in its Origin header.
  * With the SameSite session cookie this is enough; no token is needed.
  */
 export const requireAllowedOrigin = createMiddleware<AppEnv>(async (c, next) => {

@@ -12,7 +12,7 @@ export const refuseAfterCommit = (error: AppError) => new CommittedRefusal(error
 
 /**
  * The one way a service opens a transaction. Whatever a step checks (a status, a counter, a lock) is read inside the
- * callback, and its write is conditional, so parallel requests give one effect (DESIGN.md promise 10).
+ * callback, and its write is conditional, so parallel requests give one effect (docs/design.md promise 10).
  * On SQLite, Kysely's driver holds the single connection for the whole transaction, so transactions of one process run
  * one after another; on PostgreSQL, rows read to decide are locked with `lockForUpdate` (db/).
  * Throwing rolls everything back; returning `refuseAfterCommit(error)` keeps what was written and then refuses.

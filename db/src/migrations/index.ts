@@ -3,6 +3,8 @@ import * as createCustomerTables from './2026_11_27_000100_create_customer_table
 import * as createBackOfficeTables from './2026_11_27_000200_create_back_office_tables.js'
 import * as addCallerVerification from './2026_11_27_000300_add_caller_verification.js'
 import * as addLegalProcess from './2026_11_27_000400_add_legal_process.js'
+import * as foldCustomerNames from './2026_11_27_000500_fold_customer_names.js'
+import * as guardVerification from './2026_11_27_000600_guard_verification.js'
 
 /** Every migration in order; listed statically so bundlers and test runners see them all. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +12,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_27_000200_create_back_office_tables': createBackOfficeTables,
   '2026_11_27_000300_add_caller_verification': addCallerVerification,
   '2026_11_27_000400_add_legal_process': addLegalProcess,
+  '2026_11_27_000500_fold_customer_names': foldCustomerNames,
+  '2026_11_27_000600_guard_verification': guardVerification,
 }

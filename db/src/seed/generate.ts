@@ -1,4 +1,5 @@
-import type { Gender } from '../tables/customer.tables.js'
+import { foldName } from '../fold.js'
+import type { Gender, NewAccessLog, NewAddress, NewCustomer, NewOrder, NewPaymentMethod } from '../tables/customer.tables.js'
 import { CHINESE_FAMILY, CHINESE_FEMALE, CHINESE_MALE, NAME_POOLS } from './names.js'
 import { type Market, MARKETS } from './places.js'
 import { Random } from './random.js'
@@ -8,52 +9,14 @@ export const SEED_EPOCH = Date.UTC(2026, 10, 1)
 const DAY = 86_400_000
 const STORE_OPENED = Date.UTC(2019, 0, 1)
 
+/** One customer's rows, typed as Kysely inserts them; ids are given, not generated, so that a seed always makes the same data. */
 export interface GeneratedCustomer {
-  customer: {
-    id: number
-    first_name: string
-    last_name: string
-    email: string
-    phone: string
-    birth_date: string | null
-    gender: Gender
-    country: string
-    region: string
-    city: string
-    status: 'active' | 'locked'
-    guardian_name: string | null
-    guardian_consent_at: string | null
-    created_at: string
-    last_login_at: string | null
-  }
+  customer: NewCustomer & { id: number }
   passwordHash: string
-  addresses: {
-    customer_id: number
-    label: string
-    recipient_name: string
-    line1: string
-    line2: string | null
-    city: string
-    region: string
-    postal_code: string | null
-    country: string
-    phone: string
-    is_default: number
-  }[]
-  paymentMethods: { customer_id: number; brand: string; last4: string; exp_month: number; exp_year: number }[]
-  orders: {
-    customer_id: number
-    number: string
-    placed_at: string
-    status: string
-    total_cents: number
-    currency: string
-    ship_name: string
-    ship_address: string
-    ship_phone: string
-    ship_country: string
-  }[]
-  accessLogs: { customer_id: number; at: string; ip: string; os: string; browser: string; referrer: string | null }[]
+  addresses: NewAddress[]
+  paymentMethods: NewPaymentMethod[]
+  orders: NewOrder[]
+  accessLogs: NewAccessLog[]
 }
 
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -175,6 +138,8 @@ export function generateCustomer(seed: number, id: number): GeneratedCustomer {
     id,
     first_name: name.first,
     last_name: name.last,
+    first_name_folded: foldName(name.first),
+    last_name_folded: foldName(name.last),
     email,
     phone,
     birth_date: birth,
@@ -198,7 +163,7 @@ export function generateCustomer(seed: number, id: number): GeneratedCustomer {
     [2, 26],
     [3, 10],
   ] as const)
-  const addresses: GeneratedCustomer['addresses'] = []
+  const addresses: NewAddress[] = []
   for (let i = 0; i < addressCount; i++) {
     const place = i === 0 ? home : r.pick(market.cities)
     addresses.push({
@@ -238,7 +203,7 @@ export function generateCustomer(seed: number, id: number): GeneratedCustomer {
     [5, 8],
     [6, 7],
   ] as const)
-  const orders: GeneratedCustomer['orders'] = []
+  const orders: NewOrder[] = []
   for (let k = 0; k < orderCount; k++) {
     const placed = createdMs + Math.floor(r.next() * (SEED_EPOCH - createdMs))
     const to = addresses.length ? r.pick(addresses) : null

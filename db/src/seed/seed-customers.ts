@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 import type { Database } from '../database.js'
 import type { DialectName } from '../dialect.js'
+import type { NewCustomerCredentials } from '../tables/customer.tables.js'
 import { generateCustomer } from './generate.js'
 
 export interface SeedProgress {
@@ -22,16 +23,12 @@ export interface SeedOptions {
 /** Keep each INSERT under both SQLite's (32,766) and PostgreSQL's (65,535) bound-parameter limits. */
 const MAX_PARAMETERS = 30_000
 
-async function insertChunked<T extends keyof Database & string>(trx: Kysely<Database>, table: T, rows: Record<string, unknown>[]) {
+/** Inserts rows in statements small enough for both dialects; `insert` is typed by the table it writes. */
+async function insertChunked<R extends object>(rows: R[], insert: (chunk: R[]) => Promise<unknown>): Promise<void> {
   if (!rows.length) return
   const perRow = Object.keys(rows[0]!).length
   const size = Math.max(1, Math.floor(MAX_PARAMETERS / perRow))
-  for (let i = 0; i < rows.length; i += size) {
-    await trx
-      .insertInto(table)
-      .values(rows.slice(i, i + size) as never)
-      .execute()
-  }
+  for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size))
 }
 
 /**
@@ -50,35 +47,31 @@ export async function seedCustomers(
     const to = Math.min(from + batchSize, firstId + count)
     const made = Array.from({ length: to - from }, (_, i) => generateCustomer(seed, from + i))
     await db.transaction().execute(async (trx) => {
+      const credentials: NewCustomerCredentials[] = made.map((m) => ({
+        customer_id: m.customer.id,
+        password_hash: m.passwordHash,
+        updated_at: m.customer.created_at,
+      }))
       await insertChunked(
-        trx,
-        'customers',
         made.map((m) => m.customer),
+        (rows) => trx.insertInto('customers').values(rows).execute(),
       )
+      await insertChunked(credentials, (rows) => trx.insertInto('customer_credentials').values(rows).execute())
       await insertChunked(
-        trx,
-        'customer_credentials',
-        made.map((m) => ({ customer_id: m.customer.id, password_hash: m.passwordHash, updated_at: m.customer.created_at })),
-      )
-      await insertChunked(
-        trx,
-        'addresses',
         made.flatMap((m) => m.addresses),
+        (rows) => trx.insertInto('addresses').values(rows).execute(),
       )
       await insertChunked(
-        trx,
-        'payment_methods',
         made.flatMap((m) => m.paymentMethods),
+        (rows) => trx.insertInto('payment_methods').values(rows).execute(),
       )
       await insertChunked(
-        trx,
-        'orders',
         made.flatMap((m) => m.orders),
+        (rows) => trx.insertInto('orders').values(rows).execute(),
       )
       await insertChunked(
-        trx,
-        'access_logs',
         made.flatMap((m) => m.accessLogs),
+        (rows) => trx.insertInto('access_logs').values(rows).execute(),
       )
     })
     done += to - from

@@ -34,7 +34,7 @@ describe('the seed generator', () => {
     expect(countries.has('CN')).toBe(true)
     expect(countries.size).toBeGreaterThan(10)
     expect(people.filter((p) => p.customer.country === 'CN').length / people.length).toBeGreaterThan(0.5)
-    expect(people.some((p) => /\p{Script=Han}/u.test(p.customer.last_name))).toBe(true)
+    expect(people.some((p) => /\p{Script=Han}/u.test(p.customer.last_name ?? ''))).toBe(true)
     expect(new Set(people.map((p) => p.customer.email)).size).toBe(people.length)
     for (const p of people.slice(0, 200)) {
       expect(p.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/)

@@ -9,6 +9,9 @@ export interface CustomersTable {
   id: Generated<number>
   first_name: string | null
   last_name: string | null
+  /** foldName(first_name) and foldName(last_name) (db/src/fold.ts): what name search compares; set with the names */
+  first_name_folded: string | null
+  last_name_folded: string | null
   email: string | null
   phone: string | null
   /** ISO YYYY-MM-DD */
@@ -84,6 +87,7 @@ export interface AccessLogsTable {
 export type Customer = Selectable<CustomersTable>
 export type NewCustomer = Insertable<CustomersTable>
 export type CustomerUpdate = Updateable<CustomersTable>
+export type NewCustomerCredentials = Insertable<CustomerCredentialsTable>
 export type Address = Selectable<AddressesTable>
 export type NewAddress = Insertable<AddressesTable>
 export type PaymentMethod = Selectable<PaymentMethodsTable>

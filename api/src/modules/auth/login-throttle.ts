@@ -11,7 +11,7 @@ import { tooManyAttempts } from '../../platform/errors.js'
  * - An address is never locked, because an office proxy puts every colleague behind one: past `perAddress` failures it
  *   may only try once every `addressSpacingMs`, which slows a guesser spraying many accounts to a crawl while a colleague
  *   waits a few seconds at most.
- * Every attempt is charged before its password is checked, so parallel attempts cannot outrun a limit (docs: DESIGN.md
+ * Every attempt is charged before its password is checked, so parallel attempts cannot outrun a limit (docs/design.md
  * promise 10); a successful one is refunded.
  */
 export const THROTTLE = {

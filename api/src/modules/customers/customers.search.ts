@@ -1,4 +1,4 @@
-import { type Database, phoneDigits, phoneTail } from '@verity/db'
+import { type Database, foldName, phoneDigits, phoneNationalDigits, phoneTail } from '@verity/db'
 import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely'
 import { badRequest } from '../../platform/errors.js'
 
@@ -19,10 +19,12 @@ export function classifySearch(q: string): SearchKind {
   return 'name'
 }
 
-/** `Wang Wei` → [wang, wei]; `王伟` → [王, 伟] (a Chinese family name first, one character in most cases). */
+/**
+ * `Wang Wei` → [wang, wei]; `王伟` → [王, 伟] (a Chinese family name first, one character in most cases); each folded as
+ * the stored `*_name_folded` columns are (`ÉLODIE` → elodie).
+ */
 export function nameTokens(q: string): string[] {
-  const words = q
-    .toLowerCase()
+  const words = foldName(q)
     .split(/[\s,]+/)
     .filter(Boolean)
   if (words.length === 1 && /^\p{Script=Han}{2,4}$/u.test(words[0]!)) {
@@ -32,9 +34,27 @@ export function nameTokens(q: string): string[] {
   return words.slice(0, 5)
 }
 
+/** Fewer digits than this cannot be a whole phone number: refused outright, as a sign of guessing. */
+const MIN_PHONE_DIGITS = 8
+
 /**
- * The condition that finds the customers a search names; each kind is answered from an index
- * (see migration add_caller_verification), so it stays fast at a million customers.
+ * The whole numbers a phone search can mean, as bare digits: in international form (`+86 138 1234 5678`,
+ * `008613812345678`, or `8613812345678` without its plus) or the whole national number (`138 1234 5678`, `(213) 555-0100`,
+ * `07700 900123` with its trunk 0). Never a part of a number: a number's tail finds no one.
+ */
+export function phoneForms(q: string): { international: string[]; national: string[] } {
+  // `+44 (0)7700 900123`: the trunk 0 written in brackets after the country code is not dialled.
+  const digits = q.replace(/\(0\)/g, '').replace(/\D/g, '')
+  const whole = (forms: string[]) => forms.filter((d) => d.length >= MIN_PHONE_DIGITS)
+  if (q.startsWith('+')) return { international: whole([digits]), national: [] }
+  if (digits.startsWith('00')) return { international: whole([digits.slice(2)]), national: [] }
+  return { international: whole([digits]), national: whole(digits.startsWith('0') ? [digits, digits.slice(1)] : [digits]) }
+}
+
+/**
+ * The condition that finds the customers a search names. Only a complete identifier finds anyone: a whole email, a whole
+ * phone number, a whole order number, a customer id or a name (DESIGN.md promise 3). Each kind is answered from an index
+ * (migrations add_caller_verification and fold_customer_names), so it stays fast at a million customers.
  */
 export function searchCondition(db: Kysely<Database>, input: string): { kind: SearchKind; where: Where } {
   const q = foldQuery(input)
@@ -51,10 +71,17 @@ export function searchCondition(db: Kysely<Database>, input: string): { kind: Se
       return { kind, where: (eb) => eb('id', '=', Number(q)) }
     case 'phone': {
       const digits = q.replace(/\D/g, '')
-      if (digits.length < 8) throw badRequest('Enter at least 8 digits of the phone number.', { q: 'At least 8 digits' })
-      // The index finds the last eight digits; the caller may give the number with or without its country code.
+      if (digits.length < MIN_PHONE_DIGITS) {
+        throw badRequest('Enter the whole phone number.', { q: `A whole phone number: at least ${MIN_PHONE_DIGITS} digits` })
+      }
+      const { international, national } = phoneForms(q)
+      // Every form ends in the same eight digits: the phone-tail index narrows to them, then the whole number must agree
+      // (no form at all finds no one).
       const phone = (eb: ExpressionBuilder<Database, 'customers'>) =>
-        eb.and([eb(phoneTail(db), '=', digits.slice(-8)), eb(phoneDigits, 'like', `%${digits}`)])
+        eb.and([
+          eb(phoneTail(db), '=', digits.slice(-MIN_PHONE_DIGITS)),
+          eb.or([...international.map((d) => eb(phoneDigits, '=', d)), ...national.map((d) => eb(phoneNationalDigits(db), '=', d))]),
+        ])
       // Eight or nine bare digits may be a short national number or a long customer id: look for both.
       if (/^\d{8,9}$/.test(q)) return { kind, where: (eb) => eb.or([phone(eb), eb('id', '=', Number(q))]) }
       return { kind, where: phone }
@@ -62,10 +89,10 @@ export function searchCondition(db: Kysely<Database>, input: string): { kind: Se
     case 'name': {
       const tokens = nameTokens(q)
       const full = (first: string, last: string) => (eb: ExpressionBuilder<Database, 'customers'>) =>
-        eb.and([eb(eb.fn('lower', ['last_name']), '=', last), eb(eb.fn('lower', ['first_name']), '=', first)])
+        eb.and([eb('last_name_folded', '=', last), eb('first_name_folded', '=', first)])
       if (tokens.length === 1) {
         const [t] = tokens as [string]
-        return { kind, where: (eb) => eb.or([eb(eb.fn('lower', ['last_name']), '=', t), eb(eb.fn('lower', ['first_name']), '=', t)]) }
+        return { kind, where: (eb) => eb.or([eb('last_name_folded', '=', t), eb('first_name_folded', '=', t)]) }
       }
       // Either order, and any split of the words into given and family names ("Al Mansouri Fatima").
       const splits = tokens.slice(1).map((_, i) => [tokens.slice(0, i + 1).join(' '), tokens.slice(i + 1).join(' ')] as const)

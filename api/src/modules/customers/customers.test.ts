@@ -4,7 +4,7 @@ import { classifySearch, nameTokens } from './customers.search.js'
 import { maskPhone, maskEmail, maskName } from '../../platform/masking.js'
 
 describe('masks', () => {
-  it('match DESIGN.md', () => {
+  it('match docs/design.md', () => {
     expect(maskName('Wei', 'Zhang')).toBe('W*** Z***')
     expect(maskName('伟', '王')).toBe('伟*** 王***')
     expect(maskEmail('wei.zhang@163.com')).toBe('w***@163.com')

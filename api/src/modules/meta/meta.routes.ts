@@ -17,7 +17,7 @@ const DOCS_PAGE = `<!doctype html>
 <script src="/api/docs/swagger-ui-bundle.js"></script><script src="/api/docs/init.js"></script></body></html>`
 const DOCS_INIT = `window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#docs', withCredentials: true });`
 
-/** The one error body of every route (DESIGN.md), documented from the zod schema that describes it. */
+/** The one error body of every route (docs/design.md), documented from the zod schema that describes it. */
 const ERROR_SCHEMA = z.toJSONSchema(
   z.object({
     error: z.object({

@@ -1,5 +1,5 @@
 /**
- * Small-cell suppression (DESIGN.md, promise 7): a cell counted from fewer than k people is hidden, and so is a
+ * Small-cell suppression (docs/design.md, promise 7): a cell counted from fewer than k people is hidden, and so is a
  * second cell wherever one hidden cell could be worked out from a total (complementary suppression).
  */
 export interface Cell {
