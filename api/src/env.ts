@@ -1,5 +1,6 @@
 import { DEFAULT_DATABASE_URL } from '@verity/db'
 import { z } from 'zod'
+import { AUDIT_KEY_MIN_BYTES, DEFAULT_AUDIT_KEY_FILE, parseAuditKey } from './platform/audit-key.js'
 
 const commaList = z
   .string()
@@ -10,6 +11,19 @@ const commaList = z
       .map((o) => o.trim().replace(/\/$/, ''))
       .filter(Boolean),
   )
+
+/** An empty value counts as unset, as in most .env files; the key itself never appears in a message. */
+const auditKey = z.preprocess(
+  (v) => (v === '' ? undefined : v),
+  z
+    .string()
+    .transform((s, ctx) => {
+      const key = parseAuditKey(s)
+      if (!key) ctx.addIssue({ code: 'custom', message: `must be hex or base64 of at least ${AUDIT_KEY_MIN_BYTES} bytes` })
+      return key ?? z.NEVER
+    })
+    .optional(),
+)
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -41,6 +55,11 @@ const EnvSchema = z.object({
   /** the store's page that redeems password-reset tokens */
   STORE_RESET_URL: z.url().default('https://store.example.com/account/reset-password'),
   SEED_CUSTOMERS: z.coerce.number().int().min(0).max(5_000_000).default(2_000),
+  /** the audit chain's HMAC key as hex or base64; unset, it is read from AUDIT_KEY_FILE (created on first start) */
+  AUDIT_KEY: auditKey,
+  AUDIT_KEY_FILE: z.string().min(1).default(DEFAULT_AUDIT_KEY_FILE),
+  /** where the audit chain's head is appended every minute, outside the database */
+  AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
 })
 
 export type Env = z.infer<typeof EnvSchema>

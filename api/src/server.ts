@@ -4,11 +4,16 @@ import { createApp } from './app.js'
 import { prepareDatabase } from './bootstrap.js'
 import { loadEnv } from './env.js'
 import { recordingTransport, smtpTransport } from './modules/outbox/outbox.transport.js'
+import { defaultAuditCheckpointFile, startAuditCheckpoints } from './platform/audit-checkpoint.js'
+import { loadAuditKey } from './platform/audit-key.js'
 
 /** Runs Verity: migrates and seeds as needed, then serves the API and the built console on one port. */
 export async function main() {
   const env = loadEnv()
-  const handle = await prepareDatabase(env)
+  // Before the database: a key file that is unsafe or unusable stops the server before anything is written.
+  const { key: auditKey } = loadAuditKey({ key: env.AUDIT_KEY, file: env.AUDIT_KEY_FILE, create: true })
+  const handle = await prepareDatabase(env, auditKey)
+  const auditCheckpointFile = path.resolve(env.AUDIT_CHECKPOINT_FILE ?? defaultAuditCheckpointFile(env.DATABASE_URL))
   const { app } = createApp(handle.db, {
     allowedOrigins: env.ALLOWED_ORIGINS,
     trustProxy: env.TRUST_PROXY,
@@ -16,15 +21,25 @@ export async function main() {
     uiDir: path.resolve(import.meta.dirname, '../../admin-ui/dist'),
     transport: env.SMTP_URL ? smtpTransport(env.SMTP_URL, env.MAIL_FROM) : recordingTransport,
     resetUrl: env.STORE_RESET_URL,
+    auditKey,
+    auditCheckpointFile,
   })
+  const checkpoints = await startAuditCheckpoints(handle.db, { file: auditCheckpointFile, key: auditKey })
   const server = serve({ fetch: app.fetch, port: env.PORT }, () => {
     console.log(`\nVerity is running at http://localhost:${env.PORT}`)
     console.log('Sign in as agent@, compliance@, manager@ or admin@example.com with the staff password.')
     console.log(`API reference: http://localhost:${env.PORT}/api/docs\n`)
   })
+  let stopping = false
   const stop = () => {
+    if (stopping) return
+    stopping = true
     server.close()
-    void handle.close().finally(() => process.exit(0))
+    // The last checkpoint needs the database: write it before closing.
+    void checkpoints
+      .stop()
+      .finally(() => handle.close())
+      .finally(() => process.exit(0))
   }
   process.on('SIGTERM', stop)
   process.on('SIGINT', stop)

@@ -237,7 +237,15 @@ export const verityEn = {
       unmasked_reads: 'Unmasked reads',
       verify_chain: 'Check chain',
       chain_ok: 'Chain intact: %{checked} entries checked.',
-      chain_broken: 'Chain broken at entry #%{id} (%{reason}).',
+      chain_broken: 'Chain broken at entry #%{id}: %{reason}',
+      chain_breaks: {
+        hash_mismatch: 'the entry was changed, or the chain re-hashed without the audit key.',
+        broken_link: 'an entry before it was removed or slipped in.',
+        tail_missing: 'entries a checkpoint recorded are missing from the end of the log.',
+        entry_missing: 'an entry a checkpoint recorded is missing.',
+        checkpoint_hash: 'the entry differs from what a checkpoint recorded: the chain was re-hashed.',
+        checkpoint_count: 'the number of entries differs from what a checkpoint recorded.',
+      },
       search_action: 'Action (e.g. auth.login or staff.)',
     },
     reports: {

@@ -71,7 +71,14 @@ export const verityZh: typeof verityEn = {
     },
     order: { delivered: '已送达', shipped: '已发货', paid: '已付款', cancelled: '已取消', refunded: '已退款' },
     channel: { phone: '电话', chat: '在线聊天', email: '邮件', in_person: '当面', sms: '短信' },
-    verification_status: { pending: '进行中', verified: '通过', failed: '未通过', locked: '已锁定', expired: '已过期', superseded: '已被新的核验取代' },
+    verification_status: {
+      pending: '进行中',
+      verified: '通过',
+      failed: '未通过',
+      locked: '已锁定',
+      expired: '已过期',
+      superseded: '已被新的核验取代',
+    },
     gender: { female: '女', male: '男', other: '其他', undisclosed: '未提供' },
     verify: {
       title: '核验来电者',
@@ -215,7 +222,15 @@ export const verityZh: typeof verityEn = {
       unmasked_reads: '明文查看记录',
       verify_chain: '校验哈希链',
       chain_ok: '哈希链完整：已校验 %{checked} 条记录。',
-      chain_broken: '哈希链在第 %{id} 条记录处断裂（%{reason}）。',
+      chain_broken: '哈希链在第 %{id} 条记录处断裂：%{reason}',
+      chain_breaks: {
+        hash_mismatch: '该记录被改动，或哈希链在没有审计密钥的情况下被重新计算。',
+        broken_link: '其前面的记录被删除或插入了记录。',
+        tail_missing: '检查点记录过的条目从日志末尾消失了。',
+        entry_missing: '检查点记录过的某条记录已不存在。',
+        checkpoint_hash: '该记录与检查点所记不同：哈希链被重新计算过。',
+        checkpoint_count: '记录条数与检查点所记不同。',
+      },
       search_action: '操作（如 auth.login 或 staff.）',
     },
     reports: {

@@ -1,6 +1,4 @@
-import { hmac } from '@oslojs/crypto/hmac'
-import { SHA256 } from '@oslojs/crypto/sha2'
-import { encodeHexLowerCase } from '@oslojs/encoding'
+import { createHmac } from 'node:crypto'
 import { type AuditLogEntry, type Database, FLAG_KINDS, isPostgres } from '@verity/db'
 import { type Kysely, sql } from 'kysely'
 import type { AppConfig, RequestContext } from './context.js'
@@ -90,7 +88,7 @@ export function auditHashInput(row: Omit<AuditRow, 'hash'>): string {
 
 /** HMAC-SHA-256 under a key the database does not hold: whoever can write the table still cannot forge or re-hash the chain. */
 export function auditHash(key: Uint8Array, row: Omit<AuditRow, 'hash'>): string {
-  return encodeHexLowerCase(hmac(SHA256, key, new TextEncoder().encode(auditHashInput(row))))
+  return createHmac('sha256', key).update(auditHashInput(row)).digest('hex')
 }
 
 /** Builds the row for an event, chained to the previous entry's hash. Pure: no clock, no database. */

@@ -17,6 +17,8 @@ export interface AppConfig {
   resetUrl: string
   /** the key of the audit chain's HMAC; it never lives in the database (docs/decisions/0003-audit-hash-chain.md) */
   auditKey: Uint8Array
+  /** the file of the chain's checkpoints, compared by the audit desk's chain check; omitted, it checks the chain alone */
+  auditCheckpointFile?: string
 }
 
 export interface SignedInStaff {

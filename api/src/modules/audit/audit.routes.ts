@@ -1,11 +1,12 @@
 import { Hono } from 'hono'
 import { describeRoute } from 'hono-openapi'
 import { z } from 'zod'
-import { appendAudit } from '../../platform/audit.js'
-import { clientIp } from '../../platform/client-ip.js'
+import { audit } from '../../platform/audit.js'
+import { readAuditCheckpoints } from '../../platform/audit-checkpoint.js'
 import type { AppEnv } from '../../platform/context.js'
 import { idFilter, listQuerySchema, parseListQuery, sendList } from '../../platform/list.js'
-import { currentStaff, requireRole } from '../../platform/roles.js'
+import { requireRole, staffContext } from '../../platform/roles.js'
+import { inTransaction } from '../../platform/transaction.js'
 import { validate } from '../../platform/validation.js'
 import { getAuditEntry, listAudit, verifyAuditChain, type AuditSort } from './audit.service.js'
 
@@ -32,28 +33,31 @@ export const auditRoutes = new Hono<AppEnv>()
     validate('query', listQuerySchema),
     async (c) => {
       const q = parseListQuery(c.req.query(), { sortable: SORTABLE, defaultSort: ['id', 'DESC'], filter: AuditFilter })
-      const { rows, total } = await listAudit(c.var.db, currentStaff(c), q)
+      const { rows, total } = await listAudit(c.var.db, staffContext(c).staff, q)
       return sendList(c, 'audit-log', rows, q.offset, total)
     },
   )
   .post(
     '/verify',
-    describeRoute({ tags, summary: 'Check the whole hash chain; names the first broken entry' }),
+    describeRoute({ tags, summary: 'Check the keyed chain and its checkpoints; names the first entry where either does not hold' }),
     requireRole('compliance', 'admin'),
     async (c) => {
-      const staff = currentStaff(c)
-      const report = await verifyAuditChain(c.var.db)
-      await c.var.db.transaction().execute((trx) =>
-        appendAudit(
-          trx,
-          {
-            actor: { id: staff.id, role: staff.role },
-            action: 'audit.verify',
-            ip: clientIp(c),
-            details: { ok: report.ok, checked: report.checked, first_broken: report.firstBroken?.id ?? null },
+      const ctx = staffContext(c)
+      const file = ctx.config.auditCheckpointFile
+      const { checkpoints } = file ? await readAuditCheckpoints(file) : { checkpoints: [] }
+      const report = await verifyAuditChain(c.var.db, ctx.config.auditKey, { checkpoints })
+      const { ok, checked, firstBroken } = report
+      await inTransaction(c.var.db, (trx) =>
+        audit(trx, ctx, {
+          action: 'audit.verify',
+          details: {
+            ok,
+            checked,
+            first_broken: firstBroken?.id ?? null,
+            reason: firstBroken?.reason ?? null,
+            checkpoint: report.checkpoint?.id ?? null,
           },
-          c.var.config.now(),
-        ),
+        }),
       )
       return c.json(report)
     },
@@ -63,5 +67,5 @@ export const auditRoutes = new Hono<AppEnv>()
     describeRoute({ tags, summary: 'One audit entry' }),
     requireRole('compliance', 'admin'),
     validate('param', z.object({ id: z.coerce.number().int().positive() })),
-    async (c) => c.json(await getAuditEntry(c.var.db, currentStaff(c), c.req.valid('param').id)),
+    async (c) => c.json(await getAuditEntry(c.var.db, staffContext(c).staff, c.req.valid('param').id)),
   )

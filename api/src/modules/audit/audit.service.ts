@@ -1,6 +1,7 @@
 import type { Database } from '@verity/db'
 import type { Kysely } from 'kysely'
 import { auditHash, GENESIS_HASH } from '../../platform/audit.js'
+import type { AuditCheckpoint } from '../../platform/audit-checkpoint.js'
 import type { SignedInStaff } from '../../platform/context.js'
 import { notFound } from '../../platform/errors.js'
 import { idList, type ListQuery } from '../../platform/list.js'
@@ -89,28 +90,103 @@ function present<T extends { details: string; actor_id: number | null }>(row: T,
   }
 }
 
+export type ChainBreak =
+  /** the entry's HMAC does not hold under the key: forged, re-hashed without the key, or checked with another key */
+  | 'hash_mismatch'
+  /** the entry does not name the hash of the one before it: an entry was removed or slipped in there */
+  | 'broken_link'
+  /** a checkpoint names an entry past the log's end: the tail was cut off */
+  | 'tail_missing'
+  /** a checkpoint names an entry the log no longer holds, before its end */
+  | 'entry_missing'
+  /** the entry a checkpoint names carries another hash: the chain was re-hashed (with the key) after the checkpoint */
+  | 'checkpoint_hash'
+  /** fewer or more entries up to a checkpoint's entry than it counted */
+  | 'checkpoint_count'
+
 export interface ChainReport {
   ok: boolean
+  /** entries whose hash and link hold, in order, before the first break */
   checked: number
-  /** the first entry whose hash or link does not hold */
-  firstBroken?: { id: number; reason: 'hash_mismatch' | 'broken_link' }
+  /** the newest checkpoint the log was compared with; null when there was none */
+  checkpoint: AuditCheckpoint | null
+  /** the first entry where the chain or a checkpoint does not hold */
+  firstBroken?: { id: number; reason: ChainBreak }
+  /** for people: what holds, or what is wrong and where */
+  message: string
 }
 
-/** Recomputes every entry's hash in order and checks that each links to the one before. */
-export async function verifyAuditChain(db: Kysely<Database>, pageSize = 5_000): Promise<ChainReport> {
+/**
+ * Recomputes every entry's HMAC in order, checks that each links to the one before, and compares the log with the
+ * checkpoints written outside the database: each named entry must exist, carry the named hash and have as many entries up
+ * to it as counted. The chain alone proves no entry was changed; only a checkpoint shows that none was cut off the end.
+ */
+export async function verifyAuditChain(
+  db: Kysely<Database>,
+  key: Uint8Array,
+  { checkpoints = [], pageSize = 5_000 }: { checkpoints?: AuditCheckpoint[]; pageSize?: number } = {},
+): Promise<ChainReport> {
+  const latest = checkpoints.at(-1) ?? null
+  const named = new Map<number, AuditCheckpoint[]>()
+  for (const cp of checkpoints) {
+    const same = named.get(cp.id)
+    if (same) same.push(cp)
+    else named.set(cp.id, [cp])
+  }
+  const namedIds = [...named.keys()].sort((a, b) => a - b)
+  let next = 0 // the first of namedIds not yet met in the walk
+
   let prev = GENESIS_HASH
-  let afterId = 0
+  let lastId: number | null = null
   let checked = 0
-  for (;;) {
+  const broken = (id: number, reason: ChainBreak, what: string): ChainReport => ({
+    ok: false,
+    checked,
+    checkpoint: latest,
+    firstBroken: { id, reason },
+    message: `Audit chain BROKEN: ${what}. The ${checked} entries before that hold.`,
+  })
+
+  for (let afterId = 0; ;) {
     const page = await db.selectFrom('audit_log').selectAll().where('id', '>', afterId).orderBy('id').limit(pageSize).execute()
     for (const row of page) {
-      if (row.prev_hash !== prev) return { ok: false, checked, firstBroken: { id: row.id, reason: 'broken_link' } }
       const { id, hash, ...rest } = row
-      if (auditHash(rest) !== hash) return { ok: false, checked, firstBroken: { id, reason: 'hash_mismatch' } }
+      if (row.prev_hash !== prev) return broken(id, 'broken_link', `broken link at #${id} (an entry before it was removed or replaced)`)
+      if (auditHash(key, rest) !== hash)
+        return broken(id, 'hash_mismatch', `re-hashed or forged at entry #${id} (its HMAC does not hold under this key)`)
+      if (next < namedIds.length && namedIds[next]! < id) {
+        const cp = named.get(namedIds[next]!)![0]!
+        return broken(cp.id, 'entry_missing', `entries missing: the checkpoint of ${cp.at} names #${cp.id}, which the log no longer holds`)
+      }
+      for (const cp of namedIds[next] === id ? named.get(id)! : []) {
+        if (cp.hash !== hash) {
+          return broken(
+            id,
+            'checkpoint_hash',
+            `checkpoint hash differs at #${id}: the chain was re-hashed after the checkpoint of ${cp.at}`,
+          )
+        }
+        if (cp.count !== checked + 1) {
+          const what = `entries missing up to #${id}: the checkpoint of ${cp.at} counted ${cp.count} entries, the log holds ${checked + 1}`
+          return broken(id, 'checkpoint_count', what)
+        }
+      }
+      if (namedIds[next] === id) next++
       prev = hash
+      lastId = id
       checked++
     }
-    if (page.length < pageSize) return { ok: true, checked }
+    if (page.length < pageSize) break
     afterId = page[page.length - 1]!.id
   }
+
+  if (next < namedIds.length) {
+    const beyond = named.get(namedIds[namedIds.length - 1]!)!.at(-1)!
+    const end = lastId === null ? 'the log is empty' : `the log ends at #${lastId}`
+    return broken(beyond.id, 'tail_missing', `entries missing: the checkpoint of ${beyond.at} names #${beyond.id} but ${end}`)
+  }
+  const against = latest
+    ? `the latest checkpoint (${latest.at}, #${latest.id}, ${latest.count} entries) matches`
+    : 'there is no checkpoint to compare with, so a cut-off tail would go unnoticed'
+  return { ok: true, checked, checkpoint: latest, message: `Audit chain intact: ${checked} entries checked; ${against}.` }
 }

@@ -1,16 +1,53 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { sha256 } from '@oslojs/crypto/sha2'
+import { encodeHexLowerCase } from '@oslojs/encoding'
 import { sql } from 'kysely'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { appendAudit, buildAuditEntry, GENESIS_HASH } from '../../platform/audit.js'
-import { createTestApp, listUrl } from '../../testing.js'
+import { audit, auditHash, auditHashInput, buildAuditEntry, GENESIS_HASH } from '../../platform/audit.js'
+import { readAuditCheckpoints, startAuditCheckpoints } from '../../platform/audit-checkpoint.js'
+import { createTestApp, listUrl, TEST_AUDIT_KEY } from '../../testing.js'
 import { verifyAuditChain } from './audit.service.js'
 
 let t: Awaited<ReturnType<typeof createTestApp>>
+let dir: string
 beforeEach(async () => {
-  t = await createTestApp({ customers: 5 })
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verity-audit-'))
+  t = await createTestApp({ customers: 5, config: { auditCheckpointFile: path.join(dir, 'checkpoints.jsonl') } })
   await t.login('agent')
   await t.login('admin')
 })
-afterEach(() => t.close())
+afterEach(async () => {
+  await t.close()
+  fs.rmSync(dir, { recursive: true, force: true })
+})
+
+const systemCtx = (now = new Date()) => ({ staff: null, ip: null, now, config: { auditKey: TEST_AUDIT_KEY } })
+const verify = async () => {
+  const { checkpoints } = await readAuditCheckpoints(path.join(dir, 'checkpoints.jsonl'))
+  return verifyAuditChain(t.db, TEST_AUDIT_KEY, { checkpoints, pageSize: 3 })
+}
+const quiet = { log() {}, error() {} }
+/** What a server writes at start, every minute and at shutdown. */
+async function checkpointNow() {
+  const checkpoints = await startAuditCheckpoints(t.db, { file: path.join(dir, 'checkpoints.jsonl'), key: TEST_AUDIT_KEY, log: quiet })
+  await checkpoints.stop()
+}
+type HashedColumns = Parameters<typeof auditHashInput>[0]
+
+/** Re-links every entry from `fromId` on to the one before it, as someone with write access to the table could. */
+async function rehashFrom(fromId: number, hash: (row: HashedColumns) => string) {
+  await sql`drop trigger if exists audit_log_no_update`.execute(t.db)
+  const rows = await t.db.selectFrom('audit_log').selectAll().where('id', '>=', fromId).orderBy('id').execute()
+  let prev = (await t.db.selectFrom('audit_log').select('hash').where('id', '<', fromId).orderBy('id', 'desc').executeTakeFirst())?.hash
+  for (const { id, hash: _old, ...rest } of rows) {
+    const row = { ...rest, prev_hash: prev ?? GENESIS_HASH }
+    prev = hash(row)
+    await t.db.updateTable('audit_log').set({ prev_hash: row.prev_hash, hash: prev }).where('id', '=', id).execute()
+  }
+}
+const plainSha256 = (row: HashedColumns) => encodeHexLowerCase(sha256(new TextEncoder().encode(auditHashInput(row))))
 
 describe('the audit chain', () => {
   it('links each entry to the one before and verifies whole', async () => {
@@ -18,7 +55,12 @@ describe('the audit chain', () => {
     expect(rows.length).toBeGreaterThan(4)
     expect(rows[0]!.prev_hash).toBe(GENESIS_HASH)
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.prev_hash).toBe(rows[i - 1]!.hash)
-    expect(await verifyAuditChain(t.db)).toEqual({ ok: true, checked: rows.length })
+    expect(await verify()).toMatchObject({
+      ok: true,
+      checked: rows.length,
+      checkpoint: null,
+      message: expect.stringMatching(/no checkpoint/),
+    })
   })
 
   it('is refused UPDATE and DELETE by the database itself', async () => {
@@ -30,37 +72,107 @@ describe('the audit chain', () => {
   it('catches an entry edited behind the triggers’ back, naming it', async () => {
     await sql`drop trigger audit_log_no_update`.execute(t.db)
     await sql`update audit_log set details = '{"reason":"nothing to see"}' where id = 3`.execute(t.db)
-    expect(await verifyAuditChain(t.db)).toEqual({ ok: false, checked: 2, firstBroken: { id: 3, reason: 'hash_mismatch' } })
+    expect(await verify()).toMatchObject({ ok: false, checked: 2, firstBroken: { id: 3, reason: 'hash_mismatch' } })
   })
 
-  it('catches a forged entry whose own hash was recomputed, at the link after it', async () => {
+  it('catches a forged entry whose own hash was recomputed with the key, at the link after it', async () => {
     await sql`drop trigger audit_log_no_update`.execute(t.db)
     const row = await t.db.selectFrom('audit_log').selectAll().where('id', '=', 2).executeTakeFirstOrThrow()
-    const forged = buildAuditEntry({ actor: null, action: 'auth.logout' }, row.prev_hash, new Date(row.at))
+    const forged = buildAuditEntry(
+      TEST_AUDIT_KEY,
+      { staff: null, ip: null, now: new Date(row.at) },
+      { action: 'auth.logout' },
+      row.prev_hash,
+    )
     await t.db.updateTable('audit_log').set(forged).where('id', '=', 2).execute()
-    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: false, firstBroken: { id: 3, reason: 'broken_link' } })
+    expect(await verify()).toMatchObject({ ok: false, firstBroken: { id: 3, reason: 'broken_link' } })
   })
 
   it('catches a deleted entry', async () => {
     await sql`drop trigger audit_log_no_delete`.execute(t.db)
     await sql`delete from audit_log where id = 2`.execute(t.db)
-    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: false, firstBroken: { id: 3, reason: 'broken_link' } })
+    expect(await verify()).toMatchObject({ ok: false, firstBroken: { id: 3, reason: 'broken_link' } })
+  })
+
+  it('catches a deletion re-hashed without the key: plain SHA-256 or another key do not pass as the chain', async () => {
+    await sql`drop trigger audit_log_no_delete`.execute(t.db)
+    await sql`delete from audit_log where id = 3`.execute(t.db)
+    await rehashFrom(4, plainSha256)
+    expect(await verify()).toMatchObject({ ok: false, checked: 2, firstBroken: { id: 4, reason: 'hash_mismatch' } })
+    const otherKey = new TextEncoder().encode('not-the-server-audit-key-32bytes')
+    await rehashFrom(4, (row) => auditHash(otherKey, row))
+    expect((await verify()).message).toMatch(/re-hashed or forged at entry #4/)
+  })
+
+  it('does not hold under another key', async () => {
+    const report = await verifyAuditChain(t.db, new Uint8Array(32))
+    expect(report).toMatchObject({ ok: false, checked: 0, firstBroken: { id: 1, reason: 'hash_mismatch' } })
   })
 
   it('refuses details that look like secrets', () => {
-    expect(() => buildAuditEntry({ actor: null, action: 'x', details: { password: 'p' } }, GENESIS_HASH, new Date())).toThrow()
-    expect(() => buildAuditEntry({ actor: null, action: 'x', details: { password_hash: 'h' } }, GENESIS_HASH, new Date())).toThrow()
+    const ctx = systemCtx()
+    expect(() => buildAuditEntry(TEST_AUDIT_KEY, ctx, { action: 'staff.update', details: { password: 'p' } }, GENESIS_HASH)).toThrow()
+    expect(() => buildAuditEntry(TEST_AUDIT_KEY, ctx, { action: 'staff.update', details: { password_hash: 'h' } }, GENESIS_HASH)).toThrow()
   })
 
   it('writes nothing when the change it records fails', async () => {
     const before = (await t.db.selectFrom('audit_log').select('id').execute()).length
     await expect(
       t.db.transaction().execute(async (trx) => {
-        await appendAudit(trx, { actor: null, action: 'staff.create' })
+        await audit(trx, systemCtx(), { action: 'staff.create', system: true })
         throw new Error('the change failed')
       }),
     ).rejects.toThrow('the change failed')
     expect((await t.db.selectFrom('audit_log').select('id').execute()).length).toBe(before)
+  })
+})
+
+describe('the chain against its checkpoints', () => {
+  it('holds when the log matches the latest checkpoint', async () => {
+    await checkpointNow()
+    await t.login('compliance')
+    await checkpointNow()
+    const { checkpoints } = await readAuditCheckpoints(path.join(dir, 'checkpoints.jsonl'))
+    expect(checkpoints).toHaveLength(2)
+    const report = await verify()
+    expect(report).toMatchObject({ ok: true, checkpoint: checkpoints[1] })
+    expect(report.message).toMatch(/the latest checkpoint \(.*\) matches/)
+  })
+
+  it('notices entries cut off the end, which the chain alone cannot', async () => {
+    await checkpointNow()
+    const last = await t.db.selectFrom('audit_log').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow()
+    await sql`drop trigger audit_log_no_delete`.execute(t.db)
+    await sql`delete from audit_log where id >= ${last.id - 1}`.execute(t.db)
+    expect(await verifyAuditChain(t.db, TEST_AUDIT_KEY)).toMatchObject({ ok: true })
+    const report = await verify()
+    expect(report).toMatchObject({ ok: false, firstBroken: { id: last.id, reason: 'tail_missing' } })
+    expect(report.message).toMatch(
+      new RegExp(`entries missing: the checkpoint of \\S+ names #${last.id} but the log ends at #${last.id - 2}`),
+    )
+  })
+
+  it('notices a chain re-hashed with the key after the checkpoint was written', async () => {
+    await checkpointNow()
+    const last = await t.db.selectFrom('audit_log').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow()
+    await sql`drop trigger audit_log_no_delete`.execute(t.db)
+    await sql`delete from audit_log where id = 3`.execute(t.db)
+    await rehashFrom(4, (row) => auditHash(TEST_AUDIT_KEY, row))
+    expect(await verifyAuditChain(t.db, TEST_AUDIT_KEY)).toMatchObject({ ok: true })
+    const report = await verify()
+    expect(report).toMatchObject({ ok: false, firstBroken: { id: last.id, reason: 'checkpoint_hash' } })
+    expect(report.message).toMatch(`checkpoint hash differs at #${last.id}`)
+  })
+
+  it('notices, from any earlier checkpoint, a cut made while the server was down and blessed by a later one', async () => {
+    await checkpointNow()
+    const last = await t.db.selectFrom('audit_log').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow()
+    await sql`drop trigger audit_log_no_delete`.execute(t.db)
+    await sql`delete from audit_log where id = ${last.id}`.execute(t.db)
+    await t.login('compliance') // the restarted server appends after the cut, and checkpoints the new head
+    await checkpointNow()
+    const report = await verify()
+    expect(report).toMatchObject({ ok: false, firstBroken: { id: last.id } })
   })
 })
 
@@ -92,5 +204,19 @@ describe('the audit desk', () => {
     expect(res.json).toMatchObject({ ok: true })
     const last = await t.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow()
     expect(last.action).toBe('audit.verify')
+  })
+
+  it('checks against the server’s checkpoints too, and records what it found', async () => {
+    const cookie = await t.login('compliance')
+    await checkpointNow()
+    const named = await t.db.selectFrom('audit_log').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow()
+    await sql`drop trigger audit_log_no_delete`.execute(t.db)
+    await sql`delete from audit_log where id = ${named.id}`.execute(t.db)
+    const res = await t.request('POST', '/api/audit-log/verify', { cookie })
+    expect(res.json).toMatchObject({ ok: false, firstBroken: { id: named.id, reason: 'tail_missing' } })
+    expect(res.json.message).toMatch(`names #${named.id} but the log ends at #${named.id - 1}`)
+    const last = await t.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow()
+    expect(last.action).toBe('audit.verify')
+    expect(JSON.parse(last.details)).toMatchObject({ ok: false, first_broken: named.id, reason: 'tail_missing', checkpoint: named.id })
   })
 })

@@ -1,7 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto'
-import { hmac } from '@oslojs/crypto/hmac'
-import { SHA256 } from '@oslojs/crypto/sha2'
-import { encodeHexLowerCase } from '@oslojs/encoding'
+import { createHash, createHmac, randomBytes } from 'node:crypto'
 import type { Customer, Database } from '@verity/db'
 import type { Kysely } from 'kysely'
 import { audit } from '../../platform/audit.js'
@@ -72,8 +69,8 @@ function unmaskedCustomer(c: CustomerRow) {
 
 /** A keyed hash of what was searched for: repeated probes of one value can be tied together without keeping the value. */
 function searchTermHash(ctx: StaffContext, term: string): string {
-  const key = hmac(SHA256, ctx.config.auditKey, new TextEncoder().encode('verity.search-term'))
-  return encodeHexLowerCase(hmac(SHA256, key, new TextEncoder().encode(term.normalize('NFKC').trim().toLowerCase()))).slice(0, 32)
+  const key = createHmac('sha256', ctx.config.auditKey).update('verity.search-term').digest()
+  return createHmac('sha256', key).update(term.normalize('NFKC').trim().toLowerCase()).digest('hex').slice(0, 32)
 }
 
 /**

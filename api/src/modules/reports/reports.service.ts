@@ -39,11 +39,19 @@ export async function demographics(db: Kysely<Database>, by: Dimension[], now: D
     region: sql<string>`coalesce(region, 'unknown')`,
     signup_month: yearMonth(db, sql.ref('created_at')),
   }
-  let query = db
+  // Each dimension is computed once in an inner query and grouped by name outside it: PostgreSQL does not take a
+  // GROUP BY expression whose parameters are bound apart from the same expression in SELECT.
+  const described = db
     .selectFrom('customers')
     .where('status', '!=', 'erased')
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-  for (const d of by) query = query.select(expressions[d].as(d)).groupBy(expressions[d]).orderBy(expressions[d])
+    .select(by.map((d) => expressions[d].as(d)))
+    .as('described')
+  let query = db.selectFrom(described).select((eb) => eb.fn.countAll<number>().as('count'))
+  for (const d of by)
+    query = query
+      .select(sql.ref<string>(`described.${d}`).as(d))
+      .groupBy(sql.ref(`described.${d}`))
+      .orderBy(sql.ref(`described.${d}`))
   const rows = (await query.execute()) as unknown as Record<string, string | number>[]
   // Age bands read youngest first, not in the order their names sort.
   if (by.includes('age_band')) rows.sort((a, b) => BAND_ORDER.indexOf(String(a.age_band)) - BAND_ORDER.indexOf(String(b.age_band)))
