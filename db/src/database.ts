@@ -11,6 +11,7 @@ import type {
   DataRequestsTable,
   FlagsTable,
   RateCountersTable,
+  RequestExportsTable,
   SearchHitsTable,
   VerificationFailuresTable,
   PasswordResetTokensTable,
@@ -44,6 +45,7 @@ export interface Database {
   verification_failures: VerificationFailuresTable
   search_hits: SearchHitsTable
   rate_counters: RateCountersTable
+  request_exports: RequestExportsTable
   data_requests: DataRequestsTable
   disclosures: DisclosuresTable
   disclosure_subjects: DisclosureSubjectsTable

@@ -5,6 +5,7 @@ import * as addCallerVerification from './2026_11_27_000300_add_caller_verificat
 import * as addLegalProcess from './2026_11_27_000400_add_legal_process.js'
 import * as foldCustomerNames from './2026_11_27_000500_fold_customer_names.js'
 import * as guardVerification from './2026_11_27_000600_guard_verification.js'
+import * as addRequestWorkflow from './2026_11_27_000700_add_request_workflow.js'
 
 /** Every migration in order; listed statically so bundlers and test runners see them all. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_27_000400_add_legal_process': addLegalProcess,
   '2026_11_27_000500_fold_customer_names': foldCustomerNames,
   '2026_11_27_000600_guard_verification': guardVerification,
+  '2026_11_27_000700_add_request_workflow': addRequestWorkflow,
 }

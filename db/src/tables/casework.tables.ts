@@ -29,8 +29,14 @@ export interface VerificationQuestionsTable {
   answered_at: string | null
 }
 
-export type DataRequestType = 'edit' | 'erasure' | 'access'
-export type DataRequestStatus = 'pending' | 'approved' | 'rejected' | 'cancelled' | 'completed'
+export const DATA_REQUEST_TYPES = ['edit', 'erasure', 'access'] as const
+export type DataRequestType = (typeof DATA_REQUEST_TYPES)[number]
+/** pending until a compliance officer other than the filer approves (which carries it out: completed) or rejects it */
+export const DATA_REQUEST_STATUSES = ['pending', 'completed', 'rejected', 'cancelled'] as const
+export type DataRequestStatus = (typeof DATA_REQUEST_STATUSES)[number]
+/** who called: the customer, a guardian of a minor, or an agent the customer authorised in writing */
+export const REQUEST_CALLERS = ['customer', 'guardian', 'authorised_agent'] as const
+export type RequestCaller = (typeof REQUEST_CALLERS)[number]
 
 export interface DataRequestsTable {
   id: Generated<number>
@@ -47,6 +53,27 @@ export interface DataRequestsTable {
   completed_at: string | null
   created_at: string
   updated_at: string
+  due_at: string | null
+  extended_at: string | null
+  extension_reason: string | null
+  caller: ColumnType<RequestCaller, RequestCaller | undefined, RequestCaller>
+  caller_name: string | null
+  /** phone, chat, email, in_person (through an agent) or written (filed by compliance) */
+  channel: ColumnType<string, string | undefined, string>
+  /** JSON: what completing it did (fields changed, the erasure certificate, the export) — names and counts, no values */
+  result: string | null
+}
+
+/** An access request's export, fetched through a link sent to the customer; only the token's hash is kept. */
+export interface RequestExportsTable {
+  id: Generated<number>
+  request_id: number
+  token_hash: string
+  /** JSON of everything held about the customer */
+  content: string
+  created_at: string
+  expires_at: string
+  downloaded_at: string | null
 }
 
 export type DisclosureType = 'subpoena' | 'search_warrant' | 'court_order' | 'emergency' | 'preservation' | 'regulator' | 'other'
@@ -88,6 +115,8 @@ export interface DisclosuresTable {
   post_review_at: string | null
   post_review_by: number | null
   post_review_note: string | null
+  /** 0 or 1: data released by the officer who logged the record, with no other officer active to do it */
+  lone_officer_release: ColumnType<number, number | undefined, number>
 }
 
 export interface LegalHoldsTable {

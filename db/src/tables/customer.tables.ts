@@ -26,6 +26,8 @@ export interface CustomersTable {
   guardian_consent_at: string | null
   created_at: string
   last_login_at: string | null
+  /** 0 or 1: whether the customer takes marketing messages */
+  marketing_opt_in: ColumnType<number, number | undefined, number>
 }
 
 export interface CustomerCredentialsTable {

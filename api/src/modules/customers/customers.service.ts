@@ -156,9 +156,9 @@ async function customerRecord(db: Kysely<Database>, ctx: StaffContext, row: Cust
       .execute(),
     db
       .selectFrom('data_requests')
-      .select(['id', 'type', 'status', 'created_at'])
+      .select(['id', 'type', 'status', 'created_at', 'due_at'])
       .where('customer_id', '=', id)
-      .where('status', 'in', ['pending', 'approved'])
+      .where('status', '=', 'pending')
       .execute(),
     db
       .selectFrom('unmask_grants as g')

@@ -22,6 +22,23 @@ export const SETTINGS = {
   /** one-time codes sent to one customer in a day */
   codes_per_customer_per_day: { schema: z.number().int().min(1).max(20), default: 5 },
   k_anonymity: { schema: z.number().int().min(5).max(100), default: 10 },
+  /** data requests from customers in GDPR countries (EU, EEA, UK): due in a month, extendable once by up to two more */
+  request_due_gdpr_months: { schema: z.number().int().min(1).max(3), default: 1 },
+  request_extension_gdpr_months: { schema: z.number().int().min(0).max(2), default: 2 },
+  /** from customers in the United States: 45 days, extendable once by 45 */
+  request_due_us_days: { schema: z.number().int().min(1).max(90), default: 45 },
+  request_extension_us_days: { schema: z.number().int().min(0).max(90), default: 45 },
+  /** from customers anywhere else */
+  request_due_other_days: { schema: z.number().int().min(1).max(90), default: 30 },
+  request_extension_other_days: { schema: z.number().int().min(0).max(90), default: 30 },
+  /** how long the download link of an access export works */
+  export_link_days: { schema: z.number().int().min(1).max(30), default: 7 },
+  /** retention: access logs are deleted after this many months */
+  retention_access_log_months: { schema: z.number().int().min(1).max(120), default: 13 },
+  /** retention: verification questions, one-time codes and search hits are pruned after this many days */
+  retention_verification_days: { schema: z.number().int().min(7).max(3650), default: 90 },
+  /** retention: a sent message's recipient and details are cleared after this many days */
+  retention_outbox_days: { schema: z.number().int().min(1).max(3650), default: 30 },
 } as const
 
 export type SettingKey = keyof typeof SETTINGS
