@@ -19,6 +19,8 @@ import { outboxRoutes } from './modules/outbox/outbox.routes.js'
 import { recordingTransport } from './modules/outbox/outbox.transport.js'
 import { metaRoutes } from './modules/meta/meta.routes.js'
 import { reportsRoutes } from './modules/reports/reports.routes.js'
+import { exportsRoutes } from './modules/requests/exports.routes.js'
+import { requestsRoutes } from './modules/requests/requests.routes.js'
 import { settingsRoutes } from './modules/settings/settings.routes.js'
 import { staffRoutes } from './modules/staff/staff.routes.js'
 import { verificationsRoutes } from './modules/verifications/verifications.routes.js'
@@ -47,6 +49,8 @@ export function createApp(db: Kysely<Database>, overrides: Partial<AppConfig> & 
     .route('/flags', flagsRoutes)
     .route('/outbox', outboxRoutes)
     .route('/disclosures', disclosuresRoutes)
+    .route('/requests', requestsRoutes)
+    .route('/exports', exportsRoutes)
 
   const app = new Hono<AppEnv>()
   app.onError(handleError)

@@ -6,6 +6,7 @@ import { SqliteDriver } from 'kysely'
 import { createApp } from './app.js'
 import type { AppConfig } from './platform/context.js'
 import { seedStaff } from './modules/staff/staff.seed.js'
+import { hashPassword } from './platform/passwords.js'
 
 export const TEST_PASSWORD = 'Correct-horse-battery-9'
 export const ORIGIN = 'http://localhost'
@@ -55,15 +56,30 @@ export async function createTestApp({ customers = 0, config = {} }: { customers?
     return { status: res.status, headers: res.headers, json, text }
   }
 
-  /** Signs in and answers the session cookie ("name=value") to send back. */
-  async function login(role: StaffRole, password = TEST_PASSWORD): Promise<string> {
+  /** Signs in as a seeded role or any staff email and answers the session cookie ("name=value") to send back. */
+  async function login(who: StaffRole | string, password = TEST_PASSWORD): Promise<string> {
     const res = await app.request(`${ORIGIN}/api/auth/login`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Origin: ORIGIN },
-      body: JSON.stringify({ email: `${role}@example.com`, password }),
+      body: JSON.stringify({ email: emailOf(who), password }),
     })
-    if (res.status !== 200) throw new Error(`login as ${role}: ${res.status} ${await res.text()}`)
+    if (res.status !== 200) throw new Error(`login as ${who}: ${res.status} ${await res.text()}`)
     return res.headers.get('set-cookie')!.split(';')[0]!
+  }
+
+  /** Another staff member with the test password, put straight into the tables (a second compliance officer, say). */
+  async function addStaff(role: StaffRole, email: string, name = email.split('@')[0]!) {
+    const at = new Date().toISOString()
+    const { id } = await handle.db
+      .insertInto('staff_users')
+      .values({ email, name, role, created_at: at, updated_at: at, last_login_at: null })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await handle.db
+      .insertInto('staff_credentials')
+      .values({ staff_id: id, password_hash: await hashPassword(TEST_PASSWORD), changed_at: at })
+      .execute()
+    return id
   }
 
   /**
@@ -98,9 +114,9 @@ export async function createTestApp({ customers = 0, config = {} }: { customers?
       }
       return { status: res.status, headers: res.headers, json, text }
     }
-    async function httpLogin(role: StaffRole, password = TEST_PASSWORD): Promise<string> {
-      const res = await http('POST', '/api/auth/login', { body: { email: `${role}@example.com`, password } })
-      if (res.status !== 200) throw new Error(`login as ${role}: ${res.status} ${res.text}`)
+    async function httpLogin(who: StaffRole | string, password = TEST_PASSWORD): Promise<string> {
+      const res = await http('POST', '/api/auth/login', { body: { email: emailOf(who), password } })
+      if (res.status !== 200) throw new Error(`login as ${who}: ${res.status} ${res.text}`)
       return res.headers.get('set-cookie')!.split(';')[0]!
     }
     return { url, request: http, login: httpLogin }
@@ -112,8 +128,10 @@ export async function createTestApp({ customers = 0, config = {} }: { customers?
     await handle.close()
   }
 
-  return { app, api, db: handle.db, handle, request, login, listen, close }
+  return { app, api, db: handle.db, handle, request, login, addStaff, listen, close }
 }
+
+const emailOf = (who: string) => (who.includes('@') ? who : `${who}@example.com`)
 
 const acquireConnection = SqliteDriver.prototype.acquireConnection
 function interleaveQueries() {

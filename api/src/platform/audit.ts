@@ -45,8 +45,17 @@ export const AUDIT_ACTIONS = [
   'disclosure.notice_withheld',
   'disclosure.post_review',
   'disclosure.accounting',
+  'request.file',
+  'request.approve',
+  'request.reject',
+  'request.cancel',
+  'request.extend',
+  'request.export_download',
+  'customer.erase',
+  'customer.edit',
   'legal_hold.place',
   'legal_hold.release',
+  'retention.run',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

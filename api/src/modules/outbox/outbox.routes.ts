@@ -5,13 +5,13 @@ import type { AppEnv } from '../../platform/context.js'
 import { listQuerySchema, parseListQuery, sendList } from '../../platform/list.js'
 import { requireRole } from '../../platform/roles.js'
 import { validate } from '../../platform/validation.js'
-import { getOutboxMessage, listOutbox, type OutboxSort } from './outbox.service.js'
+import { getOutboxMessage, listOutbox, OUTBOX_TEMPLATES, type OutboxSort } from './outbox.service.js'
 
 const SORTABLE: readonly OutboxSort[] = ['id', 'created_at', 'status']
 const OutboxFilter = z.strictObject({
   customer_id: z.coerce.number().int().positive().optional(),
   status: z.enum(['queued', 'sent', 'failed', 'recorded']).optional(),
-  template: z.enum(['password_reset', 'verification_code']).optional(),
+  template: z.enum(OUTBOX_TEMPLATES).optional(),
 })
 const tags = ['outbox']
 

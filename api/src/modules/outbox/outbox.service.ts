@@ -5,9 +5,14 @@ import type { ListQuery } from '../../platform/list.js'
 import { maskPhone, maskEmail } from '../../platform/masking.js'
 import type { OutgoingMessage, Transport } from './outbox.transport.js'
 
+export const OUTBOX_TEMPLATES = ['password_reset', 'verification_code', 'request_receipt', 'request_notice'] as const
+export type OutboxTemplate = (typeof OUTBOX_TEMPLATES)[number]
+
 export interface QueuedMessage extends OutgoingMessage {
   customerId: number | null
-  template: 'password_reset' | 'verification_code'
+  template: OutboxTemplate
+  /** what the record keeps as the recipient when not the address itself (an erased customer's, masked) */
+  storedRecipient?: string
   /** what may be kept: never the code or the link */
   payload: Record<string, string | number>
 }
@@ -20,7 +25,7 @@ export async function queueMessage(trx: Kysely<Database>, m: QueuedMessage, now:
       customer_id: m.customerId,
       channel: m.channel,
       template: m.template,
-      recipient: m.recipient,
+      recipient: m.storedRecipient ?? m.recipient,
       subject: m.subject,
       payload: JSON.stringify(m.payload),
       last_error: null,
@@ -52,7 +57,7 @@ export type OutboxSort = 'id' | 'created_at' | 'status'
 export interface OutboxFilter {
   customer_id?: number
   status?: 'queued' | 'sent' | 'failed' | 'recorded'
-  template?: 'password_reset' | 'verification_code'
+  template?: OutboxTemplate
 }
 
 /** Compliance reads the outbox with recipients masked: what was sent, when, and whether it went. */
