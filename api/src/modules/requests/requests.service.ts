@@ -530,7 +530,7 @@ export async function listRequests(db: Kysely<Database>, ctx: StaffContext, q: L
         : query.where('r.due_at', '>=', now).where('r.due_at', '<', new Date(ctx.now.getTime() + 7 * 86_400_000).toISOString())
   }
   const [rows, count] = await Promise.all([
-    query.select(LIST_COLUMNS).orderBy(`r.${q.sort.field}`, q.sort.order).orderBy('r.id', 'desc').limit(q.limit).offset(q.offset).execute(),
+    query.select(LIST_COLUMNS).orderBy(`r.${q.sort.field}`, q.sort.order).orderBy('r.id', 'asc').limit(q.limit).offset(q.offset).execute(),
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ])
   return { rows: rows.map((r) => presentRow(r, ctx.now)), total: Number(count.n) }
