@@ -6,6 +6,7 @@ import customers from './customers'
 import disclosures from './disclosures'
 import flags from './flags'
 import outbox from './outbox'
+import requests from './requests'
 import { authProvider } from './authProvider'
 import { Dashboard } from './dashboard/Dashboard'
 import { dataProvider } from './dataProvider'
@@ -35,6 +36,7 @@ export function App() {
       disableTelemetry
     >
       <Resource name="customers" {...customers} />
+      <Resource name="requests" {...requests} />
       <Resource name="disclosures" {...disclosures} />
       <Resource name="flags" {...flags} />
       <Resource name="outbox" {...outbox} />

@@ -8,10 +8,11 @@ type Action = 'list' | 'show' | 'create' | 'edit' | 'delete'
 const ALL: Action[] = ['list', 'show', 'create', 'edit']
 
 export const ACCESS: Record<Role, Record<string, Action[]>> = {
-  agent: { customers: ['list', 'show'], verify: ['list'] },
+  agent: { customers: ['list', 'show'], verify: ['list'], requests: ['list', 'show'] },
   compliance: {
     customers: ['list', 'show'],
     verify: ['list'],
+    requests: ['list', 'show'],
     disclosures: ['list', 'show', 'create', 'edit'],
     transparency: ['list'],
     flags: ['list'],

@@ -60,6 +60,16 @@ const EnvSchema = z.object({
   AUDIT_KEY_FILE: z.string().min(1).default(DEFAULT_AUDIT_KEY_FILE),
   /** where the audit chain's head is appended every minute, outside the database */
   AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
+  /** hours between the server's retention runs (the first comes a few seconds after start); 0 turns them off */
+  RETENTION_INTERVAL_HOURS: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    // a week at most: a longer delay would overflow Node's timer, and rules counted in days gain nothing from it
+    z.coerce
+      .number()
+      .min(0)
+      .max(24 * 7)
+      .default(24),
+  ),
 })
 
 export type Env = z.infer<typeof EnvSchema>

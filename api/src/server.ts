@@ -4,6 +4,7 @@ import { createApp } from './app.js'
 import { prepareDatabase } from './bootstrap.js'
 import { loadEnv } from './env.js'
 import { recordingTransport, smtpTransport } from './modules/outbox/outbox.transport.js'
+import { startRetentionSchedule } from './modules/retention/retention.schedule.js'
 import { defaultAuditCheckpointFile, startAuditCheckpoints } from './platform/audit-checkpoint.js'
 import { loadAuditKey } from './platform/audit-key.js'
 
@@ -14,7 +15,7 @@ export async function main() {
   const { key: auditKey } = loadAuditKey({ key: env.AUDIT_KEY, file: env.AUDIT_KEY_FILE, create: true })
   const handle = await prepareDatabase(env, auditKey)
   const auditCheckpointFile = path.resolve(env.AUDIT_CHECKPOINT_FILE ?? defaultAuditCheckpointFile(env.DATABASE_URL))
-  const { app } = createApp(handle.db, {
+  const config = {
     allowedOrigins: env.ALLOWED_ORIGINS,
     trustProxy: env.TRUST_PROXY,
     session: { idleMs: env.SESSION_IDLE_MINUTES * 60_000, absoluteMs: env.SESSION_MAX_HOURS * 3_600_000 },
@@ -23,8 +24,14 @@ export async function main() {
     resetUrl: env.STORE_RESET_URL,
     auditKey,
     auditCheckpointFile,
-  })
+  }
+  const { app } = createApp(handle.db, config)
   const checkpoints = await startAuditCheckpoints(handle.db, { file: auditCheckpointFile, key: auditKey })
+  // A system act: no staff member, no address, the clock read when each run starts.
+  const retention = startRetentionSchedule(handle.db, {
+    intervalMs: env.RETENTION_INTERVAL_HOURS * 3_600_000,
+    context: () => ({ staff: null, ip: null, now: new Date(), config }),
+  })
   const server = serve({ fetch: app.fetch, port: env.PORT }, () => {
     console.log(`\nVerity is running at http://localhost:${env.PORT}`)
     console.log('Sign in as agent@, compliance@, manager@ or admin@example.com with the staff password.')
@@ -35,9 +42,10 @@ export async function main() {
     if (stopping) return
     stopping = true
     server.close()
-    // The last checkpoint needs the database: write it before closing.
-    void checkpoints
+    // A retention run under way finishes first; the last checkpoint, covering its audit entry, needs the database too.
+    void retention
       .stop()
+      .finally(() => checkpoints.stop())
       .finally(() => handle.close())
       .finally(() => process.exit(0))
   }

@@ -1,7 +1,10 @@
-import { Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material'
+import { Link as MuiLink, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material'
 import type { ReactNode } from 'react'
 import { useLocale, useTranslate } from 'react-admin'
+import { Link } from 'react-router-dom'
 import { TitledCard } from '../layout/TitledCard'
+import { DaysLeft } from '../requests/DaysLeft'
+import type { RequestStatus } from '../requests/types'
 import type { CustomerRecord } from './types'
 
 const MASKED = '••••'
@@ -46,6 +49,10 @@ export function useFormats() {
     date: (iso: string | null | undefined) =>
       iso ? new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso).toLocaleDateString(locale, { timeZone: 'UTC' }) : null,
     time: (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString(locale) : null),
+    month: (yearMonth: string | null | undefined) =>
+      yearMonth
+        ? new Date(`${yearMonth}-01T00:00:00Z`).toLocaleDateString(locale, { year: 'numeric', month: 'long', timeZone: 'UTC' })
+        : null,
     money: (cents: number, currency: string) => new Intl.NumberFormat(locale, { style: 'currency', currency }).format(cents / 100),
     status: (group: string, value: string) => translate(`verity.${group}.${value}`, { _: value }),
   }
@@ -53,8 +60,12 @@ export function useFormats() {
 
 const f = (prefix: string) => (key: string) => `verity.customer.${prefix}.${key}`
 
+/** An open request as the record lists it, with its due date and days left. */
+type OpenRequest = { id: number; type: string; status: RequestStatus; created_at: string; due_at: string | null }
+
 export function CustomerSections({ record }: { record: CustomerRecord }) {
   const fmt = useFormats()
+  const translate = useTranslate()
   const a = f('address')
   const o = f('order')
   const l = f('log')
@@ -87,7 +98,7 @@ export function CustomerSections({ record }: { record: CustomerRecord }) {
         rows={record.orders}
         columns={[
           [o('number'), (r) => r.number],
-          [o('placed_at'), (r) => fmt.date(r.placed_at)],
+          [o('placed_at'), (r) => (r.placed_at ? fmt.date(r.placed_at) : fmt.month(r.placed_month))],
           [o('status'), (r) => fmt.status('order', r.status)],
           [o('total'), (r) => fmt.money(r.total_cents, r.currency)],
         ]}
@@ -113,11 +124,25 @@ export function CustomerSections({ record }: { record: CustomerRecord }) {
       />
       <Section
         title="verity.customer.open_requests"
-        rows={record.open_requests}
+        rows={record.open_requests as OpenRequest[]}
         columns={[
-          [f('request')('type'), (r) => r.type],
-          [f('request')('status'), (r) => r.status],
+          [
+            f('request')('type'),
+            (r) => (
+              <MuiLink component={Link} to={`/requests/${r.id}/show`}>
+                {translate(`verity.requests.title.${r.type}`, { id: r.id })}
+              </MuiLink>
+            ),
+          ],
           [f('request')('at'), (r) => fmt.date(r.created_at)],
+          [
+            'resources.requests.fields.due_at',
+            (r) => (
+              <>
+                {fmt.date(r.due_at)} <DaysLeft request={r} />
+              </>
+            ),
+          ],
         ]}
       />
       {record.break_glass.length > 0 && (

@@ -10,6 +10,7 @@ import { BreakGlassButton } from './BreakGlassButton'
 import { CustomerSections, useFormats } from './CustomerSections'
 import { PasswordBanner } from './PasswordBanner'
 import { PasswordResetButton } from './PasswordResetButton'
+import { FileRequestButton } from '../requests/FileRequestButton'
 import type { CustomerRecord } from './types'
 
 /** A profile field: •••• where the server withheld it, — where there is nothing on file. */
@@ -81,6 +82,10 @@ export default function CustomerShow() {
                 </Button>
               )}
               {record.masked && role === 'compliance' && <BreakGlassButton customerId={record.id} onOpened={() => void refetch()} />}
+              {/* Requests are filed for a caller this staff member verified, while the pass keeps the record open. */}
+              {!record.masked && record.access.basis === 'verification' && record.status === 'active' && (
+                <FileRequestButton record={record} onFiled={() => void refetch()} />
+              )}
               <PasswordResetButton customerId={record.id} disabled={record.masked} />
             </Stack>
           </Stack>

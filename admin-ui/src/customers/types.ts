@@ -31,10 +31,12 @@ export interface CustomerRecord {
     is_default: boolean
   }[]
   payment_methods: { id: number; brand: string; last4?: string; exp_month?: number; exp_year?: number }[]
+  /** masked: the month only, and no id or number (they would spell an order number) */
   orders: {
-    id: number
+    id?: number
     number?: string
-    placed_at: string
+    placed_at?: string
+    placed_month?: string
     status: string
     total_cents: number
     currency: string

@@ -6,6 +6,7 @@ import { Alert, Box, Button, Card, CardActions, CardContent, Stack, Typography }
 import { Link } from 'react-router-dom'
 import { Loading, Title, useGetIdentity, usePermissions, useTranslate } from 'react-admin'
 import type { Role } from '../roles'
+import { RequestDeadlines } from './RequestDeadlines'
 
 const SHORTCUTS: Record<Role, { icon: typeof SupportAgentIcon; links: { to: string; label: string }[] }> = {
   agent: {
@@ -13,11 +14,13 @@ const SHORTCUTS: Record<Role, { icon: typeof SupportAgentIcon; links: { to: stri
     links: [
       { to: '/verify', label: 'verity.verify.menu' },
       { to: '/customers', label: 'resources.customers.name' },
+      { to: '/requests', label: 'resources.requests.name' },
     ],
   },
   compliance: {
     icon: GavelIcon,
     links: [
+      { to: '/requests', label: 'resources.requests.name' },
       { to: '/disclosures', label: 'resources.disclosures.name' },
       { to: '/flags', label: 'resources.flags.name' },
       { to: '/audit-log', label: 'resources.audit-log.name' },
@@ -73,6 +76,7 @@ export function Dashboard() {
           ))}
         </CardActions>
       </Card>
+      {role === 'compliance' && <RequestDeadlines />}
     </Box>
   )
 }

@@ -10,9 +10,15 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('data_requests').addColumn('due_at', time).execute()
   await db.schema.alterTable('data_requests').addColumn('extended_at', time).execute()
   await db.schema.alterTable('data_requests').addColumn('extension_reason', 'text').execute()
-  await db.schema.alterTable('data_requests').addColumn('caller', 'text', (c) => c.notNull().defaultTo('customer')).execute()
+  await db.schema
+    .alterTable('data_requests')
+    .addColumn('caller', 'text', (c) => c.notNull().defaultTo('customer'))
+    .execute()
   await db.schema.alterTable('data_requests').addColumn('caller_name', 'text').execute()
-  await db.schema.alterTable('data_requests').addColumn('channel', 'text', (c) => c.notNull().defaultTo('phone')).execute()
+  await db.schema
+    .alterTable('data_requests')
+    .addColumn('channel', 'text', (c) => c.notNull().defaultTo('phone'))
+    .execute()
   await db.schema.alterTable('data_requests').addColumn('result', 'text').execute()
   await sql`create unique index data_requests_one_open_idx on data_requests (customer_id, type) where status = 'pending'`.execute(db)
   await db.schema.createIndex('data_requests_due_idx').on('data_requests').columns(['status', 'due_at']).execute()
@@ -35,6 +41,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('downloaded_at', time)
     .execute()
 
+  // Retention deletes access logs by age across all customers.
+  await db.schema.createIndex('access_logs_at_idx').on('access_logs').column('at').execute()
+
   // A release of data by the officer who logged the disclosure, when no other officer was active to do it.
   await db.schema
     .alterTable('disclosures')
@@ -44,6 +53,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('disclosures').dropColumn('lone_officer_release').execute()
+  await db.schema.dropIndex('access_logs_at_idx').execute()
   await db.schema.dropTable('request_exports').execute()
   await db.schema.alterTable('customers').dropColumn('marketing_opt_in').execute()
   await db.schema.dropIndex('data_requests_due_idx').execute()

@@ -49,6 +49,11 @@ function pickName(r: Random, market: Market, gender: Gender) {
   return { first, last, ascii }
 }
 
+/** A fixed bijection of 0 … 10⁹−1 that looks random: multiplication by a number coprime to 10⁹, plus an offset. */
+function scramble(n: number): number {
+  return Number((BigInt(n) * 738_219_457n + 193_847_561n) % 1_000_000_000n)
+}
+
 function phoneFor(r: Random, market: Market): string {
   const prefix = r.pick(market.phonePrefixes)
   const rest = r.digits(market.phoneDigits - prefix.length)
@@ -132,7 +137,8 @@ export function generateCustomer(seed: number, id: number): GeneratedCustomer {
   const minor = ageYears < 18 && ageYears >= 13
   const guarded = minor && r.chance(0.6)
   const domain = r.pick(market.emailDomains)
-  const email = `${name.ascii}.${id}@${domain}`
+  // The number is the customer id scrambled, so that an email cannot be worked out from a name and an id.
+  const email = `${name.ascii}.${scramble(id)}@${domain}`
 
   const customer: GeneratedCustomer['customer'] = {
     id,
@@ -209,8 +215,9 @@ export function generateCustomer(seed: number, id: number): GeneratedCustomer {
     const to = addresses.length ? r.pick(addresses) : null
     orders.push({
       customer_id: id,
-      // Unique by construction: the customer id and the order's place among theirs.
-      number: `TM${isoDate(placed).replace(/-/g, '')}${String(id * 8 + k).padStart(9, '0')}`,
+      // Unique by construction (a bijection of the customer id and the order's place among theirs), yet nothing on a
+      // masked record — the customer id, the order's date or rank — tells it.
+      number: `TM${isoDate(placed).replace(/-/g, '')}${String(scramble(id * 8 + k)).padStart(9, '0')}`,
       placed_at: iso(placed),
       status: r.weighted(ORDER_STATUSES),
       total_cents: r.int(5, 2000) * 100 + r.int(0, 99),

@@ -100,3 +100,26 @@ export function searchCondition(db: Kysely<Database>, input: string): { kind: Se
     }
   }
 }
+
+/**
+ * One spelling of what was searched for, whatever way it was typed (`+86 138…`, `008613…`, `8613…`; `WANG@163.COM`;
+ * `Wei Wang` and `wang wei`): its keyed hash ties repeated probes of one value together in the audit log.
+ */
+export function canonicalTerm(input: string): string {
+  const q = foldQuery(input)
+  const kind = classifySearch(q)
+  switch (kind) {
+    case 'email':
+      return `email:${q.toLowerCase()}`
+    case 'order_number':
+      return `order:${q.toUpperCase()}`
+    case 'id':
+      return `id:${Number(q)}`
+    case 'phone': {
+      const forms = phoneForms(q)
+      return `phone:${forms.international[0] ?? forms.national[0] ?? q.replace(/\D/g, '')}`
+    }
+    case 'name':
+      return `name:${[...nameTokens(q)].sort().join(' ')}`
+  }
+}

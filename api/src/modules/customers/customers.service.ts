@@ -6,13 +6,13 @@ import type { StaffContext } from '../../platform/context.js'
 import { badRequest, conflict, notFound, tooManyAttempts, unprocessable } from '../../platform/errors.js'
 import { idList, type ListQuery } from '../../platform/list.js'
 import { countEvent } from '../../platform/rate-counter.js'
-import { inTransaction, refuseAfterCommit } from '../../platform/transaction.js'
+import { type CommittedRefusal, inTransaction, refuseAfterCommit, type Trx } from '../../platform/transaction.js'
 import { openFlag, raiseFlag } from '../flags/flags.service.js'
 import { isUnderLegalHold } from '../disclosures/legal-holds.js'
 import { deliverMessage, queueMessage } from '../outbox/outbox.service.js'
 import { getSetting } from '../settings/settings.service.js'
 import { customerAccess, type CustomerAccess } from './customer-access.js'
-import { searchCondition } from './customers.search.js'
+import { canonicalTerm, searchCondition } from './customers.search.js'
 import { maskPhone, maskEmail, maskName } from '../../platform/masking.js'
 
 export type CustomerSort = 'id' | 'created_at' | 'country' | 'status'
@@ -43,8 +43,10 @@ const CUSTOMER_COLUMNS = [
 ] as const
 type CustomerRow = Pick<Customer, (typeof CUSTOMER_COLUMNS)[number]>
 
-/** At most this many customers by id in one search for an agent: a page, not a dump of masked records. */
-export const AGENT_ID_LIMIT = 25
+/** What an agent gets of masked customers at once, by id or by one search: a page, not a dump of masked records. */
+export const AGENT_PAGE = 25
+/** How many of the customers a search matched are named in its audit entry and remembered as found by it. */
+const RECORDED_MATCHES = 100
 
 /**
  * What anyone not verified for this caller may see: initials, the email's domain, city and country. Nothing that answers
@@ -70,13 +72,39 @@ function unmaskedCustomer(c: CustomerRow) {
 /** A keyed hash of what was searched for: repeated probes of one value can be tied together without keeping the value. */
 function searchTermHash(ctx: StaffContext, term: string): string {
   const key = createHmac('sha256', ctx.config.auditKey).update('verity.search-term').digest()
-  return createHmac('sha256', key).update(term.normalize('NFKC').trim().toLowerCase()).digest('hex').slice(0, 32)
+  return createHmac('sha256', key).update(canonicalTerm(term)).digest('hex').slice(0, 32)
 }
 
 /**
- * Search results are always masked: a list is never the place to read one person's details. Each staff member has a
- * search rate (counted in the transaction that records the search); past it the search is refused and compliance is
- * flagged. The audit entry names the customers found and a keyed hash of the term.
+ * Counts a lookup of masked customers (a search, or a masked record read) against the staff member's rates per minute
+ * and per hour, in the transaction that records it. Past either, the lookup is refused after the commit and compliance
+ * is flagged once.
+ */
+async function countLookup(trx: Trx, ctx: StaffContext): Promise<CommittedRefusal | null> {
+  for (const [window, ms, key] of [
+    ['minute', 60_000, 'searches_per_minute'],
+    ['hour', 3_600_000, 'searches_per_hour'],
+  ] as const) {
+    const limit = await getSetting(trx, key)
+    const rate = await countEvent(trx, `lookup:${window}:staff:${ctx.staff.id}`, ms, ctx.now)
+    if (rate.count <= limit) continue
+    if (!(await openFlag(trx, ['search_rate'], { staffId: ctx.staff.id }))) {
+      await raiseFlag(trx, ctx, { kind: 'search_rate', staffId: ctx.staff.id, details: { [`lookups_in_${window}`]: rate.count, limit } })
+    }
+    return refuseAfterCommit(
+      tooManyAttempts(
+        `You looked up ${limit} customers in a${window === 'hour' ? 'n' : ''} ${window}, the most allowed. Wait a moment; compliance has been told.`,
+        (rate.resetsAt.getTime() - ctx.now.getTime()) / 1000,
+      ),
+    )
+  }
+  return null
+}
+
+/**
+ * Search results are always masked: a list is never the place to read one person's details. Each search counts against
+ * the staff member's lookup rate, and its audit entry names the customers it matched (not just the page returned) with a
+ * keyed hash of the term; what it matched by is remembered, so that identifier is never asked of the caller.
  */
 export async function searchCustomers(db: Kysely<Database>, ctx: StaffContext, q: ListQuery<CustomerSort, CustomerFilter>) {
   const { q: text, status, country, id } = q.filter
@@ -84,9 +112,11 @@ export async function searchCustomers(db: Kysely<Database>, ctx: StaffContext, q
   if (!text && id === undefined && agent) {
     throw badRequest('Search by email, phone, name, order number or customer id.', { q: 'Enter what the caller gives you' })
   }
-  if (agent && id !== undefined && idList(id).length > AGENT_ID_LIMIT) {
-    throw badRequest(`Ask for at most ${AGENT_ID_LIMIT} customers by id at once.`, { 'filter.id': `At most ${AGENT_ID_LIMIT}` })
+  if (agent && id !== undefined && idList(id).length > AGENT_PAGE) {
+    throw badRequest(`Ask for at most ${AGENT_PAGE} customers by id at once.`, { 'filter.id': `At most ${AGENT_PAGE}` })
   }
+  if (agent && q.limit > AGENT_PAGE)
+    throw badRequest(`Ask for at most ${AGENT_PAGE} customers at once.`, { range: `At most ${AGENT_PAGE} rows` })
   const search = text ? searchCondition(db, text) : null
   const kind = search?.kind ?? null
   const matching = (handle: Kysely<Database>) => {
@@ -97,30 +127,20 @@ export async function searchCustomers(db: Kysely<Database>, ctx: StaffContext, q
     if (id !== undefined) query = query.where('id', 'in', idList(id))
     return query
   }
-  const limit = await getSetting(db, 'searches_per_minute')
   return inTransaction(db, async (trx) => {
-    const rate = await countEvent(trx, `search:staff:${ctx.staff.id}`, 60_000, ctx.now)
-    if (rate.count > limit) {
-      if (!(await openFlag(trx, ['search_rate'], { staffId: ctx.staff.id }))) {
-        await raiseFlag(trx, ctx, { kind: 'search_rate', staffId: ctx.staff.id, details: { searches_in_minute: rate.count, limit } })
-      }
-      return refuseAfterCommit(
-        tooManyAttempts(
-          `You searched ${limit} times in a minute, the most allowed. Wait a moment; compliance has been told.`,
-          (rate.resetsAt.getTime() - ctx.now.getTime()) / 1000,
-        ),
-      )
-    }
+    const refused = await countLookup(trx, ctx)
+    if (refused) return refused
     const query = matching(trx)
-    const [rows, count] = await Promise.all([
+    const [rows, count, matched] = await Promise.all([
       query.select(CUSTOMER_COLUMNS).orderBy(q.sort.field, q.sort.order).orderBy('id').limit(q.limit).offset(q.offset).execute(),
       query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+      query.select('id').orderBy('id').limit(RECORDED_MATCHES).execute(),
     ])
-    const found = rows.map((r) => r.id)
+    const found = matched.map((r) => r.id)
     if (kind && found.length) {
       await trx
         .insertInto('search_hits')
-        .values(found.map((customerId) => ({ staff_id: ctx.staff.id, customer_id: customerId, kind: kind!, at: ctx.now.toISOString() })))
+        .values(found.map((customerId) => ({ staff_id: ctx.staff.id, customer_id: customerId, kind, at: ctx.now.toISOString() })))
         .execute()
     }
     await audit(trx, ctx, {
@@ -212,7 +232,8 @@ async function customerRecord(db: Kysely<Database>, ctx: StaffContext, row: Cust
             ship_address: o.ship_address,
             ship_country: o.ship_country,
           }
-        : { id: o.id, placed_at: o.placed_at.slice(0, 10), status: o.status, total_cents: o.total_cents, currency: o.currency },
+        : // No id or day: with the customer id they could spell an order number, which callers are asked for.
+          { placed_month: o.placed_at.slice(0, 7), status: o.status, total_cents: o.total_cents, currency: o.currency },
     ),
     access_logs: logs.map((l) =>
       open
@@ -227,22 +248,26 @@ async function customerRecord(db: Kysely<Database>, ctx: StaffContext, row: Cust
   }
 }
 
-/** One customer. Every read is on the record, unmasked ones with their basis. */
+/** One customer. Every read is on the record, unmasked ones with their basis; masked reads count against the lookup rate. */
 export async function readCustomer(db: Kysely<Database>, ctx: StaffContext, id: number) {
-  const row = await db.selectFrom('customers').select(CUSTOMER_COLUMNS).where('id', '=', id).executeTakeFirst()
-  if (!row) throw notFound('Customer')
-  const access = await customerAccess(db, ctx.staff, id, ctx.now)
-  const record = await customerRecord(db, ctx, row, access)
-  await inTransaction(db, (trx) =>
-    audit(trx, ctx, {
+  const { row, access } = await inTransaction(db, async (trx) => {
+    const row = await trx.selectFrom('customers').select(CUSTOMER_COLUMNS).where('id', '=', id).executeTakeFirst()
+    if (!row) throw notFound('Customer')
+    const access = await customerAccess(trx, ctx.staff, id, ctx.now)
+    if (!access.basis) {
+      const refused = await countLookup(trx, ctx)
+      if (refused) return refused
+    }
+    await audit(trx, ctx, {
       action: access.basis ? 'customer.read_unmasked' : 'customer.read',
       entityType: 'customer',
       entityId: id,
       customerId: id,
       details: { basis: access.basis ?? 'masked' },
-    }),
-  )
-  return record
+    })
+    return { row, access }
+  })
+  return customerRecord(db, ctx, row, access)
 }
 
 /** Compliance opens a record unmasked by giving a written reason ("break-glass"); audited and shown on the record, which is then read as usual. */
@@ -282,9 +307,28 @@ export async function sendPasswordReset(db: Kysely<Database>, ctx: StaffContext,
     const row = await trx.selectFrom('customers').select(['id', 'email', 'status']).where('id', '=', id).executeTakeFirst()
     if (!row) throw notFound('Customer')
     const access = await customerAccess(trx, ctx.staff, id, ctx.now)
-    if (!access.basis) throw conflict('Verify the caller before sending a reset link.')
+    // A written reason opens a record for reading; only a caller verified in this call may ask for a new password.
+    if (access.basis !== 'verification') throw conflict('Verify the caller before sending a reset link.')
     if (row.status === 'erased') throw conflict('This customer was erased.')
     if (!row.email) throw unprocessable('There is no email on file to send a reset link to.')
+    const sentToday = await countEvent(trx, `reset:customer:${id}`, 86_400_000, ctx.now)
+    const limit = await getSetting(trx, 'reset_links_per_customer_per_day')
+    if (sentToday.count > limit) {
+      return refuseAfterCommit(
+        tooManyAttempts(
+          `This customer has been sent ${limit} reset links today, the most allowed. The last one still works.`,
+          (sentToday.resetsAt.getTime() - ctx.now.getTime()) / 1000,
+        ),
+      )
+    }
+    // A new link ends the ones before it: only the latest works.
+    await trx
+      .updateTable('password_reset_tokens')
+      .set({ expires_at: ctx.now.toISOString() })
+      .where('customer_id', '=', id)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', ctx.now.toISOString())
+      .execute()
     const message = {
       channel: 'email' as const,
       recipient: row.email,

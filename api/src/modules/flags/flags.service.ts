@@ -2,7 +2,7 @@ import type { Database, FlagKind } from '@verity/db'
 import { type Kysely } from 'kysely'
 import { audit } from '../../platform/audit.js'
 import type { RequestContext, StaffContext } from '../../platform/context.js'
-import { conflict, notFound } from '../../platform/errors.js'
+import { conflict, forbidden, notFound } from '../../platform/errors.js'
 import type { ListQuery } from '../../platform/list.js'
 import { inTransaction } from '../../platform/transaction.js'
 
@@ -100,6 +100,7 @@ export async function getFlag(db: Kysely<Database>, id: number) {
 export async function resolveFlag(db: Kysely<Database>, ctx: StaffContext, id: number, resolution: string) {
   return inTransaction(db, async (trx) => {
     const flag = await getFlag(trx, id)
+    if (flag.staff_id === ctx.staff.id) throw forbidden('A flag about you is resolved by another compliance officer.')
     const closed = await trx
       .updateTable('flags')
       .set({ resolved_at: ctx.now.toISOString(), resolved_by: ctx.staff.id, resolution })

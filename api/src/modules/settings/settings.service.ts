@@ -17,8 +17,12 @@ export const SETTINGS = {
   agent_failed_customers_per_hour: { schema: z.number().int().min(2).max(50), default: 5 },
   /** customers an agent opened verifications for in an hour without passing any, before the agent is stopped */
   agent_unverified_customers_per_hour: { schema: z.number().int().min(3).max(100), default: 10 },
-  /** customer searches per staff member per minute; a busy agent runs a few */
+  /** customer lookups (searches and masked record reads) per staff member per minute; a busy agent runs a few */
   searches_per_minute: { schema: z.number().int().min(5).max(600), default: 30 },
+  /** and per hour, so that a sweep kept under the minute's rate still meets a limit */
+  searches_per_hour: { schema: z.number().int().min(20).max(10_000), default: 300 },
+  /** password-reset links sent to one customer in a day; each new one ends the ones before */
+  reset_links_per_customer_per_day: { schema: z.number().int().min(1).max(10), default: 3 },
   /** one-time codes sent to one customer in a day */
   codes_per_customer_per_day: { schema: z.number().int().min(1).max(20), default: 5 },
   k_anonymity: { schema: z.number().int().min(5).max(100), default: 10 },

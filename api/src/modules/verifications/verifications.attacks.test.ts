@@ -222,7 +222,7 @@ describe('limits that stop abuse', () => {
   })
 
   it('a flag is resolved once, however many resolve it at once', async () => {
-    for (let i = 0; i < 10; i++) await start(await fullyOnFile(t.db, i))
+    for (let i = 0; i < 11; i++) await start(await fullyOnFile(t.db, i))
     const compliance = await http.login('compliance')
     const [flag] = (await http.request('GET', listUrl('flags', { filter: { kind: 'agent_probing' } }), { cookie: compliance })).json
     const { statuses } = await inParallel(30, () =>

@@ -34,6 +34,8 @@ const QUESTION_ANSWERED_BY_SEARCH: Record<string, VerificationField> = {
   email: 'email',
   phone: 'phone_last4',
   order_number: 'order_number',
+  // A name with the masked email's first letter and domain is most of a guess at the address.
+  name: 'email',
 }
 
 /** What is on file for each question, read only to compare: it never leaves this module. */
@@ -106,13 +108,7 @@ async function questionsAnsweredBySearch(trx: Trx, ctx: StaffContext, customerId
 export async function startVerification(db: Kysely<Database>, ctx: StaffContext, input: { customerId: number; channel: string }) {
   const ttl = await getSetting(db, 'verification_ttl_minutes')
   return inTransaction(db, async (trx) => {
-    const stopped = await openFlag(trx, STOPPING_FLAGS, { staffId: ctx.staff.id })
-    if (stopped) {
-      throw tooManyAttempts(
-        'Your verifications are paused: compliance is reviewing a pattern of failed or unfinished verifications. Ask compliance to clear it.',
-        HOUR_MS / 1000,
-      )
-    }
+    if (await openFlag(trx, STOPPING_FLAGS, { staffId: ctx.staff.id })) throw agentPaused()
     const customer = await lockForUpdate(
       trx,
       trx.selectFrom('customers').select(['id', 'status']).where('id', '=', input.customerId),
@@ -123,8 +119,9 @@ export async function startVerification(db: Kysely<Database>, ctx: StaffContext,
 
     const asked = await questionsAnsweredBySearch(trx, ctx, customer.id)
     const available = [...(await storedAnswers(trx, customer.id)).keys()].filter((f) => !asked.has(f))
-    const fields = drawQuestions(available)
+    const fields = await questionsFor(trx, customer.id, available, ctx.now)
     if (!fields.length) throw unprocessable('Nothing is on file to verify this customer with.')
+    if (await probingTooMany(trx, ctx, customer.id)) return refuseAfterCommit(agentPaused())
 
     const superseded = await trx
       .updateTable('verifications')
@@ -167,9 +164,53 @@ export async function startVerification(db: Kysely<Database>, ctx: StaffContext,
       customerId: customer.id,
       details: { channel: input.channel, fields, not_asked: [...asked] },
     })
-    await flagProbing(trx, ctx)
     return { id, customerId: customer.id, status: 'pending' as VerificationStatus, expiresAt, questions }
   })
+}
+
+/**
+ * The questions for a new verification of this customer. While an earlier one of theirs stands unfinished (open, replaced
+ * or run out, in the last day), the new one asks what it asked: re-opening cannot draw again until easier questions come
+ * up. Otherwise they are drawn afresh.
+ */
+async function questionsFor(trx: Trx, customerId: number, available: VerificationField[], now: Date): Promise<VerificationField[]> {
+  const last = await trx
+    .selectFrom('verifications')
+    .select(['id', 'status'])
+    .where('customer_id', '=', customerId)
+    .where('created_at', '>', new Date(now.getTime() - DAY_MS).toISOString())
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  if (!last || !['pending', 'superseded', 'expired'].includes(last.status)) return drawQuestions(available)
+  const before = await trx
+    .selectFrom('verification_questions')
+    .select('field')
+    .where('verification_id', '=', last.id)
+    .orderBy('position')
+    .execute()
+  const kept = before.map((q) => q.field).filter((f) => available.includes(f))
+  return kept.length ? kept : drawQuestions(available)
+}
+
+const agentPaused = () =>
+  tooManyAttempts(
+    'Your verifications are paused: compliance is reviewing a pattern of failed or unfinished verifications. Ask compliance to clear it.',
+    HOUR_MS / 1000,
+  )
+
+/**
+ * Stops an agent: flags compliance (once while a flag is open) and ends every verification the agent has open, so
+ * nothing opened before the stop can still be judged.
+ */
+async function stopAgent(trx: Trx, ctx: StaffContext, kind: 'agent_failing' | 'agent_probing', details: Record<string, number>) {
+  if (!(await openFlag(trx, [kind], { staffId: ctx.staff.id }))) await raiseFlag(trx, ctx, { kind, staffId: ctx.staff.id, details })
+  await trx
+    .updateTable('verifications')
+    .set({ status: 'expired', completed_at: ctx.now.toISOString() })
+    .where('staff_id', '=', ctx.staff.id)
+    .where('status', '=', 'pending')
+    .execute()
 }
 
 const customerLocked = () =>
@@ -194,6 +235,7 @@ async function openVerification(trx: Trx, ctx: StaffContext, id: number): Promis
       .execute()
     return conflict('This verification expired. Start a new one.')
   }
+  if (await openFlag(trx, STOPPING_FLAGS, { staffId: ctx.staff.id })) return agentPaused()
   if (v.status === 'superseded') return conflict('A newer verification for this customer was opened, which ended this one.')
   if (v.status !== 'pending') return conflict(`This verification is already ${v.status}.`)
   const customer = await trx.selectFrom('customers').select('status').where('id', '=', v.customer_id).executeTakeFirstOrThrow()
@@ -303,9 +345,7 @@ async function recordFailure(trx: Trx, ctx: StaffContext, v: Verification, kind:
     .where('at', '>', agentSince)
     .executeTakeFirstOrThrow()
   const agentLimit = await getSetting(trx, 'agent_failed_customers_per_hour')
-  if (Number(customers) >= agentLimit && !(await openFlag(trx, ['agent_failing'], { staffId: ctx.staff.id }))) {
-    await raiseFlag(trx, ctx, { kind: 'agent_failing', staffId: ctx.staff.id, details: { customers_in_hour: Number(customers) } })
-  }
+  if (Number(customers) >= agentLimit) await stopAgent(trx, ctx, 'agent_failing', { customers_in_hour: Number(customers) })
 
   const customerSince = await countingSince(trx, 'verification_locked', { customerId: v.customer_id }, new Date(ctx.now.getTime() - DAY_MS))
   const { failures } = await trx
@@ -351,10 +391,10 @@ async function recordFailure(trx: Trx, ctx: StaffContext, v: Verification, kind:
 }
 
 /**
- * An agent who opens verifications for many different customers in an hour without passing any is flagged, and the
- * flag stops the agent until compliance resolves it.
+ * Whether opening a verification for this customer would make an agent one who opens verifications for more customers in
+ * an hour than the limit without passing any: then the agent is stopped until compliance resolves the flag.
  */
-async function flagProbing(trx: Trx, ctx: StaffContext) {
+async function probingTooMany(trx: Trx, ctx: StaffContext, customerId: number): Promise<boolean> {
   const since = await countingSince(trx, 'agent_probing', { staffId: ctx.staff.id }, new Date(ctx.now.getTime() - HOUR_MS))
   const recent = await trx
     .selectFrom('verifications')
@@ -363,10 +403,10 @@ async function flagProbing(trx: Trx, ctx: StaffContext) {
     .where('created_at', '>', since)
     .execute()
   const verified = new Set(recent.filter((r) => r.status === 'verified').map((r) => r.customer_id))
-  const probing = new Set(recent.filter((r) => !verified.has(r.customer_id)).map((r) => r.customer_id)).size
-  if (probing < (await getSetting(trx, 'agent_unverified_customers_per_hour'))) return
-  if (await openFlag(trx, ['agent_probing'], { staffId: ctx.staff.id })) return
-  await raiseFlag(trx, ctx, { kind: 'agent_probing', staffId: ctx.staff.id, details: { customers_in_hour: probing } })
+  const unverified = new Set([...recent.map((r) => r.customer_id), customerId].filter((c) => !verified.has(c)))
+  if (unverified.size <= (await getSetting(trx, 'agent_unverified_customers_per_hour'))) return false
+  await stopAgent(trx, ctx, 'agent_probing', { customers_in_hour: unverified.size })
+  return true
 }
 
 const hashCode = (salt: string, code: string) => createHash('sha256').update(`${salt}:${code}`).digest('hex')

@@ -184,8 +184,8 @@ describe('limits', () => {
     expect((await answerAll((await start()).json, false)).json.status).toBe('failed')
   })
 
-  it('flags an agent who opens verifications for many customers without passing', async () => {
-    const ids = (await t.db.selectFrom('customers').select('id').where('status', '=', 'active').limit(10).execute()).map((r) => r.id)
+  it('flags an agent who opens verifications for more customers than allowed without passing', async () => {
+    const ids = (await t.db.selectFrom('customers').select('id').where('status', '=', 'active').limit(11).execute()).map((r) => r.id)
     for (const id of ids) await start(agent, id)
     const flags = await t.request('GET', listUrl('flags', { filter: { kind: 'agent_probing' } }), { cookie: await t.login('compliance') })
     expect(flags.json).toHaveLength(1)

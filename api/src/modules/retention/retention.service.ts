@@ -1,0 +1,239 @@
+import { type Database, isPostgres } from '@verity/db'
+import { type Kysely, sql } from 'kysely'
+import { audit, type AuditContext } from '../../platform/audit.js'
+import type { AppConfig } from '../../platform/context.js'
+import { maskEmail, maskPhone } from '../../platform/masking.js'
+import { inTransaction, type Trx } from '../../platform/transaction.js'
+import { THROTTLE } from '../auth/login-throttle.js'
+import { getSetting } from '../settings/settings.service.js'
+
+/** A run is a system act: no staff member, no address; the session rule tells which idle sessions are over. */
+export type RetentionContext = AuditContext & { config: Pick<AppConfig, 'auditKey' | 'session'> }
+
+/**
+ * The longest window any `countEvent` caller counts over (one-time codes per customer per day): a counter whose window
+ * started before that counts nothing any more, and deleting it is what its next use would do anyway.
+ */
+export const RATE_COUNTER_MAX_WINDOW_MS = 24 * 3_600_000
+
+export interface RetentionCounts {
+  access_logs: number
+  verification_questions: number
+  verification_codes: number
+  verification_failures: number
+  search_hits: number
+  outbox_cleared: number
+  rate_counters: number
+  login_throttle: number
+  staff_sessions: number
+  /** expired password-reset links (their token hashes); named apart from the word the audit refuses in details */
+  reset_links: number
+  request_exports: number
+  /** customers under legal hold who had something that would otherwise have gone */
+  held_customers_skipped: number
+}
+
+/** `months` calendar months before `now`, the day clamped to the month's last (31 March less one month is 28/29 February). */
+export function monthsBefore(now: Date, months: number): Date {
+  const d = new Date(now)
+  const day = d.getUTCDate()
+  d.setUTCDate(1)
+  d.setUTCMonth(d.getUTCMonth() - months)
+  const lastDay = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate()
+  d.setUTCDate(Math.min(day, lastDay))
+  return d
+}
+
+const daysBefore = (now: Date, days: number) => new Date(now.getTime() - days * 86_400_000)
+const count = (result: { numDeletedRows: bigint } | { numUpdatedRows: bigint }) =>
+  Number('numDeletedRows' in result ? result.numDeletedRows : result.numUpdatedRows)
+
+/** Customers under a legal hold in force: nothing of theirs is deleted or cleared (docs/design.md promise 5). */
+const heldCustomers = (trx: Trx) => trx.selectFrom('legal_holds').select('customer_id').where('released_at', 'is', null)
+
+/** Personal values a delivery error may quote (SMTP rejections name the address), masked like the recipient. */
+const EMAIL_IN_TEXT = /[^\s<>"'(),;:[\]]+@[^\s<>"'(),;:[\]]+/g
+const PHONE_IN_TEXT = /\+?\d[\d ()-]{5,}\d/g
+const maskContacts = (text: string | null) =>
+  text && text.replace(EMAIL_IN_TEXT, (email) => maskEmail(email)!).replace(PHONE_IN_TEXT, (phone) => maskPhone(phone)!)
+
+/**
+ * Enforces the retention rules kept in settings, in one transaction, and audits the run with its counts.
+ *
+ * - Access logs older than `retention_access_log_months` are deleted.
+ * - After `retention_verification_days`, a verification keeps its row (that it happened, who ran it, how it ended) but
+ *   loses its per-question results and one-time codes; failures and search hits of that age are deleted.
+ * - A message sent (or recorded, or failed) more than `retention_outbox_days` ago keeps its record (template, channel,
+ *   status, when) but its recipient is masked and its payload cleared: that it went stays, who it went to does not.
+ * - Counters, throttles, sessions, reset tokens and access exports are deleted once they have expired.
+ * Customers under legal hold are skipped by every rule that concerns a customer.
+ *
+ * Disclosure records, their subjects, amendments, attachments and legal holds, and data requests with their results
+ * (the accounting of disclosures and of requests) are kept six years, so nothing here deletes them; nor orders, which
+ * the accounts keep. The audit log is append-only and never pruned.
+ */
+export async function runRetention(db: Kysely<Database>, ctx: RetentionContext): Promise<RetentionCounts> {
+  return inTransaction(db, async (trx) => {
+    // A hold placed while the run is under way waits for it, so that every rule sees the same holds (promise 10).
+    if (isPostgres(trx)) await sql`lock table legal_holds in share mode`.execute(trx)
+    const rules = {
+      access_log_months: await getSetting(trx, 'retention_access_log_months'),
+      verification_days: await getSetting(trx, 'retention_verification_days'),
+      outbox_days: await getSetting(trx, 'retention_outbox_days'),
+    }
+    const now = ctx.now.toISOString()
+    const logsBefore = monthsBefore(ctx.now, rules.access_log_months).toISOString()
+    const verificationBefore = daysBefore(ctx.now, rules.verification_days).toISOString()
+    const outboxBefore = daysBefore(ctx.now, rules.outbox_days).toISOString()
+    const held = new Set<number>()
+    const noteHeld = (rows: { customer_id: number | null }[]) => rows.forEach((r) => r.customer_id !== null && held.add(r.customer_id))
+
+    noteHeld(
+      await trx
+        .selectFrom('access_logs')
+        .select('customer_id')
+        .distinct()
+        .where('at', '<', logsBefore)
+        .where('customer_id', 'in', heldCustomers(trx))
+        .execute(),
+    )
+    const access_logs = count(
+      await trx
+        .deleteFrom('access_logs')
+        .where('at', '<', logsBefore)
+        .where('customer_id', 'not in', heldCustomers(trx))
+        .executeTakeFirstOrThrow(),
+    )
+
+    // Verification detail. A verification that a pending data request rests on keeps its questions until the request is
+    // decided: which fields verified the caller is part of that decision.
+    const oldVerifications = trx
+      .selectFrom('verifications')
+      .select('id')
+      .where('created_at', '<', verificationBefore)
+      .where('customer_id', 'not in', heldCustomers(trx))
+      .where((eb) =>
+        eb(
+          'id',
+          'not in',
+          eb
+            .selectFrom('data_requests')
+            .select('verification_id')
+            .where('status', '=', 'pending')
+            .where('verification_id', 'is not', null)
+            .$narrowType<{ verification_id: number }>(),
+        ),
+      )
+    noteHeld(
+      await trx
+        .selectFrom('verifications as v')
+        .select('v.customer_id')
+        .distinct()
+        .where('v.created_at', '<', verificationBefore)
+        .where('v.customer_id', 'in', heldCustomers(trx))
+        .where((eb) =>
+          eb.or([
+            eb.exists(eb.selectFrom('verification_questions as q').select('q.id').whereRef('q.verification_id', '=', 'v.id')),
+            eb.exists(eb.selectFrom('verification_codes as c').select('c.id').whereRef('c.verification_id', '=', 'v.id')),
+          ]),
+        )
+        .execute(),
+    )
+    const verification_questions = count(
+      await trx.deleteFrom('verification_questions').where('verification_id', 'in', oldVerifications).executeTakeFirstOrThrow(),
+    )
+    const verification_codes = count(
+      await trx.deleteFrom('verification_codes').where('verification_id', 'in', oldVerifications).executeTakeFirstOrThrow(),
+    )
+    let verification_failures = 0
+    let search_hits = 0
+    for (const table of ['verification_failures', 'search_hits'] as const) {
+      noteHeld(
+        await trx
+          .selectFrom(table)
+          .select('customer_id')
+          .distinct()
+          .where('at', '<', verificationBefore)
+          .where('customer_id', 'in', heldCustomers(trx))
+          .execute(),
+      )
+      const deleted = count(
+        await trx
+          .deleteFrom(table)
+          .where('at', '<', verificationBefore)
+          .where('customer_id', 'not in', heldCustomers(trx))
+          .executeTakeFirstOrThrow(),
+      )
+      if (table === 'verification_failures') verification_failures = deleted
+      else search_hits = deleted
+    }
+
+    // Outbox: only messages no longer cleared are read again (a masked email holds '***', a masked phone '•').
+    const sentBefore = trx
+      .selectFrom('outbox')
+      .where('status', 'in', ['sent', 'recorded', 'failed'])
+      .where((eb) => eb.or([eb('sent_at', '<', outboxBefore), eb.and([eb('sent_at', 'is', null), eb('created_at', '<', outboxBefore)])]))
+      .where((eb) => eb.or([eb('payload', '<>', '{}'), eb.and([eb('recipient', 'not like', '%***%'), eb('recipient', 'not like', '%•%')])]))
+    const messages = await sentBefore
+      .select(['id', 'customer_id', 'channel', 'recipient', 'payload', 'last_error'])
+      .where((eb) => eb.or([eb('customer_id', 'is', null), eb('customer_id', 'not in', heldCustomers(trx))]))
+      .orderBy('id')
+      .execute()
+    let outbox_cleared = 0
+    for (const m of messages) {
+      const recipient = (m.channel === 'email' ? maskEmail(m.recipient) : maskPhone(m.recipient)) ?? m.recipient
+      const last_error = maskContacts(m.last_error)
+      if (recipient === m.recipient && m.payload === '{}' && last_error === m.last_error) continue
+      await trx.updateTable('outbox').set({ recipient, payload: '{}', last_error }).where('id', '=', m.id).execute()
+      outbox_cleared++
+    }
+    noteHeld(await sentBefore.select('customer_id').distinct().where('customer_id', 'in', heldCustomers(trx)).execute())
+
+    // What has expired, whoever it concerned.
+    const rate_counters = count(
+      await trx
+        .deleteFrom('rate_counters')
+        .where('window_started_at', '<=', new Date(ctx.now.getTime() - RATE_COUNTER_MAX_WINDOW_MS).toISOString())
+        .executeTakeFirstOrThrow(),
+    )
+    // the window and the lock both over: the next attempt would start the key afresh anyway
+    const login_throttle = count(
+      await trx
+        .deleteFrom('login_throttle')
+        .where('window_started_at', '<=', new Date(ctx.now.getTime() - THROTTLE.windowMs).toISOString())
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+        .executeTakeFirstOrThrow(),
+    )
+    const staff_sessions = count(
+      await trx
+        .deleteFrom('staff_sessions')
+        .where((eb) =>
+          eb.or([
+            eb('expires_at', '<=', now),
+            eb('last_used_at', '<=', new Date(ctx.now.getTime() - ctx.config.session.idleMs).toISOString()),
+          ]),
+        )
+        .executeTakeFirstOrThrow(),
+    )
+    const reset_links = count(await trx.deleteFrom('password_reset_tokens').where('expires_at', '<=', now).executeTakeFirstOrThrow())
+    // an export's link works until it expires, downloaded or not; after that its content has no use
+    const request_exports = count(await trx.deleteFrom('request_exports').where('expires_at', '<=', now).executeTakeFirstOrThrow())
+
+    const counts: RetentionCounts = {
+      access_logs,
+      verification_questions,
+      verification_codes,
+      verification_failures,
+      search_hits,
+      outbox_cleared,
+      rate_counters,
+      login_throttle,
+      staff_sessions,
+      reset_links,
+      request_exports,
+      held_customers_skipped: held.size,
+    }
+    await audit(trx, ctx, { action: 'retention.run', system: true, details: { ...counts, ...rules } })
+    return counts
+  })
+}
