@@ -10,7 +10,7 @@ import {
 import type { Expression, ExpressionBuilder, Kysely, SqlBool, Updateable } from 'kysely'
 import { audit, type AuditAction, type AuditValue } from '../../platform/audit.js'
 import type { RequestContext, StaffContext } from '../../platform/context.js'
-import { conflict, notFound, unprocessable } from '../../platform/errors.js'
+import { conflict, forbidden, notFound, unprocessable } from '../../platform/errors.js'
 import { idList, type ListQuery } from '../../platform/list.js'
 import { maskName } from '../../platform/masking.js'
 import { inTransaction, type Trx } from '../../platform/transaction.js'
@@ -96,6 +96,7 @@ function present(row: Disclosure) {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     closedAt: row.closed_at,
+    loneOfficerRelease: row.lone_officer_release === 1,
   }
 }
 export type DisclosureView = ReturnType<typeof present> & { noticeDue: boolean }
@@ -327,7 +328,22 @@ export interface CloseInput {
   note?: string
 }
 
-/** Closes an open record with its outcome; after this it can only be amended. */
+/** Compliance officers other than this one whose accounts are enabled. */
+async function otherOfficers(trx: Trx, ctx: StaffContext): Promise<number> {
+  const others = await trx
+    .selectFrom('staff_users')
+    .select('id')
+    .where('role', '=', 'compliance')
+    .where('status', '=', 'active')
+    .where('id', '!=', ctx.staff.id)
+    .execute()
+  return others.length
+}
+
+/**
+ * Closes an open record with its outcome; after this it can only be amended. Data is released by an officer other
+ * than whoever logged the record, unless no other is active: then the release is marked as a lone officer's.
+ */
 export function closeDisclosure(db: Kysely<Database>, ctx: StaffContext, input: { id: number } & CloseInput) {
   const produced = input.outcome === 'content' || input.outcome === 'non_content'
   if (!produced && input.categoriesProduced?.length) {
@@ -335,12 +351,17 @@ export function closeDisclosure(db: Kysely<Database>, ctx: StaffContext, input: 
   }
   const status: DisclosureStatus = produced && input.partial ? 'partially_disclosed' : STATUS_FOR[input.outcome]
   const at = ctx.now.toISOString()
-  return step(db, ctx, input.id, async (row) => {
+  return step(db, ctx, input.id, async (row, trx) => {
     const refusal = `This record is already closed (${inWords(row.status)}).`
     if (!isOpen(row.status)) throw conflict(refusal)
+    // Separation of duties (promise 8): whoever logged a record releases data under it only when no one else could.
+    const lone = produced && row.created_by === ctx.staff.id
+    if (lone && (await otherOfficers(trx, ctx)) > 0) {
+      throw forbidden('Another compliance officer releases data under a record you logged. Ask a colleague to close it.')
+    }
     return {
       action: 'disclosure.close',
-      details: { outcome: input.outcome, partial: !!input.partial },
+      details: { outcome: input.outcome, partial: !!input.partial, lone_officer_release: lone },
       condition: whenOpen,
       set: {
         status,
@@ -352,6 +373,7 @@ export function closeDisclosure(db: Kysely<Database>, ctx: StaffContext, input: 
         disclosed_by: produced ? ctx.staff.id : null,
         disclosed_at: produced ? at : null,
         closed_at: at,
+        lone_officer_release: lone ? 1 : 0,
       },
       refusal: 'This record was closed by another request.',
     }

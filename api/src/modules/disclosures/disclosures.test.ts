@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto'
 import { parse as parseDisposition } from 'content-disposition'
 import { SqliteDriver } from 'kysely'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { hashPassword } from '../../platform/passwords.js'
 import { createTestApp, inParallel, listUrl, ORIGIN, tally, TEST_PASSWORD } from '../../testing.js'
 
 let t: Awaited<ReturnType<typeof createTestApp>>
@@ -34,25 +33,7 @@ const subpoena = (extra: Record<string, unknown> = {}) => ({
 const post = (path: string, body?: unknown) => t.request('POST', `/api/disclosures${path}`, { cookie: officer, body })
 
 /** A second compliance officer, put straight into the table: the staff module's own grant workflow is not under test here. */
-async function addSecondOfficer() {
-  const at = clock.toISOString()
-  const { id } = await t.db
-    .insertInto('staff_users')
-    .values({
-      email: 'second@example.com',
-      name: 'Second Officer',
-      role: 'compliance',
-      created_at: at,
-      updated_at: at,
-      last_login_at: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  await t.db
-    .insertInto('staff_credentials')
-    .values({ staff_id: id, password_hash: await hashPassword(TEST_PASSWORD), changed_at: at })
-    .execute()
-}
+const addSecondOfficer = () => t.addStaff('compliance', 'second@example.com', 'Second Officer')
 async function signInSecondOfficer(send: (typeof t)['request']) {
   const res = await send('POST', '/api/auth/login', { body: { email: 'second@example.com', password: TEST_PASSWORD } })
   if (res.status !== 200) throw new Error(`second officer: ${res.status} ${res.text}`)
@@ -160,6 +141,32 @@ describe('a disclosure record', () => {
     expect((await post('', subpoena({ type: 'emergency' }))).json.error.fields.emergencyJustification).toBeTruthy()
     expect((await post('', subpoena({ categoriesRequested: ['dna'] }))).status).toBe(400)
     expect(await t.db.selectFrom('disclosures').selectAll().execute()).toHaveLength(0)
+  })
+})
+
+describe('separation of duties (promise 8)', () => {
+  it('whoever logged a record releases no data under it while another officer is active; the other may', async () => {
+    await addSecondOfficer()
+    const { id } = (await post('', subpoena())).json
+    const own = await post(`/${id}/close`, { outcome: 'content', categoriesProduced: ['identity'] })
+    expect(own.status).toBe(403)
+    expect(own.json.error.message).toMatch(/Another compliance officer/)
+    expect((await post(`/${id}/close`, { outcome: 'rejected' })).status).toBe(200)
+    const other = (await post('', subpoena({ caseNumber: 'B-2' }))).json
+    const second = await signInSecondOfficer(t.request)
+    const released = await t.request('POST', `/api/disclosures/${other.id}/close`, {
+      cookie: second,
+      body: { outcome: 'content', categoriesProduced: ['identity'] },
+    })
+    expect(released.json).toMatchObject({ status: 'disclosed', loneOfficerRelease: false })
+  })
+
+  it('a lone officer may release, and the release is marked as such on the record and in the log', async () => {
+    const { id } = (await post('', subpoena())).json
+    const res = await post(`/${id}/close`, { outcome: 'non_content', categoriesProduced: ['identity'] })
+    expect(res.json).toMatchObject({ status: 'disclosed', loneOfficerRelease: true })
+    const entry = await t.db.selectFrom('audit_log').select('details').where('action', '=', 'disclosure.close').executeTakeFirstOrThrow()
+    expect(JSON.parse(entry.details)).toMatchObject({ lone_officer_release: true })
   })
 })
 
