@@ -23,6 +23,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create unique index data_requests_one_open_idx on data_requests (customer_id, type) where status = 'pending'`.execute(db)
   await db.schema.createIndex('data_requests_due_idx').on('data_requests').columns(['status', 'due_at']).execute()
 
+  // Who called: the customer, a guardian of a minor, or an agent the customer authorised.
+  await db.schema
+    .alterTable('verifications')
+    .addColumn('caller', 'text', (c) => c.notNull().defaultTo('customer'))
+    .execute()
+  await db.schema.alterTable('verifications').addColumn('caller_name', 'text').execute()
+
   // The marketing choice a customer may change by calling.
   await db.schema
     .alterTable('customers')
@@ -56,6 +63,8 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('access_logs_at_idx').execute()
   await db.schema.dropTable('request_exports').execute()
   await db.schema.alterTable('customers').dropColumn('marketing_opt_in').execute()
+  await db.schema.alterTable('verifications').dropColumn('caller_name').execute()
+  await db.schema.alterTable('verifications').dropColumn('caller').execute()
   await db.schema.dropIndex('data_requests_due_idx').execute()
   await db.schema.dropIndex('data_requests_one_open_idx').execute()
   for (const column of ['result', 'channel', 'caller_name', 'caller', 'extension_reason', 'extended_at', 'due_at']) {

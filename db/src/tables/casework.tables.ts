@@ -16,6 +16,9 @@ export interface VerificationsTable {
   completed_at: string | null
   /** end of the unmask window a pass opens for this staff member and customer */
   unmasked_until: string | null
+  /** who called: the customer, a guardian of a minor, or an agent the customer authorised */
+  caller: ColumnType<RequestCaller, RequestCaller | undefined, RequestCaller>
+  caller_name: string | null
 }
 
 /** Per-question results only: the answers themselves are never stored. */

@@ -93,6 +93,7 @@ export async function fileRequest(db: Kysely<Database>, ctx: StaffContext, input
     if (customer.status === 'erased') throw conflict('This customer was erased; there is nothing left to act on.')
 
     let channel: string = input.channel ?? 'phone'
+    let caller = { caller: input.caller, name: input.callerName ?? null }
     if (input.verificationId !== undefined) {
       const v = await trx.selectFrom('verifications').selectAll().where('id', '=', input.verificationId).executeTakeFirst()
       if (!v || v.staff_id !== ctx.staff.id || v.customer_id !== customer.id) {
@@ -113,6 +114,13 @@ export async function fileRequest(db: Kysely<Database>, ctx: StaffContext, input
         }
       }
       channel = input.channel ?? v.channel
+      // Who called is what the verification recorded.
+      caller = { caller: v.caller, name: v.caller_name }
+      if (v.caller === 'authorised_agent') {
+        throw unprocessable('A request from an authorised agent needs their written permission: compliance files it from the letter.', {
+          verificationId: 'The caller was an authorised agent',
+        })
+      }
     } else if (ctx.staff.role === 'agent') {
       throw unprocessable('Verify the caller first, then file the request from their record.', { verificationId: 'Required' })
     } else {
@@ -148,8 +156,8 @@ export async function fileRequest(db: Kysely<Database>, ctx: StaffContext, input
         due_at: due.toISOString(),
         extended_at: null,
         extension_reason: null,
-        caller: input.caller,
-        caller_name: input.callerName ?? null,
+        caller: caller.caller,
+        caller_name: caller.name,
         channel,
         result: null,
       })
@@ -160,7 +168,7 @@ export async function fileRequest(db: Kysely<Database>, ctx: StaffContext, input
       entityType: 'request',
       entityId: id,
       customerId: customer.id,
-      details: { type: input.type, caller: input.caller, channel, fields: input.changes ? changedFields(input.changes) : [] },
+      details: { type: input.type, caller: caller.caller, channel, fields: input.changes ? changedFields(input.changes) : [] },
     })
     const receipt = await queueNotice(
       trx,

@@ -146,6 +146,21 @@ describe('filing', () => {
     expect((await file({ customerId, type: 'erasure', channel: 'written' }, compliance)).status).toBe(201)
   })
 
+  it('takes who called from the verification: a guardian files for a minor; an authorised agent needs compliance and the letter', async () => {
+    const customerId = await fullyOnFile(t.db)
+    const truth = await callerAnswers(t.db, customerId)
+    const open = async (caller: string, callerName: string) => {
+      const v = (await t.request('POST', '/api/verifications', { cookie: agent, body: { customerId, channel: 'phone', caller, callerName } })).json
+      const answers = v.questions.map((q: { id: number; field: string }) => ({ questionId: q.id, value: truth[q.field] }))
+      expect((await t.request('POST', `/api/verifications/${v.id}/answers`, { cookie: agent, body: { answers } })).json.status).toBe('verified')
+      return v.id as number
+    }
+    const guardian = await file({ customerId, type: 'access', verificationId: await open('guardian', 'Li Mei') })
+    expect(guardian.json).toMatchObject({ caller: 'guardian', caller_name: 'Li Mei' })
+    const agentOf = await file({ customerId, type: 'erasure', verificationId: await open('authorised_agent', 'Wang & Partners') })
+    expect(agentOf.status).toBe(422)
+  })
+
   it('records who called: a guardian or an authorised agent is named', async () => {
     const customerId = await customerIn('FR')
     expect((await file({ customerId, type: 'access', caller: 'guardian' }, compliance)).status).toBe(400)

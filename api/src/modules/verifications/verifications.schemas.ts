@@ -1,9 +1,15 @@
+import { REQUEST_CALLERS } from '@verity/db'
 import { z } from 'zod'
 
-export const VerificationStart = z.strictObject({
-  customerId: z.coerce.number().int().positive(),
-  channel: z.enum(['phone', 'email', 'chat', 'in_person']),
-})
+export const VerificationStart = z
+  .strictObject({
+    customerId: z.coerce.number().int().positive(),
+    channel: z.enum(['phone', 'email', 'chat', 'in_person']),
+    /** who is calling: the customer (the default), a guardian of a minor, or an agent the customer authorised in writing */
+    caller: z.enum(REQUEST_CALLERS).default('customer'),
+    callerName: z.string().trim().min(1).max(200).optional(),
+  })
+  .refine((v) => v.caller === 'customer' || !!v.callerName, { path: ['callerName'], message: 'Name the guardian or authorised agent' })
 
 export const VerificationAnswers = z.strictObject({
   answers: z

@@ -1,5 +1,12 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto'
-import { type Database, lockForUpdate, type Verification, type VerificationField, type VerificationStatus } from '@verity/db'
+import {
+  type Database,
+  lockForUpdate,
+  type RequestCaller,
+  type Verification,
+  type VerificationField,
+  type VerificationStatus,
+} from '@verity/db'
 import type { Kysely } from 'kysely'
 import { audit } from '../../platform/audit.js'
 import type { StaffContext } from '../../platform/context.js'
@@ -105,7 +112,11 @@ async function questionsAnsweredBySearch(trx: Trx, ctx: StaffContext, customerId
  * open verification of the customer ends, and the questions are drawn from what is on file, never the identifier the
  * agent found the caller by.
  */
-export async function startVerification(db: Kysely<Database>, ctx: StaffContext, input: { customerId: number; channel: string }) {
+export async function startVerification(
+  db: Kysely<Database>,
+  ctx: StaffContext,
+  input: { customerId: number; channel: string; caller: RequestCaller; callerName?: string },
+) {
   const ttl = await getSetting(db, 'verification_ttl_minutes')
   return inTransaction(db, async (trx) => {
     if (await openFlag(trx, STOPPING_FLAGS, { staffId: ctx.staff.id })) throw agentPaused()
@@ -145,6 +156,8 @@ export async function startVerification(db: Kysely<Database>, ctx: StaffContext,
         expires_at: expiresAt,
         completed_at: null,
         unmasked_until: null,
+        caller: input.caller,
+        caller_name: input.callerName ?? null,
       })
       .returning('id')
       .executeTakeFirstOrThrow()
@@ -162,7 +175,7 @@ export async function startVerification(db: Kysely<Database>, ctx: StaffContext,
       entityType: 'verification',
       entityId: id,
       customerId: customer.id,
-      details: { channel: input.channel, fields, not_asked: [...asked] },
+      details: { channel: input.channel, caller: input.caller, fields, not_asked: [...asked] },
     })
     return { id, customerId: customer.id, status: 'pending' as VerificationStatus, expiresAt, questions }
   })
