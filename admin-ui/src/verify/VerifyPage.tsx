@@ -11,6 +11,7 @@ import { AnswerField } from './AnswerField'
 import { type Field, useVerification } from './useVerification'
 
 const CHANNELS = ['phone', 'chat', 'email', 'in_person'] as const
+const CALLERS = ['customer', 'guardian', 'authorised_agent'] as const
 const INPUT_MODE: Record<Field, 'numeric' | 'email' | 'text'> = {
   birth_date: 'text',
   postal_code: 'text',
@@ -30,6 +31,8 @@ export default function VerifyPage() {
   const { customerId: fromRoute } = useParams()
   const [picked, setPicked] = useState<MaskedCustomer | null>(null)
   const [channel, setChannel] = useState<(typeof CHANNELS)[number]>('phone')
+  const [caller, setCaller] = useState<(typeof CALLERS)[number]>('customer')
+  const [callerName, setCallerName] = useState('')
   const customerId = picked?.id ?? (fromRoute ? Number(fromRoute) : null)
   const { data: routed } = useGetOne<MaskedCustomer>('customers', { id: customerId ?? 0 }, { enabled: !picked && customerId !== null })
   const customer = picked ?? routed ?? null
@@ -83,7 +86,30 @@ export default function VerifyPage() {
               </Stack>
               <Divider />
               {!v.verification ? (
-                <Stack direction="row" spacing={2} alignItems="center">
+                <Stack direction="row" spacing={2} alignItems="center" useFlexGap flexWrap="wrap">
+                  <TextField
+                    select
+                    size="small"
+                    label={translate('verity.verify.caller')}
+                    value={caller}
+                    onChange={(e) => setCaller(e.target.value as typeof caller)}
+                    sx={{ minWidth: 160 }}
+                  >
+                    {CALLERS.map((c) => (
+                      <MenuItem key={c} value={c}>
+                        {translate(`verity.verify.callers.${c}`)}
+                      </MenuItem>
+                    ))}
+                  </TextField>
+                  {caller !== 'customer' && (
+                    <TextField
+                      size="small"
+                      required
+                      label={translate('verity.verify.caller_name')}
+                      value={callerName}
+                      onChange={(e) => setCallerName(e.target.value)}
+                    />
+                  )}
                   <TextField
                     select
                     size="small"
@@ -98,7 +124,12 @@ export default function VerifyPage() {
                       </MenuItem>
                     ))}
                   </TextField>
-                  <Button autoFocus variant="contained" disabled={v.busy} onClick={() => void v.start(channel)}>
+                  <Button
+                    autoFocus
+                    variant="contained"
+                    disabled={v.busy || (caller !== 'customer' && !callerName.trim())}
+                    onClick={() => void v.start(channel, caller, caller === 'customer' ? undefined : callerName.trim())}
+                  >
                     {translate('verity.verify.start')}
                   </Button>
                 </Stack>

@@ -48,9 +48,9 @@ export function useVerification(customerId: number | null) {
     busy,
     codeSentTo,
     codeResult,
-    start: (channel: string) =>
+    start: (channel: string, caller = 'customer', callerName?: string) =>
       run(async () => {
-        const v = await dataProvider.post<Started>('verifications', { customerId, channel })
+        const v = await dataProvider.post<Started>('verifications', { customerId, channel, caller, callerName })
         setVerification(v)
         setResults({})
         setStatus(v.status)

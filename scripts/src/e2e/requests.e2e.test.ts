@@ -197,7 +197,7 @@ describe('requests, in Chromium', () => {
     await compliance.context().close()
 
     // the agent's pass still holds: the record shows the corrected address, and no open request
-    await agent.goto(`${j.base}/#/customers/${customer.id}/show`)
+    await agent.reload()
     await agent.getByRole('cell', { name: new RegExp(street) }).waitFor()
     expect(await agent.getByRole('link', { name: `Correction request #${id}` }).count()).toBe(0)
     await shots(agent, 'request-edit-on-record')
