@@ -36,6 +36,8 @@ it('debug', async () => {
     }
     return out.slice(0, 60)
   })
-  console.log(wide.join('\n'))
+  console.log(wide.filter((l) => /TABLE|doc/.test(l)).join('\n'))
+  console.log(JSON.stringify(await page.getByRole('button', { name: /password reset/i }).boundingBox()), await page.getByRole('button', { name: /password reset/i }).count())
+  console.log(await page.evaluate(() => document.querySelector('.MuiCardContent-root')!.innerHTML.slice(0, 3000)))
   void customer
 }, 120000)

@@ -63,9 +63,14 @@ export function searchCondition(db: Kysely<Database>, input: string): { kind: Se
     case 'email':
       return { kind, where: (eb) => eb(eb.fn('lower', ['email']), '=', q.toLowerCase()) }
     case 'order_number': {
-      const orders = db.selectFrom('orders').select('customer_id').where('number', '=', q.toUpperCase())
-      // orders.customer_id is nullable (erased customers' orders stay for accounting); Kysely wants the types to agree.
-      return { kind, where: (eb) => eb('id', 'in', orders as never) }
+      // orders.customer_id is nullable in the schema; the rows this finds have one.
+      const orders = db
+        .selectFrom('orders')
+        .select('customer_id')
+        .where('number', '=', q.toUpperCase())
+        .where('customer_id', 'is not', null)
+        .$narrowType<{ customer_id: number }>()
+      return { kind, where: (eb) => eb('id', 'in', orders) }
     }
     case 'id':
       return { kind, where: (eb) => eb('id', '=', Number(q)) }
