@@ -1,7 +1,15 @@
 import { fetchUtils, HttpError } from 'react-admin'
+import { i18nProvider } from './i18n/i18nProvider'
 
 interface ErrorBody {
-  error?: { code?: string; message?: string; fields?: Record<string, string> }
+  error?: { code?: string; message?: string; fields?: Record<string, string>; reason?: string; values?: Record<string, number> }
+}
+
+/** The API's message in the console's language where the API names why (`reason`); its own words otherwise. */
+function explain(error: NonNullable<ErrorBody['error']>, fallback: string): string {
+  const message = error.message ?? fallback
+  if (!error.reason) return message
+  return i18nProvider.translate(`verity.errors.${error.reason}`, { ...error.values, _: message })
 }
 
 /**
@@ -14,7 +22,7 @@ export async function httpClient(url: string, options: fetchUtils.Options = {}) 
   } catch (e) {
     if (e instanceof HttpError) {
       const body = (e.body ?? {}) as ErrorBody
-      const message = body.error?.message ?? e.message
+      const message = body.error ? explain(body.error, e.message) : e.message
       throw new HttpError(message, e.status, { ...body, message, errors: body.error?.fields })
     }
     throw e

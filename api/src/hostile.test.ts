@@ -63,7 +63,12 @@ describe('promise 2: nothing on a screen the agent reaches answers a question', 
       expect(order.placed_month).toMatch(/^\d{4}-\d{2}$/)
     }
     const numbers = await t.db.selectFrom('orders').select('number').where('customer_id', '=', id).execute()
-    for (const { number } of numbers) expect(number.slice(-9)).not.toBe(String(id * 8).padStart(9, '0').slice(0, 8) + number.slice(-1))
+    for (const { number } of numbers)
+      expect(number.slice(-9)).not.toBe(
+        String(id * 8)
+          .padStart(9, '0')
+          .slice(0, 8) + number.slice(-1),
+      )
   })
 
   it('the name an agent searched by, with the masked email, does not answer the email question', async () => {

@@ -1,4 +1,4 @@
-import { Link as MuiLink, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material'
+import { Box, Link as MuiLink, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material'
 import type { ReactNode } from 'react'
 import { useLocale, useTranslate } from 'react-admin'
 import { Link } from 'react-router-dom'
@@ -19,24 +19,28 @@ export function Section<T>({ title, rows, columns }: { title: string; rows: T[];
           {translate('verity.customer.none')}
         </Typography>
       ) : (
-        <Table size="small">
-          <TableHead>
-            <TableRow>
-              {columns.map(([label]) => (
-                <TableCell key={label}>{translate(label)}</TableCell>
-              ))}
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {rows.map((row, i) => (
-              <TableRow key={i}>
-                {columns.map(([label, cell]) => (
-                  <TableCell key={label}>{cell(row) ?? MASKED}</TableCell>
+        // On a phone a wide table scrolls inside its card instead of widening the page (width 0 keeps it out of the
+        // page's own width; min-width gives it the card's).
+        <Box sx={{ overflowX: 'auto', width: 0, minWidth: '100%' }}>
+          <Table size="small">
+            <TableHead>
+              <TableRow>
+                {columns.map(([label]) => (
+                  <TableCell key={label}>{translate(label)}</TableCell>
                 ))}
               </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+            </TableHead>
+            <TableBody>
+              {rows.map((row, i) => (
+                <TableRow key={i}>
+                  {columns.map(([label, cell]) => (
+                    <TableCell key={label}>{cell(row) ?? MASKED}</TableCell>
+                  ))}
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </Box>
       )}
     </TitledCard>
   )

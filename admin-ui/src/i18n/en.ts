@@ -7,6 +7,22 @@ export const verityEn = {
     roles: { agent: 'Agent', compliance: 'Compliance officer', manager: 'Manager', admin: 'Administrator' },
     status: { active: 'Active', disabled: 'Disabled' },
     password_banner: 'Staff never ask a customer for a password. Verify callers with their details, then send a reset link.',
+    errors: {
+      agent_paused:
+        'Your verifications are paused: compliance is reviewing a pattern of failed or unfinished verifications. Ask compliance to clear it.',
+      customer_locked:
+        'Verification is locked for this customer after repeated failures. Compliance has been alerted; do not continue the call.',
+      verification_superseded: 'A newer verification for this customer was opened, which ended this one. Start over.',
+      verification_expired: 'This verification ran out of time. Start over.',
+      lookup_rate:
+        'You looked up %{limit} customers in a short time, the most allowed. Try again in %{minutes} min; compliance has been told.',
+      phone_incomplete: 'Enter the whole phone number, with its country code or as dialled at home.',
+      codes_per_day: 'This customer has been sent as many codes as a day allows. Verify with questions, or try again tomorrow.',
+      reset_links_per_day: 'This customer has been sent %{limit} reset links today, the most allowed. The last one still works.',
+      sign_in_throttled: 'Too many sign-in attempts. Try again in %{seconds} seconds.',
+      legal_hold: 'This customer is under a legal hold: nothing may be erased until compliance releases it.',
+      invalid_credentials: 'Email or password is incorrect.',
+    },
     dashboard: {
       welcome: 'Welcome, %{name}',
       signed_in_as: 'Signed in as %{role}',

@@ -174,6 +174,7 @@ export function CorrectionDialog({
               value={marketing}
               onChange={(e) => setMarketing(e.target.value as Marketing)}
               helperText=" "
+              slotProps={{ select: { displayEmpty: true }, inputLabel: { shrink: true } }}
             >
               <MenuItem value="">{translate('verity.requests.marketing.keep')}</MenuItem>
               <MenuItem value="in">{translate('verity.requests.marketing.in')}</MenuItem>

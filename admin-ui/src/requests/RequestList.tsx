@@ -1,4 +1,4 @@
-import { Stack, type Theme, useMediaQuery } from '@mui/material'
+import { Link as MuiLink, Stack, type Theme, useMediaQuery } from '@mui/material'
 import { DataTable, DateField, List, SelectInput, SimpleList, useTranslate } from 'react-admin'
 import { Link } from 'react-router-dom'
 import { DaysLeft, RequestStatusChip } from './DaysLeft'
@@ -13,9 +13,9 @@ const filters = [
 /** The masked customer, linking to their record (where an agent verifies the caller to see more). */
 function CustomerLink({ r }: { r: RequestRow }) {
   return (
-    <Link to={`/customers/${r.customer_id}/show`} onClick={(e) => e.stopPropagation()}>
+    <MuiLink component={Link} to={`/customers/${r.customer_id}/show`} onClick={(e) => e.stopPropagation()}>
       #{r.customer_id} {r.customer_name}
-    </Link>
+    </MuiLink>
   )
 }
 

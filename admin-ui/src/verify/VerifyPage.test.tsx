@@ -98,4 +98,35 @@ describe('the verify page', () => {
     expect(await screen.findByText(/Verification failed\. Do not share or change anything/)).toBeTruthy()
     expect(screen.getByRole('button', { name: 'Start over' })).toBeTruthy()
   })
+
+  it('when the server ends the verification, says why in the console’s language and offers only to start over', async () => {
+    server.use(
+      ...signedInAs('agent'),
+      http.get('/api/customers', () => HttpResponse.json([masked], { headers: { 'Content-Range': 'customers 0-0/1' } })),
+      http.post('/api/verifications', () => HttpResponse.json({ id: 9, status: 'pending', questions }, { status: 201 })),
+      http.post('/api/verifications/9/answers', () =>
+        HttpResponse.json(
+          {
+            error: {
+              code: 'conflict',
+              message: 'A newer verification for this customer was opened.',
+              reason: 'verification_superseded',
+              values: {},
+            },
+          },
+          { status: 409 },
+        ),
+      ),
+    )
+    window.location.hash = '#/verify'
+    render(<App />)
+    await userEvent.type(await screen.findByRole('textbox', { name: 'Find the caller' }, { timeout: 5000 }), '42{Enter}')
+    await screen.findByText('W*** Z***')
+    await userEvent.keyboard('{Enter}')
+    await userEvent.click(await screen.findByRole('button', { name: 'Start verification' }))
+    await userEvent.type(await screen.findByLabelText(/The caller says:/), 'TM1{Enter}')
+    expect(await screen.findByText('A newer verification for this customer was opened, which ended this one. Start over.')).toBeTruthy()
+    expect(screen.queryByLabelText(/The caller says:/)).toBeNull()
+    expect(screen.getByRole('button', { name: 'Start over' })).toBeTruthy()
+  })
 })

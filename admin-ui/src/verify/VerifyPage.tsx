@@ -1,7 +1,7 @@
 import CheckCircleIcon from '@mui/icons-material/CheckCircle'
 import CancelIcon from '@mui/icons-material/Cancel'
 import { Alert, Box, Button, Card, CardContent, Chip, Divider, LinearProgress, MenuItem, Stack, TextField, Typography } from '@mui/material'
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { Title, useGetOne, useTranslate } from 'react-admin'
 import { useNavigate, useParams } from 'react-router-dom'
 import { CustomerSearch } from '../customers/CustomerSearch'
@@ -38,6 +38,14 @@ export default function VerifyPage() {
   const customer = picked ?? routed ?? null
   const v = useVerification(customerId)
 
+  // Another customer in the address (back, forward, a link) starts afresh: answers never go to the last one's verification.
+  const shown = useRef(customerId)
+  useEffect(() => {
+    if (shown.current === customerId) return
+    shown.current = customerId
+    v.reset()
+  })
+
   useEffect(() => {
     if (v.status === 'verified' && customerId) {
       const timer = setTimeout(() => navigate(`/customers/${customerId}/show`), 1200)
@@ -49,7 +57,7 @@ export default function VerifyPage() {
   const current = questions.find((q) => v.results[q.id] === undefined)
   const allRight = questions.length > 0 && questions.every((q) => v.results[q.id] === true)
   const needsCode = v.status === 'pending' && allRight
-  const over = v.status === 'failed' || v.status === 'locked' || v.status === 'verified'
+  const over = v.status === 'failed' || v.status === 'locked' || v.status === 'verified' || v.ended
 
   const startOver = () => {
     v.reset()
@@ -219,7 +227,20 @@ export default function VerifyPage() {
                   )}
                 </Stack>
               )}
-              {v.error && <Alert severity="error">{v.error}</Alert>}
+              {v.error && (
+                <Alert
+                  severity="error"
+                  action={
+                    v.ended && (
+                      <Button autoFocus onClick={startOver}>
+                        {translate('verity.verify.start_over')}
+                      </Button>
+                    )
+                  }
+                >
+                  {v.error}
+                </Alert>
+              )}
             </Stack>
           )}
         </CardContent>

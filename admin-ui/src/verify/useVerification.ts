@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { useDataProvider } from 'react-admin'
+import { HttpError, useDataProvider } from 'react-admin'
 import type { VerityDataProvider } from '../dataProvider'
 
 export type Field = 'birth_date' | 'postal_code' | 'phone_last4' | 'email' | 'order_number' | 'card_last4'
@@ -26,6 +26,8 @@ export function useVerification(customerId: number | null) {
   const [busy, setBusy] = useState(false)
   const [codeSentTo, setCodeSentTo] = useState<string | null>(null)
   const [codeResult, setCodeResult] = useState<boolean | null>(null)
+  // The server ended this verification (replaced, run out, the agent paused, the customer locked): nothing more to answer.
+  const [ended, setEnded] = useState(false)
 
   const run = async <T>(call: () => Promise<T>): Promise<T | undefined> => {
     setBusy(true)
@@ -34,6 +36,7 @@ export function useVerification(customerId: number | null) {
       return await call()
     } catch (e) {
       setError((e as Error).message)
+      if (e instanceof HttpError && (e.status === 409 || e.status === 429)) setEnded(true)
       return undefined
     } finally {
       setBusy(false)
@@ -45,12 +48,14 @@ export function useVerification(customerId: number | null) {
     results,
     status,
     error,
+    ended,
     busy,
     codeSentTo,
     codeResult,
     start: (channel: string, caller = 'customer', callerName?: string) =>
       run(async () => {
         const v = await dataProvider.post<Started>('verifications', { customerId, channel, caller, callerName })
+        setEnded(false)
         setVerification(v)
         setResults({})
         setStatus(v.status)
@@ -78,6 +83,7 @@ export function useVerification(customerId: number | null) {
         setStatus(r.status)
       }),
     reset: () => {
+      setEnded(false)
       setVerification(null)
       setStatus(null)
       setResults({})

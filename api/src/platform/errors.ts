@@ -16,6 +16,23 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'internal'
 
+/**
+ * Why a request was refused, for clients to say it in the user's language (the console translates these): the
+ * refusals an agent must act on during a call.
+ */
+export type ErrorReason =
+  | 'agent_paused'
+  | 'customer_locked'
+  | 'verification_superseded'
+  | 'verification_expired'
+  | 'lookup_rate'
+  | 'phone_incomplete'
+  | 'codes_per_day'
+  | 'reset_links_per_day'
+  | 'sign_in_throttled'
+  | 'legal_hold'
+  | 'invalid_credentials'
+
 /** field name → message, the shape react-admin forms show beside each input */
 export type FieldErrors = Record<string, string>
 
@@ -27,10 +44,18 @@ export class AppError extends Error {
     message: string,
     readonly fields?: FieldErrors,
     readonly headers?: Record<string, string>,
+    /** why, as a stable key (see ErrorReason), with the numbers a message names */
+    public reason?: { key: ErrorReason; values?: Record<string, number> },
   ) {
     super(message)
     this.name = 'AppError'
   }
+}
+
+/** Names why an error was raised, so that a client can say it in its user's language. */
+export function because<E extends AppError>(key: ErrorReason, error: E, values?: Record<string, number>): E {
+  error.reason = { key, values }
+  return error
 }
 
 export const badRequest = (message: string, fields?: FieldErrors) =>
@@ -59,15 +84,15 @@ const codeForStatus = (status: number): ErrorCode =>
     }) as const
   )[status as 400] ?? 'internal'
 
-export function errorBody(code: ErrorCode, message: string, fields?: FieldErrors) {
-  return { error: fields ? { code, message, fields } : { code, message } }
+export function errorBody(code: ErrorCode, message: string, fields?: FieldErrors, reason?: AppError['reason']) {
+  return { error: { code, message, ...(fields ? { fields } : {}), ...(reason ? { reason: reason.key, values: reason.values ?? {} } : {}) } }
 }
 
 /** The one error path: domain errors keep their status, framework errors are named, anything else is a logged 500. */
 export function handleError(err: Error, c: Context) {
   if (err instanceof AppError) {
     for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v)
-    return c.json(errorBody(err.code, err.message, err.fields), err.status)
+    return c.json(errorBody(err.code, err.message, err.fields, err.reason), err.status)
   }
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode

@@ -76,15 +76,22 @@ async function filedRequestId(page: Page) {
   return Number(/#(\d+)/.exec(await notice.innerText())![1])
 }
 
-/** A compliance officer, who did not file the request, opens it from the request list. */
-async function openAsCompliance(requestId: number, shotName?: string) {
+/** A compliance officer, who did not file the request, opens it from the request list (or the dashboard's count). */
+async function openAsCompliance(requestId: number, { via = 'menu', shot }: { via?: 'menu' | 'overdue'; shot?: string } = {}) {
   const page = await j.newPage()
   await page.setViewportSize(WIDE)
   await signIn(page, j.base, 'compliance')
-  await page.getByRole('menu').getByText('Requests', { exact: true }).click()
+  if (via === 'overdue') {
+    const overdue = page.getByRole('link', { name: /^1\s*Overdue$/ })
+    await overdue.waitFor()
+    if (shot) await shots(page, `${shot}-dashboard`)
+    await overdue.click()
+  } else {
+    await page.getByRole('menu').getByText('Requests', { exact: true }).click()
+  }
   const row = page.getByRole('row').filter({ hasText: `#${requestId}` })
   await row.waitFor()
-  if (shotName) await shots(page, shotName)
+  if (shot) await shots(page, `${shot}-list`)
   await row.getByText(`#${requestId}`, { exact: true }).click()
   await page.getByRole('heading', { level: 1, name: new RegExp(`#${requestId}$`) }).waitFor()
   return page
@@ -117,7 +124,7 @@ describe('requests, in Chromium', () => {
     await agent.getByRole('button', { name: 'Withdraw' }).waitFor()
     expect(await agent.getByRole('button', { name: 'Approve' }).count()).toBe(0)
 
-    const compliance = await openAsCompliance(id, 'request-list')
+    const compliance = await openAsCompliance(id, { shot: 'request' })
     await shots(compliance, 'request-erasure-pending')
     await compliance.getByRole('button', { name: 'Approve' }).click()
     const dialog = compliance.getByRole('dialog')
@@ -180,7 +187,14 @@ describe('requests, in Chromium', () => {
     const filed = await j.handle.db.selectFrom('data_requests').select('changes').where('id', '=', id).executeTakeFirstOrThrow()
     expect(JSON.parse(filed.changes!)).toEqual({ addresses: [{ id: address.id, line1: street }] })
 
-    const compliance = await openAsCompliance(id)
+    // past its deadline, it leads the dashboard's overdue count and the list, in red
+    await j.handle.db
+      .updateTable('data_requests')
+      .set({ due_at: new Date(Date.now() - 1.5 * 86_400_000).toISOString() })
+      .where('id', '=', id)
+      .execute()
+    const compliance = await openAsCompliance(id, { via: 'overdue', shot: 'request-overdue' })
+    await compliance.getByText('This request is past its deadline', { exact: false }).waitFor()
     await compliance.getByRole('cell', { name: street }).waitFor()
     await compliance.getByRole('button', { name: 'Approve' }).click()
     const dialog = compliance.getByRole('dialog')

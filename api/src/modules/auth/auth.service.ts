@@ -2,13 +2,13 @@ import { type Database, lockForUpdate } from '@verity/db'
 import type { Kysely } from 'kysely'
 import { audit } from '../../platform/audit.js'
 import type { RequestContext, StaffContext } from '../../platform/context.js'
-import { AppError, badRequest, conflict } from '../../platform/errors.js'
+import { AppError, badRequest, because, conflict } from '../../platform/errors.js'
 import { burnPasswordCheck, hashPassword, verifyPassword } from '../../platform/passwords.js'
 import { createSession, invalidateSession, invalidateStaffSessions } from '../../platform/session.js'
 import { inTransaction } from '../../platform/transaction.js'
 import { refundAttempt, reserveAttempt, throttleKeys } from './login-throttle.js'
 
-const invalidCredentials = () => new AppError(401, 'invalid_credentials', 'Email or password is incorrect.')
+const invalidCredentials = () => because('invalid_credentials', new AppError(401, 'invalid_credentials', 'Email or password is incorrect.'))
 
 interface SignInInput {
   email: string

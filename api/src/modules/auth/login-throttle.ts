@@ -1,6 +1,6 @@
 import { type Database, lockForUpdate } from '@verity/db'
 import type { Kysely } from 'kysely'
-import { tooManyAttempts } from '../../platform/errors.js'
+import { because, tooManyAttempts } from '../../platform/errors.js'
 
 /**
  * Online guessing limits, counted over a window that opens at the first failure of a key.
@@ -147,9 +147,13 @@ function refuseIfLocked(keys: ThrottleKey[], rows: { key: string; locked_until: 
 }
 
 const refusal = (key: ThrottleKey, seconds: number) =>
-  tooManyAttempts(
-    key.kind === 'lock'
-      ? 'Too many failed sign-ins. Wait before trying again.'
-      : 'Too many sign-in attempts from your network. Try again in a few seconds.',
-    seconds,
+  because(
+    'sign_in_throttled',
+    tooManyAttempts(
+      key.kind === 'lock'
+        ? 'Too many failed sign-ins. Wait before trying again.'
+        : 'Too many sign-in attempts from your network. Try again in a few seconds.',
+      seconds,
+    ),
+    { seconds: Math.ceil(seconds) },
   )

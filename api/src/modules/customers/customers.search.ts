@@ -1,6 +1,6 @@
 import { type Database, foldName, phoneDigits, phoneNationalDigits, phoneTail } from '@verity/db'
 import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely'
-import { badRequest } from '../../platform/errors.js'
+import { badRequest, because } from '../../platform/errors.js'
 
 export type SearchKind = 'email' | 'order_number' | 'phone' | 'id' | 'name'
 type Where = (eb: ExpressionBuilder<Database, 'customers'>) => Expression<SqlBool>
@@ -77,7 +77,10 @@ export function searchCondition(db: Kysely<Database>, input: string): { kind: Se
     case 'phone': {
       const digits = q.replace(/\D/g, '')
       if (digits.length < MIN_PHONE_DIGITS) {
-        throw badRequest('Enter the whole phone number.', { q: `A whole phone number: at least ${MIN_PHONE_DIGITS} digits` })
+        throw because(
+          'phone_incomplete',
+          badRequest('Enter the whole phone number.', { q: `A whole phone number: at least ${MIN_PHONE_DIGITS} digits` }),
+        )
       }
       const { international, national } = phoneForms(q)
       // Every form ends in the same eight digits: the phone-tail index narrows to them, then the whole number must agree

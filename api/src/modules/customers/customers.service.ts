@@ -3,7 +3,7 @@ import type { Customer, Database } from '@verity/db'
 import type { Kysely } from 'kysely'
 import { audit } from '../../platform/audit.js'
 import type { StaffContext } from '../../platform/context.js'
-import { badRequest, conflict, notFound, tooManyAttempts, unprocessable } from '../../platform/errors.js'
+import { AppError, badRequest, because, conflict, notFound, tooManyAttempts, unprocessable } from '../../platform/errors.js'
 import { idList, type ListQuery } from '../../platform/list.js'
 import { countEvent } from '../../platform/rate-counter.js'
 import { type CommittedRefusal, inTransaction, refuseAfterCommit, type Trx } from '../../platform/transaction.js'
@@ -12,7 +12,7 @@ import { isUnderLegalHold } from '../disclosures/legal-holds.js'
 import { deliverMessage, queueMessage } from '../outbox/outbox.service.js'
 import { getSetting } from '../settings/settings.service.js'
 import { customerAccess, type CustomerAccess } from './customer-access.js'
-import { canonicalTerm, searchCondition } from './customers.search.js'
+import { canonicalTerm, classifySearch, foldQuery, searchCondition } from './customers.search.js'
 import { maskPhone, maskEmail, maskName } from '../../platform/masking.js'
 
 export type CustomerSort = 'id' | 'created_at' | 'country' | 'status'
@@ -92,13 +92,44 @@ async function countLookup(trx: Trx, ctx: StaffContext): Promise<CommittedRefusa
       await raiseFlag(trx, ctx, { kind: 'search_rate', staffId: ctx.staff.id, details: { [`lookups_in_${window}`]: rate.count, limit } })
     }
     return refuseAfterCommit(
-      tooManyAttempts(
-        `You looked up ${limit} customers in a${window === 'hour' ? 'n' : ''} ${window}, the most allowed. Wait a moment; compliance has been told.`,
-        (rate.resetsAt.getTime() - ctx.now.getTime()) / 1000,
+      because(
+        'lookup_rate',
+        tooManyAttempts(
+          `You looked up ${limit} customers in a${window === 'hour' ? 'n' : ''} ${window}, the most allowed. Try again in ${Math.ceil((rate.resetsAt.getTime() - ctx.now.getTime()) / 60_000)} min; compliance has been told.`,
+          (rate.resetsAt.getTime() - ctx.now.getTime()) / 1000,
+        ),
+        { limit, minutes: Math.ceil((rate.resetsAt.getTime() - ctx.now.getTime()) / 60_000) },
       ),
     )
   }
   return null
+}
+
+/**
+ * Runs `read` (which refuses what is not a whole identifier); a refused search still counts against the lookup rate and
+ * is on the record, so fragments of numbers tried one after another show on the audit desk.
+ */
+async function refusedSearchOnRecord<T>(db: Kysely<Database>, ctx: StaffContext, text: string, read: () => T): Promise<T> {
+  try {
+    return read()
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e
+    await inTransaction(db, async (trx) => {
+      const refused = await countLookup(trx, ctx)
+      if (refused) return refused
+      await audit(trx, ctx, {
+        action: 'customer.search',
+        details: {
+          kind: classifySearch(foldQuery(text)),
+          refused: e.reason?.key ?? e.code,
+          results: 0,
+          customers: [],
+          term_hmac: searchTermHash(ctx, text),
+        },
+      })
+    })
+    throw e
+  }
 }
 
 /**
@@ -117,7 +148,7 @@ export async function searchCustomers(db: Kysely<Database>, ctx: StaffContext, q
   }
   if (agent && q.limit > AGENT_PAGE)
     throw badRequest(`Ask for at most ${AGENT_PAGE} customers at once.`, { range: `At most ${AGENT_PAGE} rows` })
-  const search = text ? searchCondition(db, text) : null
+  const search = text ? await refusedSearchOnRecord(db, ctx, text, () => searchCondition(db, text)) : null
   const kind = search?.kind ?? null
   const matching = (handle: Kysely<Database>) => {
     let query = handle.selectFrom('customers')
@@ -315,9 +346,13 @@ export async function sendPasswordReset(db: Kysely<Database>, ctx: StaffContext,
     const limit = await getSetting(trx, 'reset_links_per_customer_per_day')
     if (sentToday.count > limit) {
       return refuseAfterCommit(
-        tooManyAttempts(
-          `This customer has been sent ${limit} reset links today, the most allowed. The last one still works.`,
-          (sentToday.resetsAt.getTime() - ctx.now.getTime()) / 1000,
+        because(
+          'reset_links_per_day',
+          tooManyAttempts(
+            `This customer has been sent ${limit} reset links today, the most allowed. The last one still works.`,
+            (sentToday.resetsAt.getTime() - ctx.now.getTime()) / 1000,
+          ),
+          { limit },
         ),
       )
     }

@@ -83,6 +83,15 @@ describe('GET /api/customers?filter={q}', () => {
     expect(empty.json.error.fields.q).toBeTruthy()
     const short = await t.request('GET', listUrl('customers', { filter: { q: '+86 5678' } }), { cookie: agent })
     expect(short.status).toBe(400)
+    expect(short.json.error.reason).toBe('phone_incomplete')
+    // Refused, yet on the record: fragments of numbers tried one after another show on the audit desk.
+    const entry = await t.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'customer.search')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow()
+    expect(JSON.parse(entry.details)).toMatchObject({ kind: 'phone', refused: 'phone_incomplete', results: 0 })
     expect((await t.request('GET', listUrl('customers'), { cookie: await t.login('compliance') })).status).toBe(200)
   })
 

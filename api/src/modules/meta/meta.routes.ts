@@ -24,6 +24,8 @@ const ERROR_SCHEMA = z.toJSONSchema(
       code: z.string(),
       message: z.string(),
       fields: z.record(z.string(), z.string()).optional().describe('field → message, for forms'),
+      reason: z.string().optional().describe('why, as a stable key a client can translate (agent_paused, customer_locked, …)'),
+      values: z.record(z.string(), z.number()).optional().describe('the numbers the message names'),
     }),
   }),
 ) as object as Record<string, never>

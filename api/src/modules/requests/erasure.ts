@@ -1,4 +1,4 @@
-import { conflict } from '../../platform/errors.js'
+import { because, conflict } from '../../platform/errors.js'
 import type { Trx } from '../../platform/transaction.js'
 import { isUnderLegalHold } from '../disclosures/legal-holds.js'
 
@@ -24,7 +24,7 @@ const count = (result: { numDeletedRows?: bigint; numUpdatedRows?: bigint }[]) =
  */
 export async function executeErasure(trx: Trx, customerId: number, now: Date): Promise<ErasureCertificate> {
   if (await isUnderLegalHold(trx, customerId)) {
-    throw conflict('This customer is under a legal hold: nothing may be erased until compliance releases it.')
+    throw because('legal_hold', conflict('This customer is under a legal hold: nothing may be erased until compliance releases it.'))
   }
   // One statement per table, spelled out: Kysely types each table's customer_id on its own.
   const byCustomer = (

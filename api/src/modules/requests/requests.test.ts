@@ -150,9 +150,13 @@ describe('filing', () => {
     const customerId = await fullyOnFile(t.db)
     const truth = await callerAnswers(t.db, customerId)
     const open = async (caller: string, callerName: string) => {
-      const v = (await t.request('POST', '/api/verifications', { cookie: agent, body: { customerId, channel: 'phone', caller, callerName } })).json
+      const v = (
+        await t.request('POST', '/api/verifications', { cookie: agent, body: { customerId, channel: 'phone', caller, callerName } })
+      ).json
       const answers = v.questions.map((q: { id: number; field: string }) => ({ questionId: q.id, value: truth[q.field] }))
-      expect((await t.request('POST', `/api/verifications/${v.id}/answers`, { cookie: agent, body: { answers } })).json.status).toBe('verified')
+      expect((await t.request('POST', `/api/verifications/${v.id}/answers`, { cookie: agent, body: { answers } })).json.status).toBe(
+        'verified',
+      )
       return v.id as number
     }
     const guardian = await file({ customerId, type: 'access', verificationId: await open('guardian', 'Li Mei') })

@@ -10,7 +10,7 @@ import {
 import type { Kysely } from 'kysely'
 import { audit } from '../../platform/audit.js'
 import type { StaffContext } from '../../platform/context.js'
-import { type AppError, conflict, notFound, tooManyAttempts, unprocessable } from '../../platform/errors.js'
+import { type AppError, because, conflict, notFound, tooManyAttempts, unprocessable } from '../../platform/errors.js'
 import type { ListQuery } from '../../platform/list.js'
 import { maskEmail, maskPhone } from '../../platform/masking.js'
 import { countEvent } from '../../platform/rate-counter.js'
@@ -207,9 +207,12 @@ async function questionsFor(trx: Trx, customerId: number, available: Verificatio
 }
 
 const agentPaused = () =>
-  tooManyAttempts(
-    'Your verifications are paused: compliance is reviewing a pattern of failed or unfinished verifications. Ask compliance to clear it.',
-    HOUR_MS / 1000,
+  because(
+    'agent_paused',
+    tooManyAttempts(
+      'Your verifications are paused: compliance is reviewing a pattern of failed or unfinished verifications. Ask compliance to clear it.',
+      HOUR_MS / 1000,
+    ),
   )
 
 /**
@@ -227,9 +230,12 @@ async function stopAgent(trx: Trx, ctx: StaffContext, kind: 'agent_failing' | 'a
 }
 
 const customerLocked = () =>
-  tooManyAttempts(
-    'Verification is locked for this customer after repeated failures. Compliance has been alerted; do not continue the call.',
-    DAY_MS / 1000,
+  because(
+    'customer_locked',
+    tooManyAttempts(
+      'Verification is locked for this customer after repeated failures. Compliance has been alerted; do not continue the call.',
+      DAY_MS / 1000,
+    ),
   )
 
 /**
@@ -246,10 +252,14 @@ async function openVerification(trx: Trx, ctx: StaffContext, id: number): Promis
       .where('id', '=', id)
       .where('status', '=', 'pending')
       .execute()
-    return conflict('This verification expired. Start a new one.')
+    return because('verification_expired', conflict('This verification expired. Start a new one.'))
   }
   if (await openFlag(trx, STOPPING_FLAGS, { staffId: ctx.staff.id })) return agentPaused()
-  if (v.status === 'superseded') return conflict('A newer verification for this customer was opened, which ended this one.')
+  if (v.status === 'superseded') {
+    return because('verification_superseded', conflict('A newer verification for this customer was opened, which ended this one.'))
+  }
+  if (v.status === 'expired') return because('verification_expired', conflict('This verification expired. Start a new one.'))
+  if (v.status === 'locked') return customerLocked()
   if (v.status !== 'pending') return conflict(`This verification is already ${v.status}.`)
   const customer = await trx.selectFrom('customers').select('status').where('id', '=', v.customer_id).executeTakeFirstOrThrow()
   if (customer.status !== 'active') return conflict(`This customer is ${customer.status}; the verification cannot go on.`)
@@ -447,9 +457,12 @@ export async function sendVerificationCode(db: Kysely<Database>, ctx: StaffConte
     const daily = await countEvent(trx, `codes:customer:${v.customer_id}`, DAY_MS, ctx.now)
     if (daily.count > (await getSetting(trx, 'codes_per_customer_per_day'))) {
       return refuseAfterCommit(
-        tooManyAttempts(
-          'This customer has been sent as many codes as a day allows. Verify with questions, or try again tomorrow.',
-          (daily.resetsAt.getTime() - ctx.now.getTime()) / 1000,
+        because(
+          'codes_per_day',
+          tooManyAttempts(
+            'This customer has been sent as many codes as a day allows. Verify with questions, or try again tomorrow.',
+            (daily.resetsAt.getTime() - ctx.now.getTime()) / 1000,
+          ),
         ),
       )
     }
