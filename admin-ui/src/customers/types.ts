@@ -14,6 +14,9 @@ export interface CustomerRecord {
   guardian_consent_at?: string | null
   created_at?: string
   last_login_at?: string | null
+  first_name?: string | null
+  last_name?: string | null
+  marketing_opt_in?: boolean
   masked: boolean
   legal_hold: boolean
   access: { basis: 'verification' | 'break_glass' | null; until: string | null }
@@ -44,7 +47,7 @@ export interface CustomerRecord {
   }[]
   access_logs: { id: number; at: string; ip?: string | null; os: string | null; browser: string | null; referrer?: string | null }[]
   verifications: { id: number; created_at: string; channel: string; status: string; staff_name: string }[]
-  open_requests: { id: number; type: string; status: string; created_at: string }[]
+  open_requests: { id: number; type: string; status: string; created_at: string; due_at: string | null }[]
   break_glass: { id: number; reason?: string; created_at: string; expires_at: string; staff_name: string }[]
   flags: { id: number; kind: string; created_at: string }[]
 }

@@ -164,7 +164,12 @@ export const verityEn = {
     },
     outbox: {
       status: { queued: 'Queued', sent: 'Sent', recorded: 'Recorded (not sent)', failed: 'Failed' },
-      templates: { password_reset: 'Password reset link', verification_code: 'Verification code' },
+      templates: {
+        password_reset: 'Password reset link',
+        verification_code: 'Verification code',
+        request_receipt: 'Request received',
+        request_notice: 'Request update',
+      },
     },
     disclosures: {
       types: {

@@ -153,7 +153,7 @@ export const verityZh: typeof verityEn = {
     },
     outbox: {
       status: { queued: '排队中', sent: '已发送', recorded: '已记录（未发送）', failed: '发送失败' },
-      templates: { password_reset: '密码重置链接', verification_code: '验证码' },
+      templates: { password_reset: '密码重置链接', verification_code: '验证码', request_receipt: '请求已受理', request_notice: '请求进展' },
     },
     disclosures: {
       types: {

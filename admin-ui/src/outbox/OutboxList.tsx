@@ -12,7 +12,10 @@ const filters = [
   <SelectInput
     key="template"
     source="template"
-    choices={['password_reset', 'verification_code'].map((id) => ({ id, name: `verity.outbox.templates.${id}` }))}
+    choices={['password_reset', 'verification_code', 'request_receipt', 'request_notice'].map((id) => ({
+      id,
+      name: `verity.outbox.templates.${id}`,
+    }))}
   />,
 ]
 

@@ -40,6 +40,7 @@ const CUSTOMER_COLUMNS = [
   'guardian_consent_at',
   'created_at',
   'last_login_at',
+  'marketing_opt_in',
 ] as const
 type CustomerRow = Pick<Customer, (typeof CUSTOMER_COLUMNS)[number]>
 
@@ -66,7 +67,12 @@ export function maskedCustomer(c: CustomerRow) {
 }
 
 function unmaskedCustomer(c: CustomerRow) {
-  return { ...c, name: [c.first_name, c.last_name].filter(Boolean).join(' '), masked: false as const }
+  return {
+    ...c,
+    name: [c.first_name, c.last_name].filter(Boolean).join(' '),
+    marketing_opt_in: c.marketing_opt_in === 1,
+    masked: false as const,
+  }
 }
 
 /** A keyed hash of what was searched for: repeated probes of one value can be tied together without keeping the value. */

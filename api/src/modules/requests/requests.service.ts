@@ -551,14 +551,22 @@ export async function getRequest(db: Kysely<Database>, ctx: StaffContext, id: nu
     .where('r.id', '=', id)
     .executeTakeFirst()
   if (!row) throw notFound('Request')
-  const timeline = await db
+  // The request's own steps, and what carrying it out did to the customer (logged against the customer, naming the request).
+  const entries = await db
     .selectFrom('audit_log as a')
     .leftJoin('staff_users as s', 's.id', 'a.actor_id')
-    .select(['a.id', 'a.at', 'a.action', 's.name as staff_name'])
-    .where('a.entity_type', '=', 'request')
-    .where('a.entity_id', '=', String(id))
+    .select(['a.id', 'a.at', 'a.action', 'a.details', 's.name as staff_name'])
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('a.entity_type', '=', 'request'), eb('a.entity_id', '=', String(id))]),
+        eb.and([eb('a.customer_id', '=', row.customer_id), eb('a.action', 'in', ['customer.edit', 'customer.erase'])]),
+      ]),
+    )
     .orderBy('a.id')
     .execute()
+  const timeline = entries
+    .filter((e) => e.action.startsWith('request.') || (JSON.parse(e.details) as { request?: number }).request === id)
+    .map(({ details: _details, ...e }) => e)
   const { changes, result, ...rest } = row
   return {
     ...presentRow(rest, ctx.now),

@@ -380,6 +380,7 @@ describe('edits and access', () => {
     const filed = await file({ customerId, type: 'edit', verificationId: v.id, changes })
     expect(filed.status).toBe(201)
     const res = await act(filed.json.id, 'approve', compliance)
+    expect(res.json.timeline.map((e: { action: string }) => e.action)).toEqual(['request.file', 'customer.edit', 'request.approve'])
     expect(res.json.result.fields.sort()).toEqual(['addresses.city', 'addresses.is_default', 'addresses.line1', 'first_name'])
     const record = (await t.request('GET', `/api/customers/${customerId}`, { cookie: agent })).json
     expect(record.first_name).toBe('Renée')
