@@ -259,7 +259,9 @@ async function openVerification(trx: Trx, ctx: StaffContext, id: number): Promis
     return because('verification_superseded', conflict('A newer verification for this customer was opened, which ended this one.'))
   }
   if (v.status === 'expired') return because('verification_expired', conflict('This verification expired. Start a new one.'))
-  if (v.status === 'locked') return customerLocked()
+  if (v.status === 'locked') {
+    return because('customer_locked', conflict('This verification ended when the customer was locked. Compliance has been alerted.'))
+  }
   if (v.status !== 'pending') return conflict(`This verification is already ${v.status}.`)
   const customer = await trx.selectFrom('customers').select('status').where('id', '=', v.customer_id).executeTakeFirstOrThrow()
   if (customer.status !== 'active') return conflict(`This customer is ${customer.status}; the verification cannot go on.`)
