@@ -283,6 +283,11 @@ export const verityEn = {
       deleted: 'Deleted',
       anonymised: 'Kept without personal data',
       kept: 'What stays, and why',
+      kept_items: {
+        orders: 'Orders: number, date, status, amount, currency and country, for the accounts',
+        customer_row: 'The customer row: id, country and signup date, marked erased',
+        records: 'The audit log and disclosure records, which name the customer by id only',
+      },
       rows: '1 row |||| %{smart_count} rows',
       tables: {
         addresses: 'Address book',

@@ -260,6 +260,11 @@ export const verityZh: typeof verityEn = {
       deleted: '已删除',
       anonymised: '保留但已去除个人数据',
       kept: '保留的内容及原因',
+      kept_items: {
+        orders: '订单：编号、日期、状态、金额、币种和国家，供记账使用',
+        customer_row: '客户记录：编号、国家和注册日期，标记为已删除',
+        records: '审计日志和披露记录，仅以编号指代该客户',
+      },
       rows: '%{smart_count} 条',
       tables: {
         addresses: '地址簿',

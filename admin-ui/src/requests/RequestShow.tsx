@@ -106,7 +106,7 @@ function Outcome({ result }: { result: RequestResult }) {
               <Box component="ul" sx={{ my: 0.5, pl: 3 }}>
                 {result.certificate.kept.map((k) => (
                   <Typography component="li" variant="body2" key={k}>
-                    {k}
+                    {translate(`verity.requests.kept_items.${k}`, { _: k })}
                   </Typography>
                 ))}
               </Box>

@@ -138,7 +138,7 @@ describe('a request page', () => {
             certificate: {
               deleted: { addresses: 2, payment_methods: 1, access_logs: 14 },
               anonymised: { orders: 5, customers: 1 },
-              kept: ['orders: number, date, status, amount, currency and country, for the accounts'],
+              kept: ['orders'],
             },
             recipients: [
               { id: 5, authority: 'Hangzhou Intermediate People’s Court', caseNumber: '(2026) Zhe 01', disclosedAt: inDays(-40) },

@@ -9,8 +9,8 @@ export interface ErasureCertificate {
   deleted: Record<string, number>
   /** rows kept with their personal data cleared, per table */
   anonymised: Record<string, number>
-  /** what stays, and why */
-  kept: string[]
+  /** what stays, and why, as keys: orders (amounts for the accounts), customer_row (id, country, signup date), records (audit log and disclosures, by id only) */
+  kept: ('orders' | 'customer_row' | 'records')[]
 }
 
 const count = (result: { numDeletedRows?: bigint; numUpdatedRows?: bigint }[]) =>
@@ -107,10 +107,6 @@ export async function executeErasure(trx: Trx, customerId: number, now: Date): P
     erased_at: now.toISOString(),
     deleted,
     anonymised,
-    kept: [
-      'orders: number, date, status, amount, currency and country, for the accounts',
-      'the customer row: id, country and signup date, marked erased',
-      'the audit log and disclosure records, which name the customer by id only',
-    ],
+    kept: ['orders', 'customer_row', 'records'],
   }
 }
