@@ -36,7 +36,7 @@ export function openDatabase(url: string = DEFAULT_DATABASE_URL): DatabaseHandle
   if (url !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(url)), { recursive: true })
   const sqlite = new SQLite(url)
   sqlite.pragma('journal_mode = WAL')
-  // Acknowledged writes are durable (DESIGN.md promise 10): NORMAL in WAL mode may lose the last commits on a power cut.
+  // Acknowledged writes are durable (docs/design.md promise 10): NORMAL in WAL mode may lose the last commits on a power cut.
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')

@@ -32,7 +32,7 @@ describe('SQLite', () => {
   })
 })
 
-// The PostgreSQL server of these machines (DESIGN.md's scale-out dialect); CI has it too.
+// The PostgreSQL server of these machines (docs/design.md's scale-out dialect); CI has it too.
 describe('PostgreSQL', () => {
   let h: DatabaseHandle
   const schema = `verity_test_${process.pid}`

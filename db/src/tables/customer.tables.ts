@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
 
-/** The store's own tables: their names and columns are part of the contract (DESIGN.md). */
+/** The store's own tables: their names and columns are part of the contract (docs/design.md). */
 
 export type CustomerStatus = 'active' | 'locked' | 'erased'
 export type Gender = 'female' | 'male' | 'other' | 'undisclosed'

@@ -16,7 +16,7 @@ export interface AuditFilter {
   id?: number | number[]
 }
 
-/** Admins see what staff did to staff accounts and sign-ins, never entries about customers (DESIGN.md). */
+/** Admins see what staff did to staff accounts and sign-ins, never entries about customers (docs/design.md). */
 const STAFF_ACTIONS = ['auth.%', 'staff.%', 'settings.%']
 
 function visibleTo(viewer: SignedInStaff, db: Kysely<Database>) {

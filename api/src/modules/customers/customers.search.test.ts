@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, listUrl } from '../../testing.js'
 import { phoneForms, searchCondition } from './customers.search.js'
 
-// Search takes complete identifiers only (DESIGN.md promise 3): a part of a phone number, an email or an order number finds
+// Search takes complete identifiers only (docs/design.md promise 3): a part of a phone number, an email or an order number finds
 // no one, or an agent sweeping the digits a caller did not give would recover a whole number.
 
 const fullWidth = (s: string) => s.replace(/[!-~]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0)).replace(/ /g, '\u3000')

@@ -53,7 +53,7 @@ export function phoneForms(q: string): { international: string[]; national: stri
 
 /**
  * The condition that finds the customers a search names. Only a complete identifier finds anyone: a whole email, a whole
- * phone number, a whole order number, a customer id or a name (DESIGN.md promise 3). Each kind is answered from an index
+ * phone number, a whole order number, a customer id or a name (docs/design.md promise 3). Each kind is answered from an index
  * (migrations add_caller_verification and fold_customer_names), so it stays fast at a million customers.
  */
 export function searchCondition(db: Kysely<Database>, input: string): { kind: SearchKind; where: Where } {

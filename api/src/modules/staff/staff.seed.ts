@@ -3,6 +3,7 @@ import type { Database, StaffRole } from '@verity/db'
 import type { Kysely } from 'kysely'
 import { audit } from '../../platform/audit.js'
 import { hashPassword } from '../../platform/passwords.js'
+import { inTransaction } from '../../platform/transaction.js'
 
 export const SEED_STAFF: { email: string; name: string; role: StaffRole }[] = [
   { email: 'agent@example.com', name: 'Li Na', role: 'agent' },
@@ -23,7 +24,7 @@ export async function seedStaff(
   const chosen = password ?? randomBytes(12).toString('base64url')
   const passwordHash = await hashPassword(chosen)
   const now = new Date()
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     for (const s of SEED_STAFF) {
       const { id } = await trx
         .insertInto('staff_users')
