@@ -254,7 +254,8 @@ async function openVerification(trx: Trx, ctx: StaffContext, id: number): Promis
       .execute()
     return because('verification_expired', conflict('This verification expired. Start a new one.'))
   }
-  if (await openFlag(trx, STOPPING_FLAGS, { staffId: ctx.staff.id })) return agentPaused()
+  // The stop ended this verification with every other the agent had open: over (409), and why.
+  if (await openFlag(trx, STOPPING_FLAGS, { staffId: ctx.staff.id })) return because('agent_paused', conflict(agentPaused().message))
   if (v.status === 'superseded') {
     return because('verification_superseded', conflict('A newer verification for this customer was opened, which ended this one.'))
   }
