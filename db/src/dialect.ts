@@ -39,6 +39,8 @@ export function openDatabase(url: string = DEFAULT_DATABASE_URL): DatabaseHandle
   // Acknowledged writes are durable (docs/design.md promise 10): NORMAL in WAL mode may lose the last commits on a power cut.
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')
+  // Deleted rows are overwritten, not left in free pages: an erased customer's values do not linger in the file.
+  sqlite.pragma('secure_delete = ON')
   sqlite.pragma('busy_timeout = 5000')
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
   return { db, dialect: 'sqlite', url, close: () => db.destroy() }

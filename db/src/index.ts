@@ -7,5 +7,5 @@ export { openDatabase, isPostgresUrl, DEFAULT_DATABASE_URL, type DatabaseHandle,
 export { migrateToLatest } from './migrate.js'
 export { seedCustomers, type SeedOptions, type SeedProgress } from './seed/seed-customers.js'
 export { generateCustomer, SEED_EPOCH, type GeneratedCustomer } from './seed/generate.js'
-export { isPostgres, lockForUpdate, phoneDigits, phoneNationalDigits, phoneTail, yearMonth } from './sql.js'
+export { flushErasedValues, isPostgres, lockForUpdate, phoneDigits, phoneNationalDigits, phoneTail, yearMonth } from './sql.js'
 export { foldName, foldedNames } from './fold.js'

@@ -37,3 +37,11 @@ export function phoneTail(db: Kysely<any>): RawBuilder<string> {
 export function lockForUpdate<Q extends { forUpdate(): Q }>(db: Kysely<any>, query: Q): Q {
   return isPostgres(db) ? query.forUpdate() : query
 }
+
+/**
+ * After an erasure: on SQLite, copies the write-ahead log into the database and empties it, so that the erased values,
+ * overwritten in the database (secure_delete), are not left in the log either. PostgreSQL reclaims old row versions by vacuum.
+ */
+export async function flushErasedValues(db: Kysely<any>): Promise<void> {
+  if (!isPostgres(db)) await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db)
+}

@@ -51,6 +51,7 @@ export const AUDIT_ACTIONS = [
   'request.cancel',
   'request.extend',
   'request.export_download',
+  'request.read',
   'customer.erase',
   'customer.edit',
   'legal_hold.place',

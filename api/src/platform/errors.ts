@@ -88,11 +88,20 @@ export function errorBody(code: ErrorCode, message: string, fields?: FieldErrors
   return { error: { code, message, ...(fields ? { fields } : {}), ...(reason ? { reason: reason.key, values: reason.values ?? {} } : {}) } }
 }
 
+/** A unique index refused the write (SQLite or PostgreSQL): another request took the value first. */
+function isUniqueViolation(err: Error): boolean {
+  const code = (err as { code?: unknown }).code
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505'
+}
+
 /** The one error path: domain errors keep their status, framework errors are named, anything else is a logged 500. */
 export function handleError(err: Error, c: Context) {
   if (err instanceof AppError) {
     for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v)
     return c.json(errorBody(err.code, err.message, err.fields, err.reason), err.status)
+  }
+  if (isUniqueViolation(err)) {
+    return c.json(errorBody('conflict', 'That value is already taken by another record.'), 409)
   }
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode

@@ -25,3 +25,9 @@ export function maskPhone(value: string | null): string | null {
   if (!value) return value
   return value.replace(/\d/g, '•')
 }
+
+/** Emails and phone numbers a text quotes (an SMTP rejection names the address), masked like a recipient. */
+const EMAIL_IN_TEXT = /[^\s<>"'(),;:[\]]+@[^\s<>"'(),;:[\]]+/g
+const PHONE_IN_TEXT = /\+?\d[\d ()-]{5,}\d/g
+export const maskContacts = (text: string | null) =>
+  text && text.replace(EMAIL_IN_TEXT, (email) => maskEmail(email)!).replace(PHONE_IN_TEXT, (phone) => maskPhone(phone)!)

@@ -70,7 +70,8 @@ export function searchCondition(db: Kysely<Database>, input: string): { kind: Se
         .where('number', '=', q.toUpperCase())
         .where('customer_id', 'is not', null)
         .$narrowType<{ customer_id: number }>()
-      return { kind, where: (eb) => eb('id', 'in', orders) }
+      // An erased customer's orders stay for the accounts, but do not lead back to them.
+      return { kind, where: (eb) => eb.and([eb('id', 'in', orders), eb('status', '!=', 'erased')]) }
     }
     case 'id':
       return { kind, where: (eb) => eb('id', '=', Number(q)) }

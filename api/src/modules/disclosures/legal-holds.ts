@@ -1,4 +1,4 @@
-import type { Database } from '@verity/db'
+import { type Database, lockForUpdate } from '@verity/db'
 import type { Kysely } from 'kysely'
 import { audit } from '../../platform/audit.js'
 import type { StaffContext } from '../../platform/context.js'
@@ -27,7 +27,11 @@ export async function placeHolds(trx: Trx, ctx: StaffContext, input: { disclosur
     .where('released_at', 'is', null)
     .execute()
   const placedAt = ctx.now.toISOString()
-  for (const customerId of new Set(input.customerIds)) {
+  // The customers are locked first, as an erasure locks its customer: a hold and an erasure of one customer never cross.
+  const customerIds = [...new Set(input.customerIds)].sort((a, b) => a - b)
+  if (customerIds.length)
+    await lockForUpdate(trx, trx.selectFrom('customers').select('id').where('id', 'in', customerIds).orderBy('id')).execute()
+  for (const customerId of customerIds) {
     if (held.some((h) => h.customer_id === customerId)) continue
     await trx
       .insertInto('legal_holds')

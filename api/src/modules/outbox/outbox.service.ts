@@ -2,7 +2,7 @@ import type { Database, OutboxMessage } from '@verity/db'
 import type { Kysely } from 'kysely'
 import { notFound } from '../../platform/errors.js'
 import type { ListQuery } from '../../platform/list.js'
-import { maskPhone, maskEmail } from '../../platform/masking.js'
+import { maskContacts, maskEmail, maskPhone } from '../../platform/masking.js'
 import type { OutgoingMessage, Transport } from './outbox.transport.js'
 
 export const OUTBOX_TEMPLATES = ['password_reset', 'verification_code', 'request_receipt', 'request_notice'] as const
@@ -47,7 +47,8 @@ export async function deliverMessage(db: Kysely<Database>, transport: Transport,
     await db.updateTable('outbox').set({ status, attempts: 1, sent_at: now.toISOString() }).where('id', '=', id).execute()
     return status
   } catch (e) {
-    const error = e instanceof Error ? e.message.slice(0, 300) : 'delivery failed'
+    // The error may quote the address (an SMTP rejection does): kept masked, as the recipient is on the record.
+    const error = maskContacts(e instanceof Error ? e.message.slice(0, 300) : 'delivery failed')
     await db.updateTable('outbox').set({ status: 'failed', attempts: 1, last_error: error }).where('id', '=', id).execute()
     return 'failed' as const
   }

@@ -3,6 +3,7 @@ import type { Database } from '@verity/db'
 import type { Kysely } from 'kysely'
 import { notFound } from '../../platform/errors.js'
 import type { Trx } from '../../platform/transaction.js'
+import { presentDisclosures } from '../disclosures/disclosures.service.js'
 import { getSetting } from '../settings/settings.service.js'
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex')
@@ -70,14 +71,18 @@ export async function customerDataExport(db: Kysely<Database>, customerId: numbe
     db
       .selectFrom('disclosures as d')
       .innerJoin('disclosure_subjects as s', 's.disclosure_id', 'd.id')
-      .select(['d.type', 'd.authority', 'd.jurisdiction', 'd.legal_basis', 'd.categories_produced', 'd.disclosed_at'])
+      .selectAll('d')
       .where('s.customer_id', '=', customerId)
-      .where('d.status', 'in', ['disclosed', 'partially_disclosed'])
-      .where((eb) => eb.or([eb('d.nondisclosure_until', 'is', null), eb('d.nondisclosure_until', '<=', now.toISOString())]))
-      .orderBy('d.disclosed_at')
+      .orderBy('d.id')
       .execute(),
   ])
   if (!customer) throw notFound('Customer')
+  // As corrected by amendments: a non-disclosure order added by one keeps the record out, as does one still running.
+  const told = (await presentDisclosures(db, disclosures, now)).filter(
+    (d) =>
+      (d.status === 'disclosed' || d.status === 'partially_disclosed') &&
+      !(d.nondisclosureUntil && Date.parse(d.nondisclosureUntil) > now.getTime()),
+  )
   return {
     generated_at: now.toISOString(),
     account: { ...customer, marketing_opt_in: customer.marketing_opt_in === 1 },
@@ -87,9 +92,13 @@ export async function customerDataExport(db: Kysely<Database>, customerId: numbe
     sign_ins: logs,
     verifications,
     requests,
-    disclosures_under_legal_process: disclosures.map((d) => ({
-      ...d,
-      categories_produced: d.categories_produced ? (JSON.parse(d.categories_produced) as string[]) : [],
+    disclosures_under_legal_process: told.map((d) => ({
+      type: d.type,
+      authority: d.authority,
+      jurisdiction: d.jurisdiction,
+      legal_basis: d.legalBasis,
+      categories_produced: d.categoriesProduced,
+      disclosed_at: d.disclosedAt,
     })),
   }
 }

@@ -1,3 +1,4 @@
+import { lockForUpdate } from '@verity/db'
 import { because, conflict } from '../../platform/errors.js'
 import type { Trx } from '../../platform/transaction.js'
 import { isUnderLegalHold } from '../disclosures/legal-holds.js'
@@ -23,6 +24,8 @@ const count = (result: { numDeletedRows?: bigint; numUpdatedRows?: bigint }[]) =
  * Refused while the customer is under a legal hold. Answers the certificate: what was removed, in counts.
  */
 export async function executeErasure(trx: Trx, customerId: number, now: Date): Promise<ErasureCertificate> {
+  // The customer row is locked before the hold is read, as placing a hold locks it: the two never cross.
+  await lockForUpdate(trx, trx.selectFrom('customers').select('id').where('id', '=', customerId)).execute()
   if (await isUnderLegalHold(trx, customerId)) {
     throw because('legal_hold', conflict('This customer is under a legal hold: nothing may be erased until compliance releases it.'))
   }
@@ -59,7 +62,18 @@ export async function executeErasure(trx: Trx, customerId: number, now: Date): P
     outbox: count([
       await trx
         .updateTable('outbox')
-        .set({ recipient: '[erased]', payload: '{}' })
+        .set({ recipient: '[erased]', payload: '{}', last_error: null })
+        .where('customer_id', '=', customerId)
+        .executeTakeFirst(),
+    ]),
+    // Who called (a guardian's name), and what staff wrote about the person in reasons and notes.
+    verifications: count([
+      await trx.updateTable('verifications').set({ caller_name: null }).where('customer_id', '=', customerId).executeTakeFirst(),
+    ]),
+    unmask_grants: count([
+      await trx
+        .updateTable('unmask_grants')
+        .set({ reason: '[erased with the customer]' })
         .where('customer_id', '=', customerId)
         .executeTakeFirst(),
     ]),
@@ -67,7 +81,7 @@ export async function executeErasure(trx: Trx, customerId: number, now: Date): P
     data_requests: count([
       await trx
         .updateTable('data_requests')
-        .set({ changes: null, caller_name: null })
+        .set({ changes: null, caller_name: null, decision_note: null, extension_reason: null })
         .where('customer_id', '=', customerId)
         .executeTakeFirst(),
     ]),
@@ -95,13 +109,6 @@ export async function executeErasure(trx: Trx, customerId: number, now: Date): P
         .executeTakeFirst(),
     ]),
   }
-  // Other open requests of this customer have nothing left to act on.
-  await trx
-    .updateTable('data_requests')
-    .set({ status: 'cancelled', decision_note: 'The account was erased.', updated_at: now.toISOString() })
-    .where('customer_id', '=', customerId)
-    .where('status', '=', 'pending')
-    .execute()
   return {
     customer_id: customerId,
     erased_at: now.toISOString(),

@@ -10,8 +10,8 @@ import {
   cancelRequest,
   extendRequest,
   fileRequest,
-  getRequest,
   listRequests,
+  readRequest,
   rejectRequest,
   type RequestSort,
 } from './requests.service.js'
@@ -35,7 +35,7 @@ export const requestsRoutes = new Hono<AppEnv>()
     '/:id',
     describeRoute({ tags, summary: 'One request with its timeline and the actions open to you' }),
     validate('param', RequestIdParam),
-    async (c) => c.json(await getRequest(c.var.db, staffContext(c), c.req.valid('param').id)),
+    async (c) => c.json(await readRequest(c.var.db, staffContext(c), c.req.valid('param').id)),
   )
   .post(
     '/',

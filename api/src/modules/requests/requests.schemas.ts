@@ -76,6 +76,8 @@ export const RequestCreate = z
     /** the guardian's or authorised agent's name, when the caller is not the customer */
     callerName: text(200).optional(),
     channel: RequestChannel.optional(),
+    /** the day a request in writing arrived (YYYY-MM-DD): its deadline runs from then */
+    receivedAt: z.iso.date('A date, YYYY-MM-DD').optional(),
     changes: EditChanges.optional(),
   })
   .superRefine((r, ctx) => {

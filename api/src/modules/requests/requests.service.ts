@@ -3,6 +3,7 @@ import {
   type DataRequest,
   type DataRequestStatus,
   type DataRequestType,
+  flushErasedValues,
   foldedNames,
   lockForUpdate,
   type VerificationField,
@@ -123,8 +124,16 @@ export async function fileRequest(db: Kysely<Database>, ctx: StaffContext, input
       }
     } else if (ctx.staff.role === 'agent') {
       throw unprocessable('Verify the caller first, then file the request from their record.', { verificationId: 'Required' })
+    } else if (input.channel && input.channel !== 'written') {
+      // Without a verification, only a request received in writing can be filed: a caller is verified first.
+      throw unprocessable('A request by phone, chat or in person is filed for a verified caller.', { verificationId: 'Required' })
     } else {
-      channel = input.channel ?? 'written'
+      channel = 'written'
+    }
+    if (input.receivedAt && channel !== 'written') {
+      throw unprocessable('Only a request received in writing has a date of receipt of its own.', {
+        receivedAt: 'Only for written requests',
+      })
     }
 
     const open = await trx
@@ -137,7 +146,11 @@ export async function fileRequest(db: Kysely<Database>, ctx: StaffContext, input
     if (open) throw conflict(`Request #${open.id} of this type is already open for this customer.`, { type: `Open as #${open.id}` })
     if (input.changes) await checkEdit(trx, customer.id, input.changes)
 
-    const due = await dueDate(trx, customer.country, ctx.now)
+    // A letter is due from the day it arrived, not the day it was typed in.
+    const received = input.receivedAt ? new Date(`${input.receivedAt}T00:00:00Z`) : ctx.now
+    if (received.getTime() > ctx.now.getTime())
+      throw unprocessable('The date of receipt is in the future.', { receivedAt: 'In the future' })
+    const due = await dueDate(trx, customer.country, received)
     const at = ctx.now.toISOString()
     const { id } = await trx
       .insertInto('data_requests')
@@ -185,9 +198,12 @@ export async function fileRequest(db: Kysely<Database>, ctx: StaffContext, input
   return getRequest(db, ctx, request)
 }
 
-/** An edit validated against what is on file: the email free, the addresses and cards the customer's own. */
-async function checkEdit(trx: Trx, customerId: number, changes: EditChanges) {
-  if (changes.email) {
+/**
+ * An edit validated against what is on file: the addresses and cards the customer's own, and, when it is applied, the
+ * email free. Filing does not say whether another account uses an email, or filing would be a way to look emails up.
+ */
+async function checkEdit(trx: Trx, customerId: number, changes: EditChanges, applying = false) {
+  if (changes.email && applying) {
     const taken = await trx
       .selectFrom('customers')
       .select('id')
@@ -209,7 +225,7 @@ async function checkEdit(trx: Trx, customerId: number, changes: EditChanges) {
 
 /** Applies an approved edit: the account's fields, the addresses named, the cards removed. */
 async function applyEdit(trx: Trx, customerId: number, changes: EditChanges) {
-  await checkEdit(trx, customerId, changes)
+  await checkEdit(trx, customerId, changes, true)
   const { addresses, payment_methods, marketing_opt_in, ...account } = changes
   if (Object.keys(account).length || marketing_opt_in !== undefined) {
     const current = await trx
@@ -253,10 +269,10 @@ async function recipientsToTell(trx: Trx, customerId: number) {
     .execute()
 }
 
-/** A pending request, read and locked for a workflow step. */
-async function pendingRequest(trx: Trx, id: number): Promise<DataRequest> {
+/** A pending request, read and locked for a workflow step; one an agent did not file does not exist for them. */
+async function pendingRequest(trx: Trx, ctx: StaffContext, id: number): Promise<DataRequest> {
   const r = await lockForUpdate(trx, trx.selectFrom('data_requests').selectAll().where('id', '=', id)).executeTakeFirst()
-  if (!r) throw notFound('Request')
+  if (!r || (ctx.staff.role !== 'compliance' && r.filed_by !== ctx.staff.id)) throw notFound('Request')
   if (r.status !== 'pending') throw conflict(`This request is already ${r.status}.`)
   return r
 }
@@ -290,8 +306,8 @@ const fourEyes = (r: DataRequest, ctx: StaffContext) => {
  * sent as a link. The customer is told, and the disclosures whose recipients must hear of a change are listed.
  */
 export async function approveRequest(db: Kysely<Database>, ctx: StaffContext, id: number, links: { exportBase: string }) {
-  const sent = await inTransaction(db, async (trx) => {
-    const r = await pendingRequest(trx, id)
+  const outcome = await inTransaction(db, async (trx) => {
+    const r = await pendingRequest(trx, ctx, id)
     fourEyes(r, ctx)
     await settle(trx, ctx, id, 'completed', null)
     const customer = await trx
@@ -303,6 +319,7 @@ export async function approveRequest(db: Kysely<Database>, ctx: StaffContext, id
     const recipients = r.type === 'access' ? [] : await recipientsToTell(trx, r.customer_id)
     let result: Record<string, unknown>
     let notice: Outgoing | null
+    const also: (Outgoing | null)[] = []
     const subject = `Your request #${id} is complete`
     if (r.type === 'edit') {
       const changes = JSON.parse(r.changes!) as EditChanges
@@ -317,10 +334,16 @@ export async function approveRequest(db: Kysely<Database>, ctx: StaffContext, id
         details: { request: id, fields },
       })
       // Told at the address on file before the change, and at the new one when the email changed.
-      notice = await queueNotice(trx, ctx, customer, 'request_notice', subject, `We made the correction you asked for (#${id}).`, {
-        request_id: id,
-        outcome: 'completed',
-      })
+      const body = `We made the correction you asked for (#${id}).`
+      notice = await queueNotice(trx, ctx, customer, 'request_notice', subject, body, { request_id: id, outcome: 'completed' })
+      if (changes.email && changes.email !== customer.email?.toLowerCase()) {
+        also.push(
+          await queueNotice(trx, ctx, { ...customer, email: changes.email }, 'request_notice', subject, body, {
+            request_id: id,
+            outcome: 'completed',
+          }),
+        )
+      }
     } else if (r.type === 'erasure') {
       // The confirmation goes to the address on file; the record of it keeps that address masked, since it is erased.
       const stored = customer.email ? maskEmail(customer.email) : maskPhone(customer.phone)
@@ -336,6 +359,23 @@ export async function approveRequest(db: Kysely<Database>, ctx: StaffContext, id
       )
       const certificate = await executeErasure(trx, r.customer_id, ctx.now)
       result = { certificate, recipients }
+      // The customer's other open requests have nothing left to act on: each is withdrawn, on its own record.
+      const others = await trx
+        .updateTable('data_requests')
+        .set({ status: 'cancelled', decided_by: ctx.staff.id, decided_at: ctx.now.toISOString(), updated_at: ctx.now.toISOString() })
+        .where('customer_id', '=', r.customer_id)
+        .where('status', '=', 'pending')
+        .returning(['id', 'type'])
+        .execute()
+      for (const other of others) {
+        await audit(trx, ctx, {
+          action: 'request.cancel',
+          entityType: 'request',
+          entityId: other.id,
+          customerId: r.customer_id,
+          details: { type: other.type, erased_by_request: id },
+        })
+      }
       await audit(trx, ctx, {
         action: 'customer.erase',
         entityType: 'customer',
@@ -369,16 +409,17 @@ export async function approveRequest(db: Kysely<Database>, ctx: StaffContext, id
       customerId: r.customer_id,
       details: { type: r.type, recipients: recipients.length },
     })
-    return [notice]
+    return { sent: [notice, ...also], erased: r.type === 'erasure' }
   })
-  await deliver(db, ctx, sent)
+  if (outcome.erased) await flushErasedValues(db)
+  await deliver(db, ctx, outcome.sent)
   return getRequest(db, ctx, id)
 }
 
 /** Rejects a request with the reason, which goes to the customer; someone other than the filer decides. */
 export async function rejectRequest(db: Kysely<Database>, ctx: StaffContext, id: number, reason: string) {
   const sent = await inTransaction(db, async (trx) => {
-    const r = await pendingRequest(trx, id)
+    const r = await pendingRequest(trx, ctx, id)
     fourEyes(r, ctx)
     await settle(trx, ctx, id, 'rejected', reason)
     await audit(trx, ctx, {
@@ -415,7 +456,7 @@ export async function rejectRequest(db: Kysely<Database>, ctx: StaffContext, id:
 /** Withdraws a request: the filer (the caller changed their mind) or compliance. */
 export async function cancelRequest(db: Kysely<Database>, ctx: StaffContext, id: number, reason: string | undefined) {
   await inTransaction(db, async (trx) => {
-    const r = await pendingRequest(trx, id)
+    const r = await pendingRequest(trx, ctx, id)
     if (ctx.staff.role !== 'compliance' && r.filed_by !== ctx.staff.id)
       throw forbidden('Only whoever filed a request, or compliance, withdraws it.')
     await settle(trx, ctx, id, 'cancelled', reason ?? null)
@@ -433,7 +474,7 @@ export async function cancelRequest(db: Kysely<Database>, ctx: StaffContext, id:
 /** Extends the deadline once, as far as the customer's country allows, with the reason; the customer is told. */
 export async function extendRequest(db: Kysely<Database>, ctx: StaffContext, id: number, reason: string) {
   const sent = await inTransaction(db, async (trx) => {
-    const r = await pendingRequest(trx, id)
+    const r = await pendingRequest(trx, ctx, id)
     if (r.extended_at) throw conflict('This request was extended already; a deadline is extended once.')
     const customer = await trx
       .selectFrom('customers')
@@ -565,17 +606,38 @@ export async function getRequest(db: Kysely<Database>, ctx: StaffContext, id: nu
     .orderBy('a.id')
     .execute()
   const timeline = entries
-    .filter((e) => e.action.startsWith('request.') || (JSON.parse(e.details) as { request?: number }).request === id)
+    .filter(
+      (e) =>
+        (e.action.startsWith('request.') && e.action !== 'request.read') || (JSON.parse(e.details) as { request?: number }).request === id,
+    )
     .map(({ details: _details, ...e }) => e)
   const { changes, result, ...rest } = row
   return {
     ...presentRow(rest, ctx.now),
     changes: changes ? (JSON.parse(changes) as EditChanges) : null,
-    result: result ? (JSON.parse(result) as Record<string, unknown>) : null,
+    result: result ? resultFor(ctx, JSON.parse(result) as Record<string, unknown>) : null,
     timeline,
     // What this staff member may do next: the console offers only these.
     actions: nextActions(row, ctx),
   }
+}
+
+/** A request read from its page: one carrying proposed personal values (an edit's) is on the record, as a record read is. */
+export async function readRequest(db: Kysely<Database>, ctx: StaffContext, id: number) {
+  const request = await getRequest(db, ctx, id)
+  if (request.changes) {
+    await inTransaction(db, (trx) =>
+      audit(trx, ctx, { action: 'request.read', entityType: 'request', entityId: id, customerId: request.customer_id }),
+    )
+  }
+  return request
+}
+
+/** What completing it did, for this reader: the disclosures whose recipients must be told are for compliance alone. */
+function resultFor(ctx: StaffContext, result: Record<string, unknown>) {
+  if (ctx.staff.role === 'compliance') return result
+  const { recipients: _recipients, ...rest } = result
+  return rest
 }
 
 function nextActions(r: { status: DataRequestStatus; filed_by: number; extended_at: string | null }, ctx: StaffContext) {

@@ -124,7 +124,6 @@ describe('filing', () => {
     expect((await edit({ addresses: [{ id: 1, postal_code: '!!' }] })).status).toBe(400)
     expect((await edit({ favourite_colour: 'blue' })).status).toBe(400)
     expect((await edit({})).status).toBe(400)
-    expect((await edit({ email: taken.email!.toUpperCase() })).status).toBe(409)
     expect((await edit({ addresses: [{ id: 999_999, city: 'Berlin' }] })).status).toBe(422)
     expect(
       (
@@ -135,6 +134,10 @@ describe('filing', () => {
       ).status,
     ).toBe(400)
     expect(await t.db.selectFrom('data_requests').select('id').execute()).toEqual([])
+    // Another account's email is filed (filing looks nothing up) and refused when the edit is applied.
+    const takenEdit = await edit({ email: taken.email!.toUpperCase() })
+    expect(takenEdit.status).toBe(201)
+    expect((await act(takenEdit.json.id, 'approve', second)).status).toBe(409)
   })
 
   it('refuses a second open request of the same type, naming the first', async () => {
@@ -147,7 +150,16 @@ describe('filing', () => {
   })
 
   it('takes who called from the verification: a guardian files for a minor; an authorised agent needs compliance and the letter', async () => {
-    const customerId = await fullyOnFile(t.db)
+    // A minor whose guardian is on file.
+    const minor = await t.db
+      .selectFrom('customers')
+      .select(['id', 'guardian_name'])
+      .where('guardian_name', 'is not', null)
+      .where('birth_date', '>', '2009-01-01')
+      .where('status', '=', 'active')
+      .orderBy('id')
+      .executeTakeFirstOrThrow()
+    const customerId = minor.id
     const truth = await callerAnswers(t.db, customerId)
     const open = async (caller: string, callerName: string) => {
       const v = (
@@ -159,8 +171,13 @@ describe('filing', () => {
       )
       return v.id as number
     }
-    const guardian = await file({ customerId, type: 'access', verificationId: await open('guardian', 'Li Mei') })
-    expect(guardian.json).toMatchObject({ caller: 'guardian', caller_name: 'Li Mei' })
+    const guardian = await file({ customerId, type: 'access', verificationId: await open('guardian', minor.guardian_name!) })
+    expect(guardian.json).toMatchObject({ caller: 'guardian', caller_name: minor.guardian_name })
+    const stranger = await t.request('POST', '/api/verifications', {
+      cookie: agent,
+      body: { customerId, channel: 'phone', caller: 'guardian', callerName: 'Not The Guardian' },
+    })
+    expect(stranger.status).toBe(422)
     const agentOf = await file({ customerId, type: 'erasure', verificationId: await open('authorised_agent', 'Wang & Partners') })
     expect(agentOf.status).toBe(422)
   })

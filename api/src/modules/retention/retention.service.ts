@@ -2,7 +2,7 @@ import { type Database, isPostgres } from '@verity/db'
 import { type Kysely, sql } from 'kysely'
 import { audit, type AuditContext } from '../../platform/audit.js'
 import type { AppConfig } from '../../platform/context.js'
-import { maskEmail, maskPhone } from '../../platform/masking.js'
+import { maskContacts, maskEmail, maskPhone } from '../../platform/masking.js'
 import { inTransaction, type Trx } from '../../platform/transaction.js'
 import { THROTTLE } from '../auth/login-throttle.js'
 import { getSetting } from '../settings/settings.service.js'
@@ -50,12 +50,6 @@ const count = (result: { numDeletedRows: bigint } | { numUpdatedRows: bigint }) 
 
 /** Customers under a legal hold in force: nothing of theirs is deleted or cleared (docs/design.md promise 5). */
 const heldCustomers = (trx: Trx) => trx.selectFrom('legal_holds').select('customer_id').where('released_at', 'is', null)
-
-/** Personal values a delivery error may quote (SMTP rejections name the address), masked like the recipient. */
-const EMAIL_IN_TEXT = /[^\s<>"'(),;:[\]]+@[^\s<>"'(),;:[\]]+/g
-const PHONE_IN_TEXT = /\+?\d[\d ()-]{5,}\d/g
-const maskContacts = (text: string | null) =>
-  text && text.replace(EMAIL_IN_TEXT, (email) => maskEmail(email)!).replace(PHONE_IN_TEXT, (phone) => maskPhone(phone)!)
 
 /**
  * Enforces the retention rules kept in settings, in one transaction, and audits the run with its counts.

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto'
 import {
   type Database,
+  foldName,
   lockForUpdate,
   type RequestCaller,
   type Verification,
@@ -122,11 +123,12 @@ export async function startVerification(
     if (await openFlag(trx, STOPPING_FLAGS, { staffId: ctx.staff.id })) throw agentPaused()
     const customer = await lockForUpdate(
       trx,
-      trx.selectFrom('customers').select(['id', 'status']).where('id', '=', input.customerId),
+      trx.selectFrom('customers').select(['id', 'status', 'birth_date', 'guardian_name']).where('id', '=', input.customerId),
     ).executeTakeFirst()
     if (!customer) throw notFound('Customer')
     if (customer.status === 'erased') throw conflict('This customer was erased; there is no one to verify.')
     if (customer.status === 'locked') throw customerLocked()
+    if (input.caller === 'guardian') checkGuardian(customer, input.callerName ?? '', ctx.now)
 
     const asked = await questionsAnsweredBySearch(trx, ctx, customer.id)
     const available = [...(await storedAnswers(trx, customer.id)).keys()].filter((f) => !asked.has(f))
@@ -134,6 +136,15 @@ export async function startVerification(
     if (!fields.length) throw unprocessable('Nothing is on file to verify this customer with.')
     if (await probingTooMany(trx, ctx, customer.id)) return refuseAfterCommit(agentPaused())
 
+    // A new verification is a new caller: whatever this agent's earlier pass for the customer opened, closes.
+    await trx
+      .updateTable('verifications')
+      .set({ unmasked_until: ctx.now.toISOString() })
+      .where('customer_id', '=', customer.id)
+      .where('staff_id', '=', ctx.staff.id)
+      .where('status', '=', 'verified')
+      .where('unmasked_until', '>', ctx.now.toISOString())
+      .execute()
     const superseded = await trx
       .updateTable('verifications')
       .set({ status: 'superseded', completed_at: ctx.now.toISOString() })
@@ -204,6 +215,20 @@ async function questionsFor(trx: Trx, customerId: number, available: Verificatio
     .execute()
   const kept = before.map((q) => q.field).filter((f) => available.includes(f))
   return kept.length ? kept : drawQuestions(available)
+}
+
+/** A guardian calls for a minor only, and is the guardian on file when one is. */
+function checkGuardian(customer: { birth_date: string | null; guardian_name: string | null }, name: string, now: Date) {
+  const adultOn = customer.birth_date ? new Date(`${customer.birth_date}T00:00:00Z`) : null
+  adultOn?.setUTCFullYear(adultOn.getUTCFullYear() + 18)
+  if (!adultOn || adultOn.getTime() <= now.getTime()) {
+    throw unprocessable('A guardian calls for a customer under 18; this customer is not, as far as the record shows.', {
+      caller: 'Not a minor',
+    })
+  }
+  if (customer.guardian_name && foldName(customer.guardian_name) !== foldName(name)) {
+    throw unprocessable('The guardian on file has another name.', { callerName: 'Not the guardian on file' })
+  }
 }
 
 const agentPaused = () =>
