@@ -56,6 +56,8 @@ const ROUTES: Record<string, StaffRole[] | typeof PUBLIC> = {
   'POST /requests/:id/reject': ['compliance'],
   'POST /requests/:id/cancel': ['agent', 'compliance'],
   'POST /requests/:id/extend': ['compliance'],
+  'POST /requests/:id/attachments': ['agent', 'compliance'],
+  'GET /requests/:id/attachments/:attachmentId': ['agent', 'compliance'],
   // The customer's download of an access export: the link's token is the key, no staff session.
   'GET /exports/:token': PUBLIC,
   'GET /outbox': ['compliance'],

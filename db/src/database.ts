@@ -11,6 +11,7 @@ import type {
   DataRequestsTable,
   FlagsTable,
   RateCountersTable,
+  RequestAttachmentsTable,
   RequestExportsTable,
   SearchHitsTable,
   VerificationFailuresTable,
@@ -46,6 +47,7 @@ export interface Database {
   search_hits: SearchHitsTable
   rate_counters: RateCountersTable
   request_exports: RequestExportsTable
+  request_attachments: RequestAttachmentsTable
   data_requests: DataRequestsTable
   disclosures: DisclosuresTable
   disclosure_subjects: DisclosureSubjectsTable

@@ -23,6 +23,7 @@ import { useFormats } from '../customers/CustomerSections'
 import type { VerityDataProvider } from '../dataProvider'
 import { useApiQuery } from '../useApiQuery'
 import { TextPromptButton } from '../layout/TextPromptButton'
+import { AttachmentsCard } from '../layout/AttachmentsCard'
 import { TitledCard } from '../layout/TitledCard'
 import { AmendDialogButton } from './AmendDialogButton'
 import { CloseDialogButton, type CloseInput } from './CloseDialogButton'
@@ -62,14 +63,9 @@ export default function DisclosureShow() {
     void queryClient.invalidateQueries({ queryKey: ['disclosures'] })
   }
   const safely = (run: () => Promise<void>) => () => void run().catch((e: Error) => notify(e.message, { type: 'error' }))
-  const upload = async (file: File | undefined) => {
-    if (!file) return
-    try {
-      await dataProvider.upload(`disclosures/${id}/attachments`, file)
-      await queryClient.invalidateQueries({ queryKey: key })
-    } catch (e) {
-      notify((e as Error).message, { type: 'error' })
-    }
+  const upload = async (file: File) => {
+    await dataProvider.upload(`disclosures/${id}/attachments`, file)
+    await queryClient.invalidateQueries({ queryKey: key })
   }
 
   if (isPending) return <Loading />
@@ -230,29 +226,12 @@ export default function DisclosureShow() {
             </Table>
           )}
         </TitledCard>
-        <TitledCard title="verity.disclosures.attachments">
-          <Table size="small">
-            <TableBody>
-              {d.attachments.map((a) => (
-                <TableRow key={a.id}>
-                  <TableCell>
-                    <MuiLink href={`/api/disclosures/${d.id}/attachments/${a.id}`} download={a.filename}>
-                      {a.filename}
-                    </MuiLink>
-                  </TableCell>
-                  <TableCell>{(a.size / 1024).toFixed(1)} KiB</TableCell>
-                  <TableCell sx={{ fontFamily: 'monospace', fontSize: 12 }}>SHA-256 {a.sha256}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-          {d.open && (
-            <Button component="label" sx={{ mt: 1 }}>
-              {translate('verity.disclosures.attach')}
-              <input hidden type="file" onChange={(e) => void upload(e.target.files?.[0])} />
-            </Button>
-          )}
-        </TitledCard>
+        <AttachmentsCard
+          title="verity.disclosures.attachments"
+          files={d.attachments}
+          href={(a) => `/api/disclosures/${d.id}/attachments/${a.id}`}
+          onAttach={d.open ? upload : undefined}
+        />
       </Stack>
     </Box>
   )

@@ -7,6 +7,7 @@ export const verityEn = {
     roles: { agent: 'Agent', compliance: 'Compliance officer', manager: 'Manager', admin: 'Administrator' },
     status: { active: 'Active', disabled: 'Disabled' },
     password_banner: 'Staff never ask a customer for a password. Verify callers with their details, then send a reset link.',
+    attachments: { none: 'No files yet.', attach: 'Attach a file' },
     errors: {
       agent_paused:
         'Your verifications are paused: compliance is reviewing a pattern of failed or unfinished verifications. Ask compliance to clear it.',
@@ -297,6 +298,9 @@ export const verityEn = {
         password_reset_tokens: 'Password reset links',
         search_hits: 'Search records',
         request_exports: 'Copies of data',
+        request_attachments: 'Letters kept with requests',
+        verifications: 'Who called (verifications)',
+        unmask_grants: 'Reasons for opening the record',
         orders: 'Orders',
         outbox: 'Messages to the customer',
         data_requests: 'Requests',
@@ -304,6 +308,7 @@ export const verityEn = {
       },
       export_sent: 'The customer was sent a download link that works until %{date}.',
       recipients: 'Recipients to tell',
+      attachments: 'Letters and files',
       recipients_help:
         'This customer’s data went to these recipients under legal process: tell them of the correction or deletion (GDPR Art. 19).',
       recipients_none: 'No disclosure sent this customer’s data to anyone: there is no one to tell.',

@@ -20,6 +20,7 @@ import { Loading, Title, useCanAccess, useDataProvider, useNotify, useTranslate 
 import { Link, useParams } from 'react-router-dom'
 import { useFormats } from '../customers/CustomerSections'
 import type { VerityDataProvider } from '../dataProvider'
+import { AttachmentsCard } from '../layout/AttachmentsCard'
 import { TextPromptButton } from '../layout/TextPromptButton'
 import { TitledCard } from '../layout/TitledCard'
 import { useApiQuery } from '../useApiQuery'
@@ -178,6 +179,10 @@ export default function RequestShow() {
     void queryClient.invalidateQueries({ queryKey: ['customer-record', String(updated.customer_id)] })
     notify(`verity.requests.done.${action}`, { type: 'success' })
   }
+  const upload = async (file: File) => {
+    await dataProvider.upload(`requests/${id}/attachments`, file)
+    await queryClient.invalidateQueries({ queryKey: key })
+  }
 
   if (isPending) return <Loading />
   if (error || !r) return <Alert severity="error">{(error as Error)?.message}</Alert>
@@ -250,6 +255,12 @@ export default function RequestShow() {
             )}
           </TitledCard>
         )}
+        <AttachmentsCard
+          title="verity.requests.attachments"
+          files={r.attachments}
+          href={(a) => `/api/requests/${r.id}/attachments/${a.id}`}
+          onAttach={r.status === 'pending' ? upload : undefined}
+        />
         {r.result && <Outcome result={r.result} />}
         {r.result?.recipients && <Recipients recipients={r.result.recipients} />}
         <TitledCard title="verity.requests.timeline">

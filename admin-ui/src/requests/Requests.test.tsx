@@ -34,6 +34,7 @@ const row = (over: Partial<RequestRow>): RequestRow => ({
 
 const erasure: RequestRecord = {
   ...row({}),
+  attachments: [],
   verification_id: 31,
   changes: null,
   caller_name: null,

@@ -1,3 +1,4 @@
+import type { Attachment } from '../layout/AttachmentsCard'
 export const TYPES = ['edit', 'erasure', 'access'] as const
 export const STATUSES = ['pending', 'completed', 'rejected', 'cancelled'] as const
 export const DUE = ['overdue', 'this_week'] as const
@@ -81,6 +82,7 @@ export interface RequestResult {
 
 /** GET /api/requests/:id: the row, what it asks and what came of it, its timeline, and the steps open to this user. */
 export interface RequestRecord extends RequestRow {
+  attachments: Attachment[]
   verification_id: number | null
   changes: EditChanges | null
   caller_name: string | null

@@ -52,6 +52,8 @@ export const AUDIT_ACTIONS = [
   'request.extend',
   'request.export_download',
   'request.read',
+  'request.attach',
+  'request.attachment_download',
   'customer.erase',
   'customer.edit',
   'legal_hold.place',

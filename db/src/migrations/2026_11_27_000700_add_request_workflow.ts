@@ -48,6 +48,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('downloaded_at', time)
     .execute()
 
+  // Files kept with a request: an authorised agent's written permission, a letter received.
+  await db.schema
+    .createTable('request_attachments')
+    .addColumn('id', 'integer', id)
+    .addColumn('request_id', 'integer', (c) => c.notNull().references('data_requests.id').onDelete('cascade'))
+    .addColumn('filename', 'text', (c) => c.notNull())
+    .addColumn('content_type', 'text', (c) => c.notNull())
+    .addColumn('size', 'integer', (c) => c.notNull())
+    .addColumn('sha256', 'text', (c) => c.notNull())
+    .addColumn('content', pg ? 'bytea' : 'blob', (c) => c.notNull())
+    .addColumn('uploaded_by', 'integer', (c) => c.notNull().references('staff_users.id'))
+    .addColumn('created_at', time, (c) => c.notNull())
+    .execute()
+  await db.schema.createIndex('request_attachments_request_idx').on('request_attachments').column('request_id').execute()
+
   // Retention deletes access logs by age across all customers.
   await db.schema.createIndex('access_logs_at_idx').on('access_logs').column('at').execute()
 
@@ -61,6 +76,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('disclosures').dropColumn('lone_officer_release').execute()
   await db.schema.dropIndex('access_logs_at_idx').execute()
+  await db.schema.dropTable('request_attachments').execute()
   await db.schema.dropTable('request_exports').execute()
   await db.schema.alterTable('customers').dropColumn('marketing_opt_in').execute()
   await db.schema.alterTable('verifications').dropColumn('caller_name').execute()

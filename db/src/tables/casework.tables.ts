@@ -67,6 +67,19 @@ export interface DataRequestsTable {
   result: string | null
 }
 
+/** A file kept with a request: an authorised agent's written permission, a letter received. */
+export interface RequestAttachmentsTable {
+  id: Generated<number>
+  request_id: number
+  filename: string
+  content_type: string
+  size: number
+  sha256: string
+  content: Buffer
+  uploaded_by: number
+  created_at: string
+}
+
 /** An access request's export, fetched through a link sent to the customer; only the token's hash is kept. */
 export interface RequestExportsTable {
   id: Generated<number>

@@ -1,9 +1,8 @@
-import { create as contentDisposition } from 'content-disposition'
 import { Hono } from 'hono'
 import { describeRoute } from 'hono-openapi'
 import { z } from 'zod'
+import { readUpload, sendAttachment } from '../../platform/attachments.js'
 import type { AppEnv } from '../../platform/context.js'
-import { unprocessable } from '../../platform/errors.js'
 import { listQuerySchema, parseListQuery, sendList } from '../../platform/list.js'
 import { requireRole, staffContext } from '../../platform/roles.js'
 import { validate } from '../../platform/validation.js'
@@ -22,7 +21,6 @@ import {
 } from './disclosures.schemas.js'
 import {
   addAttachment,
-  cleanFilename,
   amendDisclosure,
   closeDisclosure,
   createDisclosure,
@@ -39,18 +37,6 @@ import {
 
 const tags = ['disclosures']
 
-/**
- * RFC 6266: a plain `filename` for names in printable ASCII; otherwise an ASCII stand-in for old clients beside the
- * UTF-8 `filename*` every current browser reads. Names kept before uploads were cleaned are cleaned again here.
- */
-function attachmentDisposition(stored: string) {
-  const name = cleanFilename(stored)
-  if (/^[\x20-\x7e]*$/.test(name)) return contentDisposition(name)
-  const ascii = name.replace(/[^\x20-\x7e]+/g, '_')
-  const dot = ascii.lastIndexOf('.')
-  const stem = dot > 0 ? ascii.slice(0, dot) : ascii
-  return contentDisposition(name, { fallback: /[A-Za-z0-9]/.test(stem) ? ascii : `attachment${dot > 0 ? ascii.slice(dot) : ''}` })
-}
 const ReportRange = z.strictObject({
   from: z.iso.date().optional(),
   to: z.iso.date().optional(),
@@ -158,24 +144,13 @@ export const disclosuresRoutes = new Hono<AppEnv>()
     '/:id/attachments',
     describeRoute({ tags, summary: 'Attach a file (multipart field "file", 10 MiB at most); kept with its SHA-256' }),
     validate('param', IdParam),
-    async (c) => {
-      const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>)
-      const file = body.file
-      if (!(file instanceof File))
-        throw unprocessable('Send the file as multipart form data in a field named "file".', { file: 'Required' })
-      return c.json(await addAttachment(c.var.db, staffContext(c), { id: c.req.valid('param').id, file }), 201)
-    },
+    async (c) => c.json(await addAttachment(c.var.db, staffContext(c), { id: c.req.valid('param').id, upload: await readUpload(c) }), 201),
   )
   .get(
     '/:id/attachments/:attachmentId',
     describeRoute({ tags, summary: 'Download an attachment' }),
     validate('param', AttachmentParam),
     async (c) => {
-      const file = await readAttachment(c.var.db, staffContext(c), c.req.valid('param'))
-      return c.body(new Uint8Array(file.content), 200, {
-        'Content-Type': file.content_type,
-        'Content-Disposition': attachmentDisposition(file.filename),
-        'X-Content-SHA256': file.sha256,
-      })
+      return sendAttachment(c, await readAttachment(c.var.db, staffContext(c), c.req.valid('param')))
     },
   )

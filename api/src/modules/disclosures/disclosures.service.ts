@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import {
   type Database,
   type Disclosure,
@@ -8,6 +7,7 @@ import {
   lockForUpdate,
 } from '@verity/db'
 import type { Expression, ExpressionBuilder, Kysely, SqlBool, Updateable } from 'kysely'
+import type { Upload } from '../../platform/attachments.js'
 import { audit, type AuditAction, type AuditValue } from '../../platform/audit.js'
 import type { RequestContext, StaffContext } from '../../platform/context.js'
 import { conflict, forbidden, notFound, unprocessable } from '../../platform/errors.js'
@@ -561,29 +561,10 @@ export async function getDisclosure(db: Kysely<Database>, ctx: RequestContext, i
   }
 }
 
-export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-const MAX_FILENAME_CHARS = 200
-
-/**
- * A file name as it is kept: any script, less what could break a header, a path or a display. Control characters
- * (NUL, C0, DEL, C1) and the bidirectional overrides that can disguise an extension go; separators and quotes become `_`.
- */
-export function cleanFilename(name: string): string {
-  const cleaned = name
-    .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
-    .replace(/[\\/"]/g, '_')
-    .trim()
-  return Array.from(cleaned).slice(0, MAX_FILENAME_CHARS).join('').trim() || 'attachment'
-}
-
-export async function addAttachment(db: Kysely<Database>, ctx: StaffContext, input: { id: number; file: File }) {
-  const { id, file } = input
-  if (file.size === 0) throw unprocessable('The file is empty.', { file: 'Empty file' })
-  if (file.size > MAX_ATTACHMENT_BYTES) throw unprocessable('Files are limited to 10 MiB.', { file: 'Larger than 10 MiB' })
-  // Read the upload before the transaction opens: the record is locked only for the check and the write.
-  const content = Buffer.from(await file.arrayBuffer())
-  const sha256 = createHash('sha256').update(content).digest('hex')
-  const filename = cleanFilename(file.name)
+/** Keeps a file with an open record; the upload was read before, so the record is locked only for the check and the write. */
+export async function addAttachment(db: Kysely<Database>, ctx: StaffContext, input: { id: number; upload: Upload }) {
+  const { id } = input
+  const { filename, contentType, content, sha256 } = input.upload
   const refusal = 'This record is closed; attach files to an amendment’s record instead of changing it.'
   return inTransaction(db, async (trx) => {
     const row = await lockDisclosure(trx, id)
@@ -595,7 +576,7 @@ export async function addAttachment(db: Kysely<Database>, ctx: StaffContext, inp
       .values({
         disclosure_id: id,
         filename,
-        content_type: file.type || 'application/octet-stream',
+        content_type: contentType,
         size: content.length,
         sha256,
         content,

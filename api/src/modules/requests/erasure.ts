@@ -44,6 +44,12 @@ export async function executeErasure(trx: Trx, customerId: number, now: Date): P
     customer_credentials: count(await byCustomer('customer_credentials')),
     password_reset_tokens: count(await byCustomer('password_reset_tokens')),
     search_hits: count(await byCustomer('search_hits')),
+    request_attachments: count(
+      await trx
+        .deleteFrom('request_attachments')
+        .where('request_id', 'in', trx.selectFrom('data_requests').select('id').where('customer_id', '=', customerId))
+        .execute(),
+    ),
     request_exports: count(
       await trx
         .deleteFrom('request_exports')

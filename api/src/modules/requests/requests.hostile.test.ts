@@ -346,7 +346,22 @@ describe('who may file, for whom', () => {
       { customerId, type: 'erasure', caller: 'authorised_agent', callerName: 'Claims Helpers Ltd', channel: 'written' },
       compliance,
     )
-    expect(res.status).toBe(422)
+    expect(res.status).toBe(201)
+    // Not approved until the letter is attached…
+    const early = await t.request('POST', `/api/requests/${res.json.id}/approve`, { cookie: second, body: {} })
+    expect(early.status).toBe(409)
+    expect(early.json.error.message).toMatch(/written permission/)
+    const form = new FormData()
+    form.append('file', new File([new TextEncoder().encode('%PDF-1.4 letter of authority')], '授权书.pdf', { type: 'application/pdf' }))
+    const upload = await t.app.request(`${ORIGIN}/api/requests/${res.json.id}/attachments`, {
+      method: 'POST',
+      headers: { Origin: ORIGIN, Cookie: compliance },
+      body: form,
+    })
+    expect(upload.status).toBe(201)
+    // …then it is, and the letter goes with the rest of the customer's data.
+    expect((await t.request('POST', `/api/requests/${res.json.id}/approve`, { cookie: second, body: {} })).status).toBe(200)
+    expect(await t.db.selectFrom('request_attachments').select('id').execute()).toEqual([])
   })
 
   it('a pass no longer stands once a later verification of the same customer by the same agent failed', async () => {

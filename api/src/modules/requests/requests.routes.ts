@@ -4,13 +4,16 @@ import type { AppEnv } from '../../platform/context.js'
 import { listQuerySchema, parseListQuery, sendList } from '../../platform/list.js'
 import { requireRole, staffContext } from '../../platform/roles.js'
 import { validate } from '../../platform/validation.js'
-import { RequestCancel, RequestCreate, RequestFilter, RequestIdParam, RequestReason } from './requests.schemas.js'
+import { readUpload, sendAttachment } from '../../platform/attachments.js'
+import { AttachmentParam, RequestCancel, RequestCreate, RequestFilter, RequestIdParam, RequestReason } from './requests.schemas.js'
 import {
   approveRequest,
+  attachToRequest,
   cancelRequest,
   extendRequest,
   fileRequest,
   listRequests,
+  readRequestAttachment,
   readRequest,
   rejectRequest,
   type RequestSort,
@@ -42,6 +45,24 @@ export const requestsRoutes = new Hono<AppEnv>()
     describeRoute({ tags, summary: 'File a request for a verified caller (agents) or one received in writing (compliance)' }),
     validate('json', RequestCreate),
     async (c) => c.json(await fileRequest(c.var.db, staffContext(c), c.req.valid('json')), 201),
+  )
+  .post(
+    '/:id/attachments',
+    describeRoute({
+      tags,
+      summary: 'Keep a file with a pending request (multipart field "file"): a letter, an agent’s written permission',
+    }),
+    validate('param', RequestIdParam),
+    async (c) => c.json(await attachToRequest(c.var.db, staffContext(c), c.req.valid('param').id, await readUpload(c)), 201),
+  )
+  .get(
+    '/:id/attachments/:attachmentId',
+    describeRoute({ tags, summary: 'Download a file kept with a request' }),
+    validate('param', AttachmentParam),
+    async (c) => {
+      const { id, attachmentId } = c.req.valid('param')
+      return sendAttachment(c, await readRequestAttachment(c.var.db, staffContext(c), id, attachmentId))
+    },
   )
   .post(
     '/:id/approve',

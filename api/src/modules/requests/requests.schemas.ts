@@ -102,3 +102,4 @@ export const RequestFilter = z.strictObject({
 })
 
 export const RequestIdParam = z.object({ id: z.coerce.number().int().positive() })
+export const AttachmentParam = z.object({ id: z.coerce.number().int().positive(), attachmentId: z.coerce.number().int().positive() })

@@ -10,6 +10,7 @@ import {
 } from '@verity/db'
 import type { Kysely } from 'kysely'
 import { audit } from '../../platform/audit.js'
+import type { Upload } from '../../platform/attachments.js'
 import type { StaffContext } from '../../platform/context.js'
 import { conflict, forbidden, notFound, unprocessable } from '../../platform/errors.js'
 import { idList, type ListQuery } from '../../platform/list.js'
@@ -309,6 +310,10 @@ export async function approveRequest(db: Kysely<Database>, ctx: StaffContext, id
   const outcome = await inTransaction(db, async (trx) => {
     const r = await pendingRequest(trx, ctx, id)
     fourEyes(r, ctx)
+    if (r.caller === 'authorised_agent') {
+      const letters = await trx.selectFrom('request_attachments').select('id').where('request_id', '=', id).execute()
+      if (!letters.length) throw conflict('Attach the authorised agent’s written permission before approving their request.')
+    }
     await settle(trx, ctx, id, 'completed', null)
     const customer = await trx
       .selectFrom('customers')
@@ -611,8 +616,15 @@ export async function getRequest(db: Kysely<Database>, ctx: StaffContext, id: nu
         (e.action.startsWith('request.') && e.action !== 'request.read') || (JSON.parse(e.details) as { request?: number }).request === id,
     )
     .map(({ details: _details, ...e }) => e)
+  const attachments = await db
+    .selectFrom('request_attachments')
+    .select(['id', 'filename', 'content_type', 'size', 'sha256', 'created_at'])
+    .where('request_id', '=', id)
+    .orderBy('id')
+    .execute()
   const { changes, result, ...rest } = row
   return {
+    attachments,
     ...presentRow(rest, ctx.now),
     changes: changes ? (JSON.parse(changes) as EditChanges) : null,
     result: result ? resultFor(ctx, JSON.parse(result) as Record<string, unknown>) : null,
@@ -620,6 +632,60 @@ export async function getRequest(db: Kysely<Database>, ctx: StaffContext, id: nu
     // What this staff member may do next: the console offers only these.
     actions: nextActions(row, ctx),
   }
+}
+
+/**
+ * Keeps a file with a pending request: the letter it came in, or an authorised agent's written permission. Whoever may
+ * see the request may attach to it while it is pending.
+ */
+export async function attachToRequest(db: Kysely<Database>, ctx: StaffContext, id: number, upload: Upload) {
+  return inTransaction(db, async (trx) => {
+    const r = await pendingRequest(trx, ctx, id)
+    const { id: attachmentId } = await trx
+      .insertInto('request_attachments')
+      .values({
+        request_id: id,
+        filename: upload.filename,
+        content_type: upload.contentType,
+        size: upload.content.length,
+        sha256: upload.sha256,
+        content: upload.content,
+        uploaded_by: ctx.staff.id,
+        created_at: ctx.now.toISOString(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await audit(trx, ctx, {
+      action: 'request.attach',
+      entityType: 'request',
+      entityId: id,
+      customerId: r.customer_id,
+      details: { attachment: attachmentId, sha256: upload.sha256 },
+    })
+    return { id: attachmentId, filename: upload.filename, size: upload.content.length, sha256: upload.sha256 }
+  })
+}
+
+/** A file kept with a request, for whoever may see the request; every download is on the record. */
+export async function readRequestAttachment(db: Kysely<Database>, ctx: StaffContext, id: number, attachmentId: number) {
+  const request = await getRequest(db, ctx, id)
+  return inTransaction(db, async (trx) => {
+    const file = await trx
+      .selectFrom('request_attachments')
+      .selectAll()
+      .where('id', '=', attachmentId)
+      .where('request_id', '=', id)
+      .executeTakeFirst()
+    if (!file) throw notFound('Attachment')
+    await audit(trx, ctx, {
+      action: 'request.attachment_download',
+      entityType: 'request',
+      entityId: id,
+      customerId: request.customer_id,
+      details: { attachment: attachmentId },
+    })
+    return file
+  })
 }
 
 /** A request read from its page: one carrying proposed personal values (an edit's) is on the record, as a record read is. */
