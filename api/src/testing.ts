@@ -46,14 +46,7 @@ export async function createTestApp({ customers = 0, config = {} }: { customers?
       headers: h,
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     })
-    const text = await res.text()
-    let json: any
-    try {
-      json = JSON.parse(text)
-    } catch {
-      json = undefined
-    }
-    return { status: res.status, headers: res.headers, json, text }
+    return testResponse(res)
   }
 
   /** Signs in as a seeded role or any staff email and answers the session cookie ("name=value") to send back. */
@@ -104,15 +97,7 @@ export async function createTestApp({ customers = 0, config = {} }: { customers?
       const h: Record<string, string> = { Accept: 'application/json', Origin: url, ...headers }
       if (cookie) h.Cookie = cookie
       if (body !== undefined) h['Content-Type'] = 'application/json'
-      const res = await fetch(`${url}${path}`, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) })
-      const text = await res.text()
-      let json: any
-      try {
-        json = JSON.parse(text)
-      } catch {
-        json = undefined
-      }
-      return { status: res.status, headers: res.headers, json, text }
+      return testResponse(await fetch(`${url}${path}`, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) }))
     }
     async function httpLogin(who: StaffRole | string, password = TEST_PASSWORD): Promise<string> {
       const res = await http('POST', '/api/auth/login', { body: { email: emailOf(who), password } })
@@ -129,6 +114,18 @@ export async function createTestApp({ customers = 0, config = {} }: { customers?
   }
 
   return { app, api, db: handle.db, handle, request, login, addStaff, listen, close }
+}
+
+/** A response read whole: its status, headers, text and, where the text is JSON, the parsed body. */
+async function testResponse(res: Response): Promise<TestResponse> {
+  const text = await res.text()
+  let json: any
+  try {
+    json = JSON.parse(text)
+  } catch {
+    json = undefined
+  }
+  return { status: res.status, headers: res.headers, json, text }
 }
 
 const emailOf = (who: string) => (who.includes('@') ? who : `${who}@example.com`)
@@ -187,6 +184,29 @@ export async function callerAnswers(db: Awaited<ReturnType<typeof createTestApp>
     order_number: order?.number ?? null,
     card_last4: card?.last4 ?? null,
   } as Record<string, string | null>
+}
+
+/**
+ * Opens a verification of a customer and answers every question right, as the caller would: the staff member is then
+ * verified for them. Throws when it does not pass, naming what the server said.
+ */
+export async function verifyCaller(
+  send: (method: string, path: string, options: { cookie: string; body: unknown }) => Promise<TestResponse>,
+  db: Awaited<ReturnType<typeof createTestApp>>['db'],
+  customerId: number,
+  cookie: string,
+  who: { caller?: string; callerName?: string } = {},
+): Promise<{ id: number; questions: { id: number; field: string }[] }> {
+  const start = await send('POST', '/api/verifications', { cookie, body: { customerId, channel: 'phone', ...who } })
+  if (start.status !== 201) throw new Error(`verification of #${customerId}: ${start.status} ${start.text}`)
+  const v = start.json as { id: number; questions: { id: number; field: string }[] }
+  const truth = await callerAnswers(db, customerId)
+  const res = await send('POST', `/api/verifications/${v.id}/answers`, {
+    cookie,
+    body: { answers: v.questions.map((q) => ({ questionId: q.id, value: truth[q.field] })) },
+  })
+  if (res.json?.status !== 'verified') throw new Error(`verification of #${customerId}: ${res.status} ${res.text}`)
+  return v
 }
 
 /** A seeded customer with something on file for every question. */

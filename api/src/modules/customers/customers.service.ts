@@ -24,7 +24,7 @@ export interface CustomerFilter {
 }
 
 /** The columns a customer view is built from; credentials live in a table no route reads. */
-const CUSTOMER_COLUMNS = [
+export const CUSTOMER_COLUMNS = [
   'id',
   'first_name',
   'last_name',

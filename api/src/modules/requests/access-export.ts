@@ -3,6 +3,7 @@ import type { Database } from '@verity/db'
 import type { Kysely } from 'kysely'
 import { notFound } from '../../platform/errors.js'
 import type { Trx } from '../../platform/transaction.js'
+import { CUSTOMER_COLUMNS } from '../customers/customers.service.js'
 import { presentDisclosures } from '../disclosures/disclosures.service.js'
 import { getSetting } from '../settings/settings.service.js'
 
@@ -15,28 +16,7 @@ const tokenHash = (token: string) => createHash('sha256').update(token).digest('
  */
 export async function customerDataExport(db: Kysely<Database>, customerId: number, now: Date) {
   const [customer, addresses, cards, orders, logs, verifications, requests, disclosures] = await Promise.all([
-    db
-      .selectFrom('customers')
-      .select([
-        'id',
-        'first_name',
-        'last_name',
-        'email',
-        'phone',
-        'birth_date',
-        'gender',
-        'country',
-        'region',
-        'city',
-        'status',
-        'guardian_name',
-        'guardian_consent_at',
-        'marketing_opt_in',
-        'created_at',
-        'last_login_at',
-      ])
-      .where('id', '=', customerId)
-      .executeTakeFirst(),
+    db.selectFrom('customers').select(CUSTOMER_COLUMNS).where('id', '=', customerId).executeTakeFirst(),
     db
       .selectFrom('addresses')
       .select(['label', 'recipient_name', 'line1', 'line2', 'city', 'region', 'postal_code', 'country', 'phone', 'is_default'])

@@ -10,7 +10,6 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { createApp } from '../../app.js'
 import { hashPassword } from '../../platform/passwords.js'
 import {
-  callerAnswers,
   createTestApp,
   fullyOnFile,
   inParallel,
@@ -19,6 +18,7 @@ import {
   tally,
   TEST_AUDIT_KEY,
   TEST_PASSWORD,
+  verifyCaller,
 } from '../../testing.js'
 import type { OutgoingMessage } from '../outbox/outbox.transport.js'
 import { seedStaff } from '../staff/staff.seed.js'
@@ -65,18 +65,8 @@ afterEach(async () => {
 
 type V = { id: number; questions: { id: number; field: string }[] }
 /** Opens a verification and answers it right. */
-async function verify(customerId: number, cookie = agent, who: { caller?: string; callerName?: string } = {}): Promise<V> {
-  const start = await t.request('POST', '/api/verifications', { cookie, body: { customerId, channel: 'phone', ...who } })
-  expect(start.status, start.text).toBe(201)
-  const v = start.json as V
-  const truth = await callerAnswers(t.db, customerId)
-  const res = await t.request('POST', `/api/verifications/${v.id}/answers`, {
-    cookie,
-    body: { answers: v.questions.map((q) => ({ questionId: q.id, value: truth[q.field] })) },
-  })
-  expect(res.json.status, res.text).toBe('verified')
-  return v
-}
+const verify = (customerId: number, cookie = agent, who: { caller?: string; callerName?: string } = {}): Promise<V> =>
+  verifyCaller(t.request, t.db, customerId, cookie, who)
 /** A passed verification that did not ask `field`. */
 async function verifyWithout(customerId: number, field: string, cookie = agent): Promise<V> {
   let v = await verify(customerId, cookie)

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { callerAnswers, createTestApp, fullyOnFile, inParallel, listUrl, tally } from '../../testing.js'
+import { callerAnswers, createTestApp, fullyOnFile, inParallel, listUrl, tally, verifyCaller } from '../../testing.js'
 import type { OutgoingMessage } from '../outbox/outbox.transport.js'
 
 let t: Awaited<ReturnType<typeof createTestApp>>
@@ -33,16 +33,7 @@ beforeEach(async () => {
 afterEach(() => t.close())
 
 /** Opens a verification and answers it right: the caller is verified for this agent. */
-async function verify(customerId: number, cookie = agent) {
-  const v = (await t.request('POST', '/api/verifications', { cookie, body: { customerId, channel: 'phone' } })).json
-  const truth = await callerAnswers(t.db, customerId)
-  const res = await t.request('POST', `/api/verifications/${v.id}/answers`, {
-    cookie,
-    body: { answers: v.questions.map((q: { id: number; field: string }) => ({ questionId: q.id, value: truth[q.field] })) },
-  })
-  expect(res.json.status).toBe('verified')
-  return v as { id: number; questions: { field: string }[] }
-}
+const verify = (customerId: number, cookie = agent) => verifyCaller(t.request, t.db, customerId, cookie)
 const file = (body: Record<string, unknown>, cookie = agent) => t.request('POST', '/api/requests', { cookie, body })
 const act = (id: number, step: string, cookie: string, body: unknown = {}) =>
   t.request('POST', `/api/requests/${id}/${step}`, { cookie, body })
