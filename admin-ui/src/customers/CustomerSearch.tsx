@@ -66,7 +66,7 @@ export function CustomerSearch({ onPick, autoFocus = true }: { onPick: (c: Maske
         <Paper variant="outlined">
           <List dense disablePadding aria-label={translate('verity.search.results', { smart_count: total ?? results.length })}>
             {results.map((c, i) => (
-              <ListItemButton key={c.id} selected={i === active} onClick={() => onPick(c)} onMouseEnter={() => setActive(i)}>
+              <ListItemButton key={c.id} selected={i === active} onClick={() => onPick(c)}>
                 <ListItemText
                   primary={
                     <Stack direction="row" spacing={1} alignItems="center">

@@ -135,7 +135,7 @@ export default function VerifyPage() {
                   <Button
                     autoFocus
                     variant="contained"
-                    disabled={v.busy || (caller !== 'customer' && !callerName.trim())}
+                    disabled={v.busy || v.ended || (caller !== 'customer' && !callerName.trim())}
                     onClick={() => void v.start(channel, caller, caller === 'customer' ? undefined : callerName.trim())}
                   >
                     {translate('verity.verify.start')}
