@@ -5,15 +5,14 @@ import { listQuerySchema, parseListQuery, sendList } from '../../platform/list.j
 import { requireRole, staffContext } from '../../platform/roles.js'
 import { validate } from '../../platform/validation.js'
 import { readUpload, sendAttachment } from '../../platform/attachments.js'
+import { attachToRequest, readRequestAttachment } from './request-attachments.js'
 import { AttachmentParam, RequestCancel, RequestCreate, RequestFilter, RequestIdParam, RequestReason } from './requests.schemas.js'
 import {
   approveRequest,
-  attachToRequest,
   cancelRequest,
   extendRequest,
   fileRequest,
   listRequests,
-  readRequestAttachment,
   readRequest,
   rejectRequest,
   type RequestSort,

@@ -10,7 +10,6 @@ import {
 } from '@verity/db'
 import type { Kysely } from 'kysely'
 import { audit } from '../../platform/audit.js'
-import type { Upload } from '../../platform/attachments.js'
 import type { StaffContext } from '../../platform/context.js'
 import { conflict, forbidden, notFound, unprocessable } from '../../platform/errors.js'
 import { idList, type ListQuery } from '../../platform/list.js'
@@ -271,7 +270,7 @@ async function recipientsToTell(trx: Trx, customerId: number) {
 }
 
 /** A pending request, read and locked for a workflow step; one an agent did not file does not exist for them. */
-async function pendingRequest(trx: Trx, ctx: StaffContext, id: number): Promise<DataRequest> {
+export async function pendingRequest(trx: Trx, ctx: StaffContext, id: number): Promise<DataRequest> {
   const r = await lockForUpdate(trx, trx.selectFrom('data_requests').selectAll().where('id', '=', id)).executeTakeFirst()
   if (!r || (ctx.staff.role !== 'compliance' && r.filed_by !== ctx.staff.id)) throw notFound('Request')
   if (r.status !== 'pending') throw conflict(`This request is already ${r.status}.`)
@@ -632,60 +631,6 @@ export async function getRequest(db: Kysely<Database>, ctx: StaffContext, id: nu
     // What this staff member may do next: the console offers only these.
     actions: nextActions(row, ctx),
   }
-}
-
-/**
- * Keeps a file with a pending request: the letter it came in, or an authorised agent's written permission. Whoever may
- * see the request may attach to it while it is pending.
- */
-export async function attachToRequest(db: Kysely<Database>, ctx: StaffContext, id: number, upload: Upload) {
-  return inTransaction(db, async (trx) => {
-    const r = await pendingRequest(trx, ctx, id)
-    const { id: attachmentId } = await trx
-      .insertInto('request_attachments')
-      .values({
-        request_id: id,
-        filename: upload.filename,
-        content_type: upload.contentType,
-        size: upload.content.length,
-        sha256: upload.sha256,
-        content: upload.content,
-        uploaded_by: ctx.staff.id,
-        created_at: ctx.now.toISOString(),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-    await audit(trx, ctx, {
-      action: 'request.attach',
-      entityType: 'request',
-      entityId: id,
-      customerId: r.customer_id,
-      details: { attachment: attachmentId, sha256: upload.sha256 },
-    })
-    return { id: attachmentId, filename: upload.filename, size: upload.content.length, sha256: upload.sha256 }
-  })
-}
-
-/** A file kept with a request, for whoever may see the request; every download is on the record. */
-export async function readRequestAttachment(db: Kysely<Database>, ctx: StaffContext, id: number, attachmentId: number) {
-  const request = await getRequest(db, ctx, id)
-  return inTransaction(db, async (trx) => {
-    const file = await trx
-      .selectFrom('request_attachments')
-      .selectAll()
-      .where('id', '=', attachmentId)
-      .where('request_id', '=', id)
-      .executeTakeFirst()
-    if (!file) throw notFound('Attachment')
-    await audit(trx, ctx, {
-      action: 'request.attachment_download',
-      entityType: 'request',
-      entityId: id,
-      customerId: request.customer_id,
-      details: { attachment: attachmentId },
-    })
-    return file
-  })
 }
 
 /** A request read from its page: one carrying proposed personal values (an edit's) is on the record, as a record read is. */
