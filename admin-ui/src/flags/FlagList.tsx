@@ -3,7 +3,13 @@ import { BooleanInput, DataTable, DateField, List, SelectInput, useTranslate } f
 import { Link } from 'react-router-dom'
 import { ResolveFlagButton } from './ResolveFlagButton'
 
-type FlagRecord = { kind: string; customer_id: number | null; resolved_at: string | null; details: Record<string, unknown> }
+type FlagRecord = {
+  kind: string
+  customer_id: number | null
+  staff_name: string | null
+  resolved_at: string | null
+  details: Record<string, unknown>
+}
 
 const filters = [
   <BooleanInput key="open" source="open" alwaysOn />,
@@ -32,13 +38,13 @@ export default function FlagList() {
           disableSort
           render={(r: FlagRecord) => (r.customer_id ? <Link to={`/customers/${r.customer_id}/show`}>#{r.customer_id}</Link> : '—')}
         />
-        <DataTable.Col source="staff_id" disableSort />
+        <DataTable.Col source="staff_id" disableSort render={(r: FlagRecord) => r.staff_name ?? '—'} />
         <DataTable.Col
           source="details"
           disableSort
           render={(r: FlagRecord) =>
             Object.entries(r.details)
-              .map(([k, v]) => `${k}: ${v}`)
+              .map(([k, v]) => `${translate(`verity.flags.details.${k}`, { _: k })}: ${v}`)
               .join(' · ')
           }
         />

@@ -4,7 +4,7 @@ import { TextPromptButton } from '../layout/TextPromptButton'
 
 /** Closes a flag with what was found or done; closing a verification lock unlocks the customer. */
 export function ResolveFlagButton() {
-  const record = useRecordContext<{ id: number; resolved_at: string | null }>()
+  const record = useRecordContext<{ id: number; kind: string; resolved_at: string | null }>()
   const dataProvider = useDataProvider<VerityDataProvider>()
   const notify = useNotify()
   const refresh = useRefresh()
@@ -12,6 +12,7 @@ export function ResolveFlagButton() {
   return (
     <TextPromptButton
       label="verity.flags.resolve"
+      help={`verity.flags.consequences.${record.kind}`}
       fieldLabel="resources.flags.fields.resolution"
       field="resolution"
       multiline

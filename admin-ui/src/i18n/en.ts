@@ -162,6 +162,19 @@ export const verityEn = {
         agent_failing: 'Agent failing verifications across customers (paused)',
         search_rate: 'Agent searching faster than allowed',
       },
+      consequences: {
+        verification_locked: 'Resolving unlocks the customer: agents can verify callers for this account again.',
+        agent_probing: 'Resolving lets the agent open verifications again.',
+        agent_failing: 'Resolving lets the agent open verifications again.',
+        search_rate: 'Resolving closes this flag; the search limits themselves stay in force.',
+      },
+      details: {
+        failures: 'Failures',
+        customers_in_hour: 'Customers in an hour',
+        lookups_in_minute: 'Lookups in a minute',
+        lookups_in_hour: 'Lookups in an hour',
+        limit: 'Limit',
+      },
     },
     outbox: {
       status: { queued: 'Queued', sent: 'Sent', recorded: 'Recorded (not sent)', failed: 'Failed' },
@@ -525,7 +538,7 @@ export const verityEn = {
         created_at: 'Raised',
         kind: 'Kind',
         customer_id: 'Customer',
-        staff_id: 'Staff id',
+        staff_id: 'Staff member',
         details: 'Details',
         resolution: 'Resolution',
         open: 'Open only',

@@ -151,6 +151,19 @@ export const verityZh: typeof verityEn = {
         agent_failing: '客服对多个客户核验失败（已暂停）',
         search_rate: '客服搜索过于频繁',
       },
+      consequences: {
+        verification_locked: '解决后该客户即解除锁定：客服可以再次为此账户核验来电者。',
+        agent_probing: '解决后该客服可以再次发起核验。',
+        agent_failing: '解决后该客服可以再次发起核验。',
+        search_rate: '解决后此提醒关闭；搜索限额本身仍然有效。',
+      },
+      details: {
+        failures: '失败次数',
+        customers_in_hour: '一小时内的客户数',
+        lookups_in_minute: '一分钟内的查询次数',
+        lookups_in_hour: '一小时内的查询次数',
+        limit: '上限',
+      },
     },
     outbox: {
       status: { queued: '排队中', sent: '已发送', recorded: '已记录（未发送）', failed: '发送失败' },
@@ -491,7 +504,7 @@ export const verityZh: typeof verityEn = {
         created_at: '发起时间',
         kind: '类型',
         customer_id: '客户',
-        staff_id: '员工编号',
+        staff_id: '员工',
         details: '详情',
         resolution: '处理说明',
         open: '仅未处理',

@@ -74,12 +74,19 @@ export interface FlagFilter {
 }
 
 export async function listFlags(db: Kysely<Database>, q: ListQuery<FlagSort, FlagFilter>) {
-  let query = db.selectFrom('flags')
-  if (q.filter.open !== undefined) query = query.where('resolved_at', q.filter.open ? 'is' : 'is not', null)
-  if (q.filter.kind) query = query.where('kind', '=', q.filter.kind)
-  if (q.filter.customer_id !== undefined) query = query.where('customer_id', '=', q.filter.customer_id)
+  let query = db.selectFrom('flags as f').leftJoin('staff_users as s', 's.id', 'f.staff_id')
+  if (q.filter.open !== undefined) query = query.where('f.resolved_at', q.filter.open ? 'is' : 'is not', null)
+  if (q.filter.kind) query = query.where('f.kind', '=', q.filter.kind)
+  if (q.filter.customer_id !== undefined) query = query.where('f.customer_id', '=', q.filter.customer_id)
   const [rows, count] = await Promise.all([
-    query.selectAll().orderBy(q.sort.field, q.sort.order).orderBy('id', 'desc').limit(q.limit).offset(q.offset).execute(),
+    query
+      .selectAll('f')
+      .select('s.name as staff_name')
+      .orderBy(`f.${q.sort.field}`, q.sort.order)
+      .orderBy('f.id', 'desc')
+      .limit(q.limit)
+      .offset(q.offset)
+      .execute(),
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ])
   return { rows: rows.map(presentFlag), total: Number(count.n) }
