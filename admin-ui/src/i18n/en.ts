@@ -405,6 +405,8 @@ export const verityEn = {
       accounts: 'Accounts specified',
       share: 'Some data produced',
       total: 'All requests',
+      for_data: 'Requests for data',
+      preservation: 'Preservation requests (data kept, not handed over)',
     },
     accounting: {
       title: 'Accounting of disclosures: customer #%{id}',

@@ -377,6 +377,8 @@ export const verityZh: typeof verityEn = {
       accounts: '涉及账户',
       share: '提供了数据的比例',
       total: '全部请求',
+      for_data: '调取数据的请求',
+      preservation: '保全请求（数据予以保存，不予提供）',
     },
     accounting: {
       title: '披露记录清单：客户 #%{id}',

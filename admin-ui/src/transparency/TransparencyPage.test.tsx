@@ -22,7 +22,13 @@ describe('the transparency report page', () => {
               shareWithDataProduced: 75,
             },
           ],
-          totals: { requests: '12', accountsSpecified: '0–9' },
+          totals: {
+            requests: '12',
+            accountsSpecified: '0–9',
+            requestsForData: '11',
+            preservationRequests: '0–9',
+            shareWithDataProduced: 64,
+          },
         }),
       ),
     )

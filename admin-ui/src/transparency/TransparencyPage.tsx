@@ -17,7 +17,13 @@ interface Report {
     accountsSpecified: string
     shareWithDataProduced: number | null
   }[]
-  totals: { requests: string; accountsSpecified: string }
+  totals: {
+    requests: string
+    accountsSpecified: string
+    requestsForData: string
+    preservationRequests: string
+    shareWithDataProduced: number | null
+  }
 }
 
 /** The published numbers: requests by half-year, type, jurisdiction and outcome, small counts as bands; CSV for publishing. */
@@ -101,6 +107,20 @@ export default function TransparencyPage() {
                     </TableCell>
                     <TableCell align="right">{data.totals.requests}</TableCell>
                     <TableCell align="right">{data.totals.accountsSpecified}</TableCell>
+                    <TableCell />
+                  </TableRow>
+                  <TableRow>
+                    <TableCell colSpan={4}>{translate('verity.transparency.for_data')}</TableCell>
+                    <TableCell align="right">{data.totals.requestsForData}</TableCell>
+                    <TableCell />
+                    <TableCell align="right">
+                      {data.totals.shareWithDataProduced === null ? '—' : `${data.totals.shareWithDataProduced} %`}
+                    </TableCell>
+                  </TableRow>
+                  <TableRow>
+                    <TableCell colSpan={4}>{translate('verity.transparency.preservation')}</TableCell>
+                    <TableCell align="right">{data.totals.preservationRequests}</TableCell>
+                    <TableCell />
                     <TableCell />
                   </TableRow>
                 </TableBody>

@@ -61,9 +61,15 @@ export async function transparencyReport(db: Kysely<Database>, ctx: RequestConte
     accountsSpecified: band(g.accounts.size),
     shareWithDataProduced: g.requests >= BAND_BELOW ? Math.round((100 * g.produced) / g.requests) : null,
   }))
+  // As the large providers report them: preservation requests (keep, do not hand over) apart from requests for data.
+  const forData = records.filter((d) => d.type !== 'preservation')
+  const produced = forData.filter((d) => d.outcome === 'content' || d.outcome === 'non_content').length
   const totals = {
     requests: band(records.length),
     accountsSpecified: band(new Set(subjects.map((s) => s.customer_id)).size),
+    requestsForData: band(forData.length),
+    preservationRequests: band(records.length - forData.length),
+    shareWithDataProduced: forData.length >= BAND_BELOW ? Math.round((100 * produced) / forData.length) : null,
   }
   return { bandBelow: BAND_BELOW, rows: reportRows, totals }
 }

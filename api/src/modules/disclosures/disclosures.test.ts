@@ -306,7 +306,14 @@ describe('the transparency report', () => {
       shareWithDataProduced: null,
     })
     expect(row('search_warrant', 'content')).toMatchObject({ period: '2026-H2', jurisdiction: 'US', requests: '0–9' })
-    expect(report.json.totals).toEqual({ requests: '13', accountsSpecified: '0–9' })
+    // 13 requests for data, 10 of them produced some (9 non-content, 1 content); no preservation request.
+    expect(report.json.totals).toEqual({
+      requests: '13',
+      accountsSpecified: '0–9',
+      requestsForData: '13',
+      preservationRequests: '0–9',
+      shareWithDataProduced: 77,
+    })
     expect(report.json.bandBelow).toBe(10)
     const csv = await t.app.request(`${ORIGIN}/api/disclosures/transparency-report?format=csv`, { headers: { Cookie: officer } })
     expect(csv.headers.get('content-type')).toContain('text/csv')
