@@ -34,6 +34,8 @@ const ROUTES: Record<string, StaffRole[] | typeof PUBLIC> = {
   'GET /flags': ['compliance'],
   'GET /flags/:id': ['compliance'],
   'POST /flags/:id/resolve': ['compliance'],
+  'POST /flags/:id/lock-account': ['compliance'],
+  'POST /flags/:id/record-consent': ['compliance'],
   'GET /disclosures': ['compliance'],
   'POST /disclosures': ['compliance'],
   'GET /disclosures/transparency-report': ['compliance'],

@@ -4,7 +4,8 @@ import { createApp } from './app.js'
 import { prepareDatabase } from './bootstrap.js'
 import { loadEnv } from './env.js'
 import { recordingTransport, smtpTransport } from './modules/outbox/outbox.transport.js'
-import { startRetentionSchedule } from './modules/retention/retention.schedule.js'
+import { type ScheduledJob, startRetentionSchedule } from './modules/retention/retention.schedule.js'
+import { checkAgeCompliance, describeAgeCompliance } from './modules/flags/age-compliance.js'
 import { defaultAuditCheckpointFile, startAuditCheckpoints } from './platform/audit-checkpoint.js'
 import { loadAuditKey } from './platform/audit-key.js'
 
@@ -28,9 +29,26 @@ export async function main() {
   const { app } = createApp(handle.db, config)
   const checkpoints = await startAuditCheckpoints(handle.db, { file: auditCheckpointFile, key: auditKey })
   // A system act: no staff member, no address, the clock read when each run starts.
+  const systemContext = () => ({ staff: null, ip: null, now: new Date(), config })
+  // Children's accounts (docs/design.md promise 9): checked now, so that freshly seeded data is flagged at once, then daily
+  // with retention, as birthdays change who breaks the rule.
+  const ageCheck: ScheduledJob = {
+    name: 'Age compliance check',
+    run: async (db, ctx) => {
+      const counts = await checkAgeCompliance(db, ctx)
+      return Object.values(counts).some((n) => n > 0) ? describeAgeCompliance(counts) : null
+    },
+  }
+  try {
+    const line = await ageCheck.run(handle.db, systemContext())
+    if (line) console.log(line)
+  } catch (e) {
+    console.error(`Age compliance check failed, to be tried again with retention: ${e instanceof Error ? e.message : String(e)}`)
+  }
   const retention = startRetentionSchedule(handle.db, {
     intervalMs: env.RETENTION_INTERVAL_HOURS * 3_600_000,
-    context: () => ({ staff: null, ip: null, now: new Date(), config }),
+    context: systemContext,
+    jobs: [ageCheck],
   })
   const server = serve({ fetch: app.fetch, port: env.PORT }, () => {
     console.log(`\nVerity is running at http://localhost:${env.PORT}`)

@@ -1,6 +1,7 @@
 import { Box, Chip, Stack, type Theme, Typography, useMediaQuery } from '@mui/material'
 import { BooleanInput, DataTable, DateField, List, RecordContextProvider, SelectInput, SimpleList, useTranslate } from 'react-admin'
 import { Link } from 'react-router-dom'
+import { AgeFlagActions } from './AgeFlagActions'
 import { ResolveFlagButton } from './ResolveFlagButton'
 
 type FlagRecord = {
@@ -18,10 +19,12 @@ const filters = [
   <SelectInput
     key="kind"
     source="kind"
-    choices={['verification_locked', 'agent_probing', 'agent_failing', 'search_rate'].map((id) => ({
-      id,
-      name: `verity.flags.kinds.${id}`,
-    }))}
+    choices={['verification_locked', 'agent_probing', 'agent_failing', 'search_rate', 'underage_account', 'minor_without_consent'].map(
+      (id) => ({
+        id,
+        name: `verity.flags.kinds.${id}`,
+      }),
+    )}
   />,
 ]
 
@@ -45,6 +48,7 @@ export default function FlagList() {
               <Typography variant="caption">{new Date(r.created_at).toLocaleDateString()}</Typography>
               <Box>
                 <RecordContextProvider value={r}>
+                  <AgeFlagActions />
                   <ResolveFlagButton />
                 </RecordContextProvider>
               </Box>
@@ -66,7 +70,16 @@ export default function FlagList() {
           <DataTable.Col source="staff_id" disableSort render={(r: FlagRecord) => r.staff_name ?? '—'} />
           <DataTable.Col source="details" disableSort render={details} />
           <DataTable.Col source="resolution" disableSort />
-          <DataTable.Col label="" disableSort render={() => <ResolveFlagButton />} />
+          <DataTable.Col
+            label=""
+            disableSort
+            render={() => (
+              <Stack direction="row" spacing={0.5} alignItems="center">
+                <AgeFlagActions />
+                <ResolveFlagButton />
+              </Stack>
+            )}
+          />
         </DataTable>
       )}
     </List>

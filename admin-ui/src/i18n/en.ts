@@ -161,12 +161,18 @@ export const verityEn = {
         agent_probing: 'Agent opening many unverified customers (paused)',
         agent_failing: 'Agent failing verifications across customers (paused)',
         search_rate: 'Agent searching faster than allowed',
+        underage_account: 'Account of a child under 13',
+        minor_without_consent: 'Minor (13–17) without a guardian’s consent',
       },
       consequences: {
         verification_locked: 'Resolving unlocks the customer: agents can verify callers for this account again.',
         agent_probing: 'Resolving lets the agent open verifications again.',
         agent_failing: 'Resolving lets the agent open verifications again.',
         search_rate: 'Resolving closes this flag; the search limits themselves stay in force.',
+        underage_account:
+          'The store has no accounts for children under 13. Resolving only closes this flag: lock the account or file its erasure, or it is flagged again tomorrow while it stays open.',
+        minor_without_consent:
+          'A customer aged 13 to 17 needs a guardian’s consent. Resolving only closes this flag: record the consent, lock the account or file its erasure, or it is flagged again tomorrow.',
       },
       details: {
         failures: 'Failures',
@@ -174,6 +180,23 @@ export const verityEn = {
         lookups_in_minute: 'Lookups in a minute',
         lookups_in_hour: 'Lookups in an hour',
         limit: 'Limit',
+        under_age: 'Younger than',
+      },
+      age: {
+        lock: 'Lock account',
+        lock_title: 'Lock this account?',
+        lock_body:
+          'The customer can no longer sign in or be served on this account, and this flag is resolved. Nothing is deleted: file an erasure request to remove the data.',
+        locked: 'Account locked and flag resolved.',
+        record_consent: 'Record consent',
+        consent_help: 'Record the guardian’s consent as received in writing. The flag is resolved and the account stays open.',
+        guardian_name: 'Guardian’s full name',
+        consented_at: 'Date of consent',
+        consent_recorded: 'Guardian’s consent recorded and flag resolved.',
+        file_erasure: 'File erasure request',
+        erasure_body:
+          'Files a request, received in writing, to erase this account. Another compliance officer approves it on the requests desk; this flag stays open until then.',
+        erasure_filed: 'Erasure request #%{id} filed.',
       },
     },
     outbox: {
@@ -446,7 +469,13 @@ export const verityEn = {
       none: 'None',
       count: 'Customers',
       suppressed: 'hidden',
-      k_note: 'Groups of fewer than %{k} people are hidden, with enough others that no total gives them away.',
+      k_note: 'Groups of fewer than %{k} people are hidden, and hidden groups may hold no one.',
+      noise_note:
+        'Each count is moved by up to %{noise} at random, the same way every time, so that comparing tables gives no one away: rows need not add up to the totals.',
+      from: 'Signed up from',
+      to: 'Signed up until',
+      range_backwards: 'The range ends before it starts',
+      nothing_shown: 'No group of %{k} or more people to show.',
       dimensions: {
         age_band: 'Age band',
         gender: 'Gender',

@@ -32,6 +32,8 @@ export const AUDIT_ACTIONS = [
   'verification.superseded',
   ...FLAG_KINDS.map((kind) => `flag.${kind}` as const),
   'flag.resolve',
+  'flag.lock_account',
+  'flag.record_consent',
   'disclosure.create',
   'disclosure.subject',
   'disclosure.update',

@@ -210,9 +210,17 @@ export type OutboxMessage = Selectable<OutboxTable>
  * verification_locked: a customer's verifications kept failing (social-engineering signal); agent_probing: an agent opened
  * verifications for many customers without passing one; agent_failing: an agent's verifications failed across several
  * customers; search_rate: an agent searched faster than the configured rate. The two agent_ kinds stop the agent from
- * opening verifications until compliance resolves them.
+ * opening verifications until compliance resolves them. underage_account: a customer under 13 (the store has no accounts for
+ * them); minor_without_consent: a customer of 13 to 17 with no guardian's consent on file (docs/design.md promise 9).
  */
-export const FLAG_KINDS = ['verification_locked', 'agent_probing', 'agent_failing', 'search_rate'] as const
+export const FLAG_KINDS = [
+  'verification_locked',
+  'agent_probing',
+  'agent_failing',
+  'search_rate',
+  'underage_account',
+  'minor_without_consent',
+] as const
 export type FlagKind = (typeof FLAG_KINDS)[number]
 
 /** Signals for compliance to look at and resolve. */

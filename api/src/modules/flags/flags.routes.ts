@@ -6,7 +6,7 @@ import type { AppEnv } from '../../platform/context.js'
 import { listQuerySchema, parseListQuery, sendList } from '../../platform/list.js'
 import { requireRole, staffContext } from '../../platform/roles.js'
 import { validate } from '../../platform/validation.js'
-import { getFlag, listFlags, resolveFlag, type FlagSort } from './flags.service.js'
+import { getFlag, listFlags, lockAccount, recordConsent, resolveFlag, type FlagSort } from './flags.service.js'
 
 const SORTABLE: readonly FlagSort[] = ['id', 'created_at', 'kind']
 const FlagFilter = z.strictObject({
@@ -38,4 +38,23 @@ export const flagsRoutes = new Hono<AppEnv>()
     validate('param', IdParam),
     validate('json', z.strictObject({ resolution: z.string().trim().min(5, 'Say what was found or done').max(1000) })),
     async (c) => c.json(await resolveFlag(c.var.db, staffContext(c), c.req.valid('param').id, c.req.valid('json').resolution)),
+  )
+  .post(
+    '/:id/lock-account',
+    describeRoute({ tags, summary: "Locks the account of an under-13 or a minor without a guardian's consent, and resolves its flag" }),
+    validate('param', IdParam),
+    async (c) => c.json(await lockAccount(c.var.db, staffContext(c), c.req.valid('param').id)),
+  )
+  .post(
+    '/:id/record-consent',
+    describeRoute({ tags, summary: "Records a guardian's consent for a minor's account, and resolves its flag" }),
+    validate('param', IdParam),
+    validate(
+      'json',
+      z.strictObject({
+        guardianName: z.string().trim().min(2, "Give the guardian's name").max(200),
+        consentedAt: z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'Give the date of the consent' }),
+      }),
+    ),
+    async (c) => c.json(await recordConsent(c.var.db, staffContext(c), c.req.valid('param').id, c.req.valid('json'))),
   )

@@ -2,9 +2,10 @@ import type { Database, FlagKind } from '@verity/db'
 import { type Kysely } from 'kysely'
 import { audit } from '../../platform/audit.js'
 import type { RequestContext, StaffContext } from '../../platform/context.js'
-import { conflict, forbidden, notFound } from '../../platform/errors.js'
+import { conflict, forbidden, notFound, unprocessable } from '../../platform/errors.js'
 import type { ListQuery } from '../../platform/list.js'
 import { inTransaction } from '../../platform/transaction.js'
+import { AGE_OF_MAJORITY, ageOn, MINIMUM_AGE } from './age-compliance.js'
 
 /** Flags that stop an agent from opening verifications until compliance resolves them. */
 export const STOPPING_FLAGS: FlagKind[] = ['agent_probing', 'agent_failing']
@@ -129,6 +130,93 @@ export async function resolveFlag(db: Kysely<Database>, ctx: StaffContext, id: n
       entityId: id,
       customerId: flag.customer_id,
       details: { kind: flag.kind },
+    })
+    return getFlag(trx, id)
+  })
+}
+
+/** The open age flag of a customer, read inside the transaction that acts on it; refused for other kinds or closed flags. */
+async function openAgeFlag(trx: Kysely<Database>, id: number, kinds: FlagKind[]) {
+  const flag = await getFlag(trx, id)
+  if (!kinds.includes(flag.kind) || flag.customer_id === null) throw unprocessable('This action is not offered on this kind of flag.')
+  if (flag.resolved_at !== null) throw conflict('This flag is already resolved.')
+  return flag as typeof flag & { customer_id: number }
+}
+
+/**
+ * Locks the account a child's or unconsented minor's flag is about and resolves the flag, once: both writes are conditional
+ * (the flag still open, the account not erased) in one transaction, so parallel calls give one lock and one entry.
+ */
+export async function lockAccount(db: Kysely<Database>, ctx: StaffContext, id: number) {
+  return inTransaction(db, async (trx) => {
+    const flag = await openAgeFlag(trx, id, ['underage_account', 'minor_without_consent'])
+    const closed = await trx
+      .updateTable('flags')
+      .set({ resolved_at: ctx.now.toISOString(), resolved_by: ctx.staff.id, resolution: 'Account locked.' })
+      .where('id', '=', id)
+      .where('resolved_at', 'is', null)
+      .executeTakeFirst()
+    if (closed.numUpdatedRows === 0n) throw conflict('This flag is already resolved.')
+    const before = await trx.selectFrom('customers').select('status').where('id', '=', flag.customer_id).executeTakeFirst()
+    const locked = await trx
+      .updateTable('customers')
+      .set({ status: 'locked' })
+      .where('id', '=', flag.customer_id)
+      .where('status', '!=', 'erased')
+      .executeTakeFirst()
+    if (locked.numUpdatedRows === 0n) throw conflict('This account has been erased; resolve the flag instead.')
+    await audit(trx, ctx, {
+      action: 'flag.lock_account',
+      entityType: 'flag',
+      entityId: id,
+      customerId: flag.customer_id,
+      details: { kind: flag.kind, previous_status: before?.status ?? null },
+    })
+    return getFlag(trx, id)
+  })
+}
+
+/**
+ * Records a guardian's consent for a minor's account and resolves the flag, once: the flag must be open and the customer
+ * still without consent and not erased, all read and written in one transaction.
+ */
+export async function recordConsent(
+  db: Kysely<Database>,
+  ctx: StaffContext,
+  id: number,
+  input: { guardianName: string; consentedAt: string },
+) {
+  const consentedAt = new Date(input.consentedAt.length === 10 ? `${input.consentedAt}T00:00:00.000Z` : input.consentedAt)
+  if (Number.isNaN(consentedAt.getTime())) throw unprocessable('Give the date of the consent.', { consentedAt: 'Give a valid date' })
+  if (consentedAt > ctx.now) throw unprocessable('Consent cannot be dated in the future.', { consentedAt: 'Cannot be in the future' })
+  return inTransaction(db, async (trx) => {
+    const flag = await openAgeFlag(trx, id, ['minor_without_consent'])
+    const customer = await trx.selectFrom('customers').select('birth_date').where('id', '=', flag.customer_id).executeTakeFirst()
+    const age = customer?.birth_date ? ageOn(customer.birth_date, ctx.now) : null
+    if (age === null || age < MINIMUM_AGE || age >= AGE_OF_MAJORITY) {
+      throw conflict(`The customer is no longer ${MINIMUM_AGE} to ${AGE_OF_MAJORITY - 1}: resolve the flag instead.`)
+    }
+    const closed = await trx
+      .updateTable('flags')
+      .set({ resolved_at: ctx.now.toISOString(), resolved_by: ctx.staff.id, resolution: "Guardian's consent recorded." })
+      .where('id', '=', id)
+      .where('resolved_at', 'is', null)
+      .executeTakeFirst()
+    if (closed.numUpdatedRows === 0n) throw conflict('This flag is already resolved.')
+    const recorded = await trx
+      .updateTable('customers')
+      .set({ guardian_name: input.guardianName, guardian_consent_at: consentedAt.toISOString() })
+      .where('id', '=', flag.customer_id)
+      .where('status', '!=', 'erased')
+      .where('guardian_consent_at', 'is', null)
+      .executeTakeFirst()
+    if (recorded.numUpdatedRows === 0n) throw conflict('This account is erased or already has a guardian’s consent on file.')
+    await audit(trx, ctx, {
+      action: 'flag.record_consent',
+      entityType: 'flag',
+      entityId: id,
+      customerId: flag.customer_id,
+      details: { kind: flag.kind, fields: ['guardian_name', 'guardian_consent_at'] },
     })
     return getFlag(trx, id)
   })

@@ -35,6 +35,14 @@ export interface RetentionScheduleOptions {
   /** the context of each run, read when it starts (its clock most of all) */
   context: () => RetentionContext
   log?: Pick<Console, 'log' | 'error'>
+  /** more daily work run on the same turn after retention (the age-compliance check), each on its own: one failing spares the rest */
+  jobs?: ScheduledJob[]
+}
+
+export interface ScheduledJob {
+  name: string
+  /** answers a line for the log, or null when there is nothing to say */
+  run: (db: Kysely<Database>, ctx: RetentionContext) => Promise<string | null>
 }
 
 /**
@@ -44,7 +52,7 @@ export interface RetentionScheduleOptions {
  */
 export function startRetentionSchedule(
   db: Kysely<Database>,
-  { intervalMs, firstRunMs = 5_000, context, log = console }: RetentionScheduleOptions,
+  { intervalMs, firstRunMs = 5_000, context, log = console, jobs = [] }: RetentionScheduleOptions,
 ): RetentionSchedule {
   if (intervalMs <= 0) return { stop: async () => {} }
   let stopped = false
@@ -58,6 +66,14 @@ export function startRetentionSchedule(
       if (changed) log.log(`Retention: ${describeRetention(counts).join(', ')}.`)
     } catch (e) {
       log.error(`Retention run failed, to be tried again at the next run: ${e instanceof Error ? e.message : String(e)}`)
+    }
+    for (const job of jobs) {
+      try {
+        const line = await job.run(db, context())
+        if (line) log.log(line)
+      } catch (e) {
+        log.error(`${job.name} failed, to be tried again at the next run: ${e instanceof Error ? e.message : String(e)}`)
+      }
     }
   }
 

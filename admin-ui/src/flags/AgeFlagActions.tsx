@@ -1,0 +1,183 @@
+import { Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, Stack, TextField } from '@mui/material'
+import { useState } from 'react'
+import { Confirm, useDataProvider, useNotify, useRecordContext, useRefresh, useTranslate } from 'react-admin'
+import { useNavigate } from 'react-router-dom'
+import type { VerityDataProvider } from '../dataProvider'
+
+/** The flags about a child's account or a minor's without a guardian's consent (docs/design.md promise 9). */
+export const AGE_FLAG_KINDS = ['underage_account', 'minor_without_consent'] as const
+
+type FlagRecord = { id: number; kind: string; customer_id: number | null; resolved_at: string | null }
+type ApiError = { body?: { errors?: Record<string, string> }; message?: string }
+
+/**
+ * What compliance can do about an open age flag: lock the account, record the guardian's consent (a minor's flag only),
+ * or file an erasure request for the account (through the requests desk, as a request received in writing).
+ */
+export function AgeFlagActions() {
+  const record = useRecordContext<FlagRecord>()
+  if (!record || record.resolved_at || !record.customer_id || !(AGE_FLAG_KINDS as readonly string[]).includes(record.kind)) return null
+  return (
+    <Stack direction="row" spacing={0.5} flexWrap="wrap">
+      <LockAccountButton record={record} />
+      {record.kind === 'minor_without_consent' && <RecordConsentButton record={record} />}
+      <FileErasureButton record={record} />
+    </Stack>
+  )
+}
+
+function LockAccountButton({ record }: { record: FlagRecord }) {
+  const dataProvider = useDataProvider<VerityDataProvider>()
+  const notify = useNotify()
+  const refresh = useRefresh()
+  const translate = useTranslate()
+  const [open, setOpen] = useState(false)
+  const [busy, setBusy] = useState(false)
+  const lock = async () => {
+    setBusy(true)
+    try {
+      await dataProvider.post(`flags/${record.id}/lock-account`)
+      notify('verity.flags.age.locked', { type: 'success' })
+      refresh()
+    } catch (e) {
+      notify((e as Error).message, { type: 'error' })
+    } finally {
+      setBusy(false)
+      setOpen(false)
+    }
+  }
+  return (
+    <>
+      <Button size="small" color="warning" onClick={() => setOpen(true)}>
+        {translate('verity.flags.age.lock')}
+      </Button>
+      <Confirm
+        isOpen={open}
+        loading={busy}
+        title="verity.flags.age.lock_title"
+        content="verity.flags.age.lock_body"
+        confirm="verity.flags.age.lock"
+        confirmColor="warning"
+        onConfirm={() => void lock()}
+        onClose={() => setOpen(false)}
+      />
+    </>
+  )
+}
+
+function RecordConsentButton({ record }: { record: FlagRecord }) {
+  const dataProvider = useDataProvider<VerityDataProvider>()
+  const notify = useNotify()
+  const refresh = useRefresh()
+  const translate = useTranslate()
+  const [open, setOpen] = useState(false)
+  const [guardianName, setGuardianName] = useState('')
+  const [consentedAt, setConsentedAt] = useState('')
+  const [errors, setErrors] = useState<Record<string, string>>({})
+  const [busy, setBusy] = useState(false)
+  const close = () => {
+    setOpen(false)
+    setGuardianName('')
+    setConsentedAt('')
+    setErrors({})
+  }
+  const submit = async () => {
+    setBusy(true)
+    setErrors({})
+    try {
+      await dataProvider.post(`flags/${record.id}/record-consent`, { guardianName, consentedAt })
+      notify('verity.flags.age.consent_recorded', { type: 'success' })
+      close()
+      refresh()
+    } catch (e) {
+      const err = e as ApiError
+      setErrors(err.body?.errors ?? { guardianName: err.message ?? 'Error' })
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <>
+      <Button size="small" onClick={() => setOpen(true)}>
+        {translate('verity.flags.age.record_consent')}
+      </Button>
+      <Dialog open={open} onClose={close} fullWidth maxWidth="xs">
+        <DialogTitle>{translate('verity.flags.age.record_consent')}</DialogTitle>
+        <DialogContent>
+          <DialogContentText>{translate('verity.flags.age.consent_help')}</DialogContentText>
+          <TextField
+            autoFocus
+            fullWidth
+            margin="dense"
+            autoComplete="off"
+            label={translate('verity.flags.age.guardian_name')}
+            value={guardianName}
+            onChange={(e) => setGuardianName(e.target.value)}
+            error={!!errors.guardianName}
+            helperText={errors.guardianName ?? ' '}
+          />
+          <TextField
+            fullWidth
+            margin="dense"
+            type="date"
+            label={translate('verity.flags.age.consented_at')}
+            value={consentedAt}
+            onChange={(e) => setConsentedAt(e.target.value)}
+            slotProps={{ inputLabel: { shrink: true }, htmlInput: { max: new Date().toISOString().slice(0, 10) } }}
+            error={!!errors.consentedAt}
+            helperText={errors.consentedAt ?? ' '}
+          />
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={close}>{translate('ra.action.cancel')}</Button>
+          <Button variant="contained" disabled={busy || !guardianName.trim() || !consentedAt} onClick={() => void submit()}>
+            {translate('ra.action.save')}
+          </Button>
+        </DialogActions>
+      </Dialog>
+    </>
+  )
+}
+
+function FileErasureButton({ record }: { record: FlagRecord }) {
+  const dataProvider = useDataProvider<VerityDataProvider>()
+  const notify = useNotify()
+  const navigate = useNavigate()
+  const translate = useTranslate()
+  const [open, setOpen] = useState(false)
+  const [busy, setBusy] = useState(false)
+  const file = async () => {
+    setBusy(true)
+    try {
+      const request = await dataProvider.post<{ id: number }>('requests', {
+        customerId: record.customer_id,
+        type: 'erasure',
+        channel: 'written',
+      })
+      notify('verity.flags.age.erasure_filed', { type: 'success', messageArgs: { id: request.id } })
+      navigate(`/requests/${request.id}/show`)
+    } catch (e) {
+      notify((e as Error).message, { type: 'error' })
+    } finally {
+      setBusy(false)
+      setOpen(false)
+    }
+  }
+  return (
+    <>
+      <Button size="small" color="error" onClick={() => setOpen(true)}>
+        {translate('verity.flags.age.file_erasure')}
+      </Button>
+      <Confirm
+        isOpen={open}
+        loading={busy}
+        title="verity.flags.age.file_erasure"
+        content="verity.flags.age.erasure_body"
+        confirm="verity.flags.age.file_erasure"
+        confirmColor="warning"
+        onConfirm={() => void file()}
+        onClose={() => setOpen(false)}
+      />
+    </>
+  )
+}
