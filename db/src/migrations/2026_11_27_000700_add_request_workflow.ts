@@ -63,6 +63,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute()
   await db.schema.createIndex('request_attachments_request_idx').on('request_attachments').column('request_id').execute()
 
+  // One open age-compliance flag per customer and kind, whatever the daily check races with.
+  await sql`create unique index flags_one_open_age_idx on flags (customer_id, kind) where resolved_at is null and kind in ('underage_account', 'minor_without_consent')`.execute(
+    db,
+  )
+
   // Retention deletes access logs by age across all customers.
   await db.schema.createIndex('access_logs_at_idx').on('access_logs').column('at').execute()
 
@@ -76,6 +81,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('disclosures').dropColumn('lone_officer_release').execute()
   await db.schema.dropIndex('access_logs_at_idx').execute()
+  await db.schema.dropIndex('flags_one_open_age_idx').execute()
   await db.schema.dropTable('request_attachments').execute()
   await db.schema.dropTable('request_exports').execute()
   await db.schema.alterTable('customers').dropColumn('marketing_opt_in').execute()
