@@ -13,6 +13,7 @@ import {
   TableCell,
   TableHead,
   TableRow,
+  TextField,
   Typography,
 } from '@mui/material'
 import { lazy, Suspense, useState } from 'react'
@@ -27,23 +28,55 @@ type Dimension = (typeof DIMENSIONS)[number]
 interface Demographics {
   k: number
   by: Dimension[]
+  from: string | null
+  to: string | null
+  /** no shown count is further than this from the truth */
+  noise?: number
   rows: (Record<Dimension, string> & { count: number | null; suppressed: boolean })[]
 }
 
-/** Customers counted by one or two dimensions, as a chart and a table; the server hides small groups. */
+/** YYYY-MM-DD, the one form the API takes; the browser's date input gives it or an empty string. */
+const isDay = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s)
+
+/**
+ * Whether a range is one whole calendar month, quarter or year, the only ranges the API answers: free ranges would let
+ * small groups be averaged out of the differences between overlapping ones.
+ */
+export function isWholePeriod(from: string, to: string): boolean {
+  if (!from.endsWith('-01')) return false
+  const year = Number(from.slice(0, 4))
+  const month = Number(from.slice(5, 7))
+  const lastDayAfter = (months: number) => new Date(Date.UTC(year, month - 1 + months, 0)).toISOString().slice(0, 10)
+  return to === lastDayAfter(1) || (to === lastDayAfter(3) && month % 3 === 1) || (to === lastDayAfter(12) && month === 1)
+}
+
+/**
+ * Customers counted by up to three dimensions over a range of signup dates, as a chart and a table. The server perturbs
+ * every count slightly and hides small groups (docs/decisions/0011-reports-cell-key.md).
+ */
 export default function ReportsPage() {
   const translate = useTranslate()
   const [first, setFirst] = useState<Dimension>('age_band')
   const [second, setSecond] = useState<Dimension | ''>('')
-  const by = second ? [first, second] : [first]
-  const { data, isPending, error } = useApiQuery<Demographics>(['demographics', ...by], `reports/demographics?by=${by.join(',')}`)
+  const [third, setThird] = useState<Dimension | ''>('')
+  const [from, setFrom] = useState('')
+  const [to, setTo] = useState('')
+  const by = [first, ...(second ? [second] : []), ...(second && third ? [third] : [])]
+  // A range is sent once both ends make a whole period; until then the report covers all time.
+  const rangeProblem = !isDay(from) || !isDay(to) ? null : from > to ? 'range_backwards' : isWholePeriod(from, to) ? null : 'range_period'
+  const params = new URLSearchParams({ by: by.join(',') })
+  if (isDay(from) && isDay(to) && !rangeProblem) {
+    params.set('from', from)
+    params.set('to', to)
+  }
+  const { data, isPending, error } = useApiQuery<Demographics>(['demographics', params.toString()], `reports/demographics?${params}`)
   const dimLabel = (d: Dimension) => translate(`verity.reports.dimensions.${d}`)
   const labelOf = (row: Demographics['rows'][number]) => by.map((d) => row[d]).join(' · ')
 
   return (
     <Box sx={{ mt: 2 }}>
       <Title title={translate('verity.reports.title')} />
-      <Stack direction="row" spacing={2} sx={{ mb: 2 }}>
+      <Stack direction="row" spacing={2} useFlexGap sx={{ mb: 2, flexWrap: 'wrap' }}>
         <FormControl size="small" sx={{ minWidth: 180 }}>
           <InputLabel id="by-first">{translate('verity.reports.by')}</InputLabel>
           <Select
@@ -65,16 +98,54 @@ export default function ReportsPage() {
             labelId="by-second"
             label={translate('verity.reports.then_by')}
             value={second}
-            onChange={(e) => setSecond(e.target.value as Dimension | '')}
+            onChange={(e) => {
+              const value = e.target.value as Dimension | ''
+              setSecond(value)
+              if (!value || value === third) setThird('')
+            }}
           >
             <MenuItem value="">{translate('verity.reports.none')}</MenuItem>
             {DIMENSIONS.filter((d) => d !== first).map((d) => (
+              <MenuItem key={d} value={d} disabled={d === third}>
+                {dimLabel(d)}
+              </MenuItem>
+            ))}
+          </Select>
+        </FormControl>
+        <FormControl size="small" sx={{ minWidth: 180 }} disabled={!second}>
+          <InputLabel id="by-third">{translate('verity.reports.then_by')}</InputLabel>
+          <Select
+            labelId="by-third"
+            label={translate('verity.reports.then_by')}
+            value={second ? third : ''}
+            onChange={(e) => setThird(e.target.value as Dimension | '')}
+          >
+            <MenuItem value="">{translate('verity.reports.none')}</MenuItem>
+            {DIMENSIONS.filter((d) => d !== first && d !== second).map((d) => (
               <MenuItem key={d} value={d}>
                 {dimLabel(d)}
               </MenuItem>
             ))}
           </Select>
         </FormControl>
+        <TextField
+          size="small"
+          type="date"
+          label={translate('verity.reports.from')}
+          value={from}
+          onChange={(e) => setFrom(e.target.value)}
+          slotProps={{ inputLabel: { shrink: true } }}
+        />
+        <TextField
+          size="small"
+          type="date"
+          label={translate('verity.reports.to')}
+          value={to}
+          onChange={(e) => setTo(e.target.value)}
+          error={!!rangeProblem}
+          helperText={translate(`verity.reports.${rangeProblem ?? 'range_help'}`)}
+          slotProps={{ inputLabel: { shrink: true } }}
+        />
       </Stack>
       {error ? (
         <Alert severity="error">{(error as Error).message}</Alert>
@@ -89,8 +160,13 @@ export default function ReportsPage() {
             <Typography variant="body2" color="text.secondary" gutterBottom>
               {translate('verity.reports.k_note', { k: data.k })}
             </Typography>
+            {data.noise ? (
+              <Typography variant="body2" color="text.secondary" gutterBottom>
+                {translate('verity.reports.noise_note', { noise: data.noise })}
+              </Typography>
+            ) : null}
             {data.rows.length === 0 ? (
-              <Typography>{translate('verity.reports.empty')}</Typography>
+              <Typography>{translate('verity.reports.nothing_shown', { k: data.k })}</Typography>
             ) : (
               <>
                 <Suspense fallback={<Loading />}>
