@@ -17,6 +17,7 @@ import settings from './settings'
 import staff from './staff'
 
 const ReportsPage = lazy(() => import('./reports/ReportsPage'))
+const BusinessReportsPage = lazy(() => import('./reports/BusinessReportsPage'))
 const VerifyPage = lazy(() => import('./verify/VerifyPage'))
 const TransparencyPage = lazy(() => import('./transparency/TransparencyPage'))
 const AccountingPage = lazy(() => import('./disclosures/AccountingPage'))
@@ -45,6 +46,7 @@ export function App() {
       <Resource name="settings" {...settings} />
       <CustomRoutes>
         <Route path="/reports" element={<ReportsPage />} />
+        <Route path="/business-reports" element={<BusinessReportsPage />} />
         <Route path="/verify" element={<VerifyPage />} />
         <Route path="/transparency" element={<TransparencyPage />} />
         <Route path="/accounting/:customerId" element={<AccountingPage />} />

@@ -18,6 +18,7 @@ import { flagsRoutes } from './modules/flags/flags.routes.js'
 import { outboxRoutes } from './modules/outbox/outbox.routes.js'
 import { recordingTransport } from './modules/outbox/outbox.transport.js'
 import { metaRoutes } from './modules/meta/meta.routes.js'
+import { commerceRoutes } from './modules/reports/commerce.routes.js'
 import { reportsRoutes } from './modules/reports/reports.routes.js'
 import { exportsRoutes } from './modules/requests/exports.routes.js'
 import { requestsRoutes } from './modules/requests/requests.routes.js'
@@ -45,6 +46,7 @@ export function createApp(db: Kysely<Database>, overrides: Partial<AppConfig> & 
     .route('/customers', customersRoutes)
     .route('/verifications', verificationsRoutes)
     .route('/reports', reportsRoutes)
+    .route('/reports', commerceRoutes)
     .route('/settings', settingsRoutes)
     .route('/flags', flagsRoutes)
     .route('/outbox', outboxRoutes)

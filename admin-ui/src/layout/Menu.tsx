@@ -1,5 +1,6 @@
 import InsightsIcon from '@mui/icons-material/Insights'
 import PublicIcon from '@mui/icons-material/Public'
+import StorefrontIcon from '@mui/icons-material/Storefront'
 import VerifiedUserIcon from '@mui/icons-material/VerifiedUser'
 import { Menu as RaMenu, useCanAccess, useTranslate } from 'react-admin'
 
@@ -18,6 +19,9 @@ export function Menu() {
         <RaMenu.Item to="/transparency" primaryText={translate('verity.transparency.menu')} leftIcon={<PublicIcon />} />
       )}
       {reports.canAccess && <RaMenu.Item to="/reports" primaryText={translate('resources.reports.name')} leftIcon={<InsightsIcon />} />}
+      {reports.canAccess && (
+        <RaMenu.Item to="/business-reports" primaryText={translate('verity.business_reports.menu')} leftIcon={<StorefrontIcon />} />
+      )}
     </RaMenu>
   )
 }

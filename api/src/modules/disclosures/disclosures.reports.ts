@@ -8,9 +8,9 @@ import { presentDisclosures } from './disclosures.service.js'
 
 /** Counts under this show as a band, so that no single case stands out. */
 export const BAND_BELOW = 10
-const band = (n: number) => (n < BAND_BELOW ? `0–${BAND_BELOW - 1}` : String(n))
+export const band = (n: number) => (n < BAND_BELOW ? `0–${BAND_BELOW - 1}` : String(n))
 
-const halfYear = (iso: string) => `${iso.slice(0, 4)}-H${Number(iso.slice(5, 7)) <= 6 ? 1 : 2}`
+export const halfYear = (iso: string) => `${iso.slice(0, 4)}-H${Number(iso.slice(5, 7)) <= 6 ? 1 : 2}`
 
 /**
  * The transparency report: requests by half-year, type, jurisdiction and outcome, with the accounts they named
