@@ -96,8 +96,10 @@ export default function BusinessReportsPage() {
   const t = (key: string, options?: object) => translate(`verity.business_reports.${key}`, options)
   const [by, setBy] = useState<CommerceBy>('month')
   const [currency, setCurrency] = useState('')
-  const [from, setFrom] = useState('')
-  const [to, setTo] = useState('')
+  // Last calendar year to start with: all time by month is a long table; the dates open any whole period.
+  const lastYear = new Date().getUTCFullYear() - 1
+  const [from, setFrom] = useState(`${lastYear}-01-01`)
+  const [to, setTo] = useState(`${lastYear}-12-31`)
   const rangeProblem = !isDay(from) || !isDay(to) ? null : from > to ? 'range_backwards' : isWholePeriod(from, to) ? null : 'range_period'
   const range = new URLSearchParams()
   if (isDay(from) && isDay(to) && !rangeProblem) {
@@ -115,7 +117,11 @@ export default function BusinessReportsPage() {
   const count = (n: number | null) => (n === null ? <em>{t('suppressed')}</em> : n.toLocaleString(locale))
   const percent = (n: number | null) => (n === null ? t('not_applicable') : `${n.toLocaleString(locale)} %`)
   const currencies = [...new Set((monthly.data?.rows ?? []).map((r) => r.currency))].sort()
-  const chartCurrency = currencies.includes(currency) ? currency : (currencies[0] ?? '')
+  // Until one is chosen, the chart shows the currency with the most revenue shown, not the first by name.
+  const shownRevenue = (code: string) =>
+    (monthly.data?.rows ?? []).filter((r) => r.currency === code).reduce((sum, r) => sum + (r.revenue_cents ?? 0), 0)
+  const busiest = [...currencies].sort((a, b) => shownRevenue(b) - shownRevenue(a))[0] ?? ''
+  const chartCurrency = currencies.includes(currency) ? currency : busiest
   const chartRows = (monthly.data?.rows ?? [])
     .filter((r) => r.currency === chartCurrency)
     .map((r) => ({ month: r.month, revenue: r.revenue_cents === null ? null : r.revenue_cents / 100 }))
