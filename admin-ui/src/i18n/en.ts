@@ -8,6 +8,11 @@ export const verityEn = {
     status: { active: 'Active', disabled: 'Disabled' },
     password_banner: 'Staff never ask a customer for a password. Verify callers with their details, then send a reset link.',
     attachments: { none: 'No files yet.', attach: 'Attach a file' },
+    period: {
+      range_backwards: 'The range ends before it starts',
+      range_period: 'Choose one whole calendar month, quarter or year: from its first day to its last.',
+      range_help: 'A calendar month, quarter or year; all time while either date is empty.',
+    },
     errors: {
       agent_paused:
         'Your verifications are paused: compliance is reviewing a pattern of failed or unfinished verifications. Ask compliance to clear it.',
@@ -474,9 +479,6 @@ export const verityEn = {
         'Each count is moved by up to %{noise} at random, the same way every time, so that comparing tables gives no one away: rows need not add up to the totals.',
       from: 'Signed up from',
       to: 'Signed up until',
-      range_backwards: 'The range ends before it starts',
-      range_period: 'Choose one whole calendar month, quarter or year: from its first day to its last.',
-      range_help: 'A calendar month, quarter or year; all time while either date is empty.',
       nothing_shown: 'No group of %{k} or more people to show.',
       dimensions: {
         age_band: 'Age band',
@@ -492,9 +494,6 @@ export const verityEn = {
       title: 'Sales and operations',
       from: 'From',
       to: 'Until',
-      range_backwards: 'The range ends before it starts',
-      range_period: 'Choose one whole calendar month, quarter or year: from its first day to its last.',
-      range_help: 'A calendar month, quarter or year; all time while either date is empty.',
       suppressed: 'hidden',
       not_applicable: 'n/a',
       empty: 'Nothing in this range.',

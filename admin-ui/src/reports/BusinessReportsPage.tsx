@@ -13,7 +13,6 @@ import {
   TableCell,
   TableHead,
   TableRow,
-  TextField,
   Typography,
   useTheme,
 } from '@mui/material'
@@ -21,7 +20,7 @@ import { type ReactNode, useState } from 'react'
 import { Loading, Title, useLocale, useTranslate } from 'react-admin'
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import { useApiQuery } from '../useApiQuery'
-import { isWholePeriod } from './ReportsPage'
+import { PeriodFields, usePeriod } from './Period'
 
 const COMMERCE_BY = ['month', 'country', 'region', 'month,country'] as const
 type CommerceBy = (typeof COMMERCE_BY)[number]
@@ -60,8 +59,6 @@ interface Operations {
   disclosures: { band_below: number; by_type_and_half_year: { period: string; type: string; requests: string }[] }
 }
 
-const isDay = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s)
-
 function Section({ title, note, children }: { title: string; note?: string; children: ReactNode }) {
   return (
     <Card sx={{ mb: 2 }}>
@@ -98,14 +95,8 @@ export default function BusinessReportsPage() {
   const [currency, setCurrency] = useState('')
   // Last calendar year to start with: all time by month is a long table; the dates open any whole period.
   const lastYear = new Date().getUTCFullYear() - 1
-  const [from, setFrom] = useState(`${lastYear}-01-01`)
-  const [to, setTo] = useState(`${lastYear}-12-31`)
-  const rangeProblem = !isDay(from) || !isDay(to) ? null : from > to ? 'range_backwards' : isWholePeriod(from, to) ? null : 'range_period'
-  const range = new URLSearchParams()
-  if (isDay(from) && isDay(to) && !rangeProblem) {
-    range.set('from', from)
-    range.set('to', to)
-  }
+  const period = usePeriod({ from: `${lastYear}-01-01`, to: `${lastYear}-12-31` })
+  const { range } = period
   const withBy = (b: CommerceBy) => new URLSearchParams({ by: b, ...Object.fromEntries(range) })
   const commerce = useApiQuery<Commerce>(['commerce', withBy(by).toString()], `reports/commerce?${withBy(by)}`)
   const monthly = useApiQuery<Commerce>(['commerce', withBy('month').toString()], `reports/commerce?${withBy('month')}`)
@@ -130,24 +121,7 @@ export default function BusinessReportsPage() {
     <Box sx={{ mt: 2 }}>
       <Title title={t('title')} />
       <Stack direction="row" spacing={2} useFlexGap sx={{ mb: 2, flexWrap: 'wrap' }}>
-        <TextField
-          size="small"
-          type="date"
-          label={t('from')}
-          value={from}
-          onChange={(e) => setFrom(e.target.value)}
-          slotProps={{ inputLabel: { shrink: true } }}
-        />
-        <TextField
-          size="small"
-          type="date"
-          label={t('to')}
-          value={to}
-          onChange={(e) => setTo(e.target.value)}
-          error={!!rangeProblem}
-          helperText={t(rangeProblem ?? 'range_help')}
-          slotProps={{ inputLabel: { shrink: true } }}
-        />
+        <PeriodFields period={period} fromLabel="verity.business_reports.from" toLabel="verity.business_reports.to" />
       </Stack>
 
       <Section title={t('commerce.title')} note={commerce.data ? t('commerce.k_note', { k: commerce.data.k }) : undefined}>

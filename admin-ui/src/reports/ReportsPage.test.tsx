@@ -3,7 +3,7 @@ import { http, HttpResponse } from 'msw'
 import { describe, expect, it } from 'vitest'
 import { App } from '../App'
 import { server, signedInAs } from '../test/server'
-import { isWholePeriod } from './ReportsPage'
+import { isWholePeriod } from './Period'
 
 describe('whole periods', () => {
   it('are a calendar month, quarter or year', () => {

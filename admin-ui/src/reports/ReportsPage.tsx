@@ -13,12 +13,12 @@ import {
   TableCell,
   TableHead,
   TableRow,
-  TextField,
   Typography,
 } from '@mui/material'
 import { lazy, Suspense, useState } from 'react'
 import { Loading, Title, useTranslate } from 'react-admin'
 import { useApiQuery } from '../useApiQuery'
+import { PeriodFields, usePeriod } from './Period'
 
 const DemographicsChart = lazy(() => import('./DemographicsChart'))
 
@@ -35,21 +35,6 @@ interface Demographics {
   rows: (Record<Dimension, string> & { count: number | null; suppressed: boolean })[]
 }
 
-/** YYYY-MM-DD, the one form the API takes; the browser's date input gives it or an empty string. */
-const isDay = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s)
-
-/**
- * Whether a range is one whole calendar month, quarter or year, the only ranges the API answers: free ranges would let
- * small groups be averaged out of the differences between overlapping ones.
- */
-export function isWholePeriod(from: string, to: string): boolean {
-  if (!from.endsWith('-01')) return false
-  const year = Number(from.slice(0, 4))
-  const month = Number(from.slice(5, 7))
-  const lastDayAfter = (months: number) => new Date(Date.UTC(year, month - 1 + months, 0)).toISOString().slice(0, 10)
-  return to === lastDayAfter(1) || (to === lastDayAfter(3) && month % 3 === 1) || (to === lastDayAfter(12) && month === 1)
-}
-
 /**
  * Customers counted by up to three dimensions over a range of signup dates, as a chart and a table. The server perturbs
  * every count slightly and hides small groups (docs/decisions/0011-reports-cell-key.md).
@@ -59,16 +44,9 @@ export default function ReportsPage() {
   const [first, setFirst] = useState<Dimension>('age_band')
   const [second, setSecond] = useState<Dimension | ''>('')
   const [third, setThird] = useState<Dimension | ''>('')
-  const [from, setFrom] = useState('')
-  const [to, setTo] = useState('')
+  const period = usePeriod()
   const by = [first, ...(second ? [second] : []), ...(second && third ? [third] : [])]
-  // A range is sent once both ends make a whole period; until then the report covers all time.
-  const rangeProblem = !isDay(from) || !isDay(to) ? null : from > to ? 'range_backwards' : isWholePeriod(from, to) ? null : 'range_period'
-  const params = new URLSearchParams({ by: by.join(',') })
-  if (isDay(from) && isDay(to) && !rangeProblem) {
-    params.set('from', from)
-    params.set('to', to)
-  }
+  const params = new URLSearchParams({ by: by.join(','), ...Object.fromEntries(period.range) })
   const { data, isPending, error } = useApiQuery<Demographics>(['demographics', params.toString()], `reports/demographics?${params}`)
   const dimLabel = (d: Dimension) => translate(`verity.reports.dimensions.${d}`)
   const labelOf = (row: Demographics['rows'][number]) => by.map((d) => row[d]).join(' · ')
@@ -128,24 +106,7 @@ export default function ReportsPage() {
             ))}
           </Select>
         </FormControl>
-        <TextField
-          size="small"
-          type="date"
-          label={translate('verity.reports.from')}
-          value={from}
-          onChange={(e) => setFrom(e.target.value)}
-          slotProps={{ inputLabel: { shrink: true } }}
-        />
-        <TextField
-          size="small"
-          type="date"
-          label={translate('verity.reports.to')}
-          value={to}
-          onChange={(e) => setTo(e.target.value)}
-          error={!!rangeProblem}
-          helperText={translate(`verity.reports.${rangeProblem ?? 'range_help'}`)}
-          slotProps={{ inputLabel: { shrink: true } }}
-        />
+        <PeriodFields period={period} fromLabel="verity.reports.from" toLabel="verity.reports.to" />
       </Stack>
       {error ? (
         <Alert severity="error">{(error as Error).message}</Alert>
