@@ -26,19 +26,28 @@ export function AgeFlagActions() {
   )
 }
 
-function LockAccountButton({ record }: { record: FlagRecord }) {
-  const dataProvider = useDataProvider<VerityDataProvider>()
+/** A button that says what it will do in a confirm dialog, then does it; a failure is shown, the dialog closes either way. */
+function ConfirmedAction({
+  label,
+  title,
+  body,
+  color,
+  act,
+}: {
+  label: string
+  title: string
+  body: string
+  color: 'warning' | 'error'
+  act: () => Promise<void>
+}) {
   const notify = useNotify()
-  const refresh = useRefresh()
   const translate = useTranslate()
   const [open, setOpen] = useState(false)
   const [busy, setBusy] = useState(false)
-  const lock = async () => {
+  const run = async () => {
     setBusy(true)
     try {
-      await dataProvider.post(`flags/${record.id}/lock-account`)
-      notify('verity.flags.age.locked', { type: 'success' })
-      refresh()
+      await act()
     } catch (e) {
       notify((e as Error).message, { type: 'error' })
     } finally {
@@ -48,20 +57,39 @@ function LockAccountButton({ record }: { record: FlagRecord }) {
   }
   return (
     <>
-      <Button size="small" color="warning" onClick={() => setOpen(true)}>
-        {translate('verity.flags.age.lock')}
+      <Button size="small" color={color} onClick={() => setOpen(true)}>
+        {translate(label)}
       </Button>
       <Confirm
         isOpen={open}
         loading={busy}
-        title="verity.flags.age.lock_title"
-        content="verity.flags.age.lock_body"
-        confirm="verity.flags.age.lock"
+        title={title}
+        content={body}
+        confirm={label}
         confirmColor="warning"
-        onConfirm={() => void lock()}
+        onConfirm={() => void run()}
         onClose={() => setOpen(false)}
       />
     </>
+  )
+}
+
+function LockAccountButton({ record }: { record: FlagRecord }) {
+  const dataProvider = useDataProvider<VerityDataProvider>()
+  const notify = useNotify()
+  const refresh = useRefresh()
+  return (
+    <ConfirmedAction
+      label="verity.flags.age.lock"
+      title="verity.flags.age.lock_title"
+      body="verity.flags.age.lock_body"
+      color="warning"
+      act={async () => {
+        await dataProvider.post(`flags/${record.id}/lock-account`)
+        notify('verity.flags.age.locked', { type: 'success' })
+        refresh()
+      }}
+    />
   )
 }
 
@@ -143,41 +171,21 @@ function FileErasureButton({ record }: { record: FlagRecord }) {
   const dataProvider = useDataProvider<VerityDataProvider>()
   const notify = useNotify()
   const navigate = useNavigate()
-  const translate = useTranslate()
-  const [open, setOpen] = useState(false)
-  const [busy, setBusy] = useState(false)
-  const file = async () => {
-    setBusy(true)
-    try {
-      const request = await dataProvider.post<{ id: number }>('requests', {
-        customerId: record.customer_id,
-        type: 'erasure',
-        channel: 'written',
-      })
-      notify('verity.flags.age.erasure_filed', { type: 'success', messageArgs: { id: request.id } })
-      navigate(`/requests/${request.id}/show`)
-    } catch (e) {
-      notify((e as Error).message, { type: 'error' })
-    } finally {
-      setBusy(false)
-      setOpen(false)
-    }
-  }
   return (
-    <>
-      <Button size="small" color="error" onClick={() => setOpen(true)}>
-        {translate('verity.flags.age.file_erasure')}
-      </Button>
-      <Confirm
-        isOpen={open}
-        loading={busy}
-        title="verity.flags.age.file_erasure"
-        content="verity.flags.age.erasure_body"
-        confirm="verity.flags.age.file_erasure"
-        confirmColor="warning"
-        onConfirm={() => void file()}
-        onClose={() => setOpen(false)}
-      />
-    </>
+    <ConfirmedAction
+      label="verity.flags.age.file_erasure"
+      title="verity.flags.age.file_erasure"
+      body="verity.flags.age.erasure_body"
+      color="error"
+      act={async () => {
+        const request = await dataProvider.post<{ id: number }>('requests', {
+          customerId: record.customer_id,
+          type: 'erasure',
+          channel: 'written',
+        })
+        notify('verity.flags.age.erasure_filed', { type: 'success', messageArgs: { id: request.id } })
+        navigate(`/requests/${request.id}/show`)
+      }}
+    />
   )
 }
