@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, inParallel, tally, TEST_AUDIT_KEY } from '../../testing.js'
-import { ageOn, checkAgeCompliance, latestBirthDateForAge } from './age-compliance.js'
+import { ageOn, latestBirthDateForAge } from '../../platform/age.js'
+import { checkAgeCompliance } from './age-compliance.js'
 
 describe('ageOn', () => {
   it('adds a year on the birthday itself, not the day before', () => {

@@ -5,7 +5,7 @@ import type { RequestContext, StaffContext } from '../../platform/context.js'
 import { conflict, forbidden, notFound, unprocessable } from '../../platform/errors.js'
 import type { ListQuery } from '../../platform/list.js'
 import { inTransaction } from '../../platform/transaction.js'
-import { AGE_OF_MAJORITY, ageOn, MINIMUM_AGE } from './age-compliance.js'
+import { AGE_OF_MAJORITY, ageOn, MINIMUM_AGE } from '../../platform/age.js'
 
 /** Flags that stop an agent from opening verifications until compliance resolves them. */
 export const STOPPING_FLAGS: FlagKind[] = ['agent_probing', 'agent_failing']

@@ -1,4 +1,5 @@
 import { type Database, yearMonth } from '@verity/db'
+import { ageOn } from '../../platform/age.js'
 import { type Kysely, sql } from 'kysely'
 import type { RequestContext } from '../../platform/context.js'
 import { getSetting } from '../settings/settings.service.js'
@@ -19,15 +20,6 @@ const AGE_BANDS = [
 ] as const
 
 export const BAND_ORDER: string[] = [...AGE_BANDS.map(([band]) => band), '65+', 'unknown']
-
-/**
- * Age in whole years on a day (both ISO YYYY-MM-DD): one more on each birthday. Someone born on 29 February is a year
- * older from 1 March in a common year.
- */
-export function ageOn(birthDate: string, today: string): number {
-  const age = Number(today.slice(0, 4)) - Number(birthDate.slice(0, 4))
-  return today.slice(5, 10) < birthDate.slice(5, 10) ? age - 1 : age
-}
 
 /** The age band of a birth date on a day (UTC); 'unknown' without a birth date. */
 export function ageBand(birthDate: string | null, today: string): string {

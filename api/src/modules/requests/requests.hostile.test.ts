@@ -21,6 +21,7 @@ import {
   verifyCaller,
 } from '../../testing.js'
 import type { OutgoingMessage } from '../outbox/outbox.transport.js'
+import { everyText, personalValues } from './requests.testing.js'
 import { seedStaff } from '../staff/staff.seed.js'
 import { wrongAnswer } from '../verifications/verifications.testing.js'
 
@@ -106,33 +107,7 @@ async function customerWhere(where: (q: any) => any, offset = 0): Promise<number
   return (await q.orderBy('c.id').offset(offset).limit(1).executeTakeFirstOrThrow()).id
 }
 
-/** Every value seeded for a customer that identifies them, read before the erasure. */
-async function personalValues(customerId: number) {
-  const c = await t.db.selectFrom('customers').selectAll().where('id', '=', customerId).executeTakeFirstOrThrow()
-  const addresses = await t.db.selectFrom('addresses').selectAll().where('customer_id', '=', customerId).execute()
-  const orders = await t.db.selectFrom('orders').selectAll().where('customer_id', '=', customerId).execute()
-  const values = [
-    c.email,
-    c.phone,
-    c.birth_date,
-    `${c.first_name} ${c.last_name}`,
-    c.guardian_name,
-    ...addresses.flatMap((a) => [a.recipient_name, a.line1, a.phone]),
-    ...orders.flatMap((o) => [o.ship_name, o.ship_address, o.ship_phone]),
-  ]
-  return [...new Set(values.filter((v): v is string => !!v && v.length >= 6))]
-}
-/** Every text in every table. */
-async function everyText() {
-  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(t.db)
-  const texts: string[] = []
-  for (const { name } of tables.rows) {
-    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(t.db)
-    for (const row of rows.rows) for (const v of Object.values(row)) if (typeof v === 'string') texts.push(`${name}: ${v}`)
-  }
-  return texts
-}
-const leftovers = async (values: string[]) => (await everyText()).filter((text) => values.some((v) => text.includes(v)))
+const leftovers = async (values: string[]) => (await everyText(t.db)).filter((text) => values.some((v) => text.includes(v)))
 
 async function disclosure(customerId: number, extra: Record<string, unknown> = {}) {
   const res = await t.request('POST', '/api/disclosures', {
@@ -202,7 +177,7 @@ describe('erasure leaves nothing behind', () => {
   it('removes the guardian’s name recorded on the verification that filed it', async () => {
     const customerId = await customerWhere((q) => q.where('c.guardian_name', 'is not', null))
     const c = await t.db.selectFrom('customers').selectAll().where('id', '=', customerId).executeTakeFirstOrThrow()
-    const values = await personalValues(customerId)
+    const values = await personalValues(t.db, customerId)
     expect(values).toContain(c.guardian_name)
     const v = await verify(customerId, agent, { caller: 'guardian', callerName: c.guardian_name! })
     const filed = await file({ customerId, type: 'erasure', verificationId: v.id })

@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { callerAnswers, createTestApp, fullyOnFile, inParallel, listUrl, tally, verifyCaller } from '../../testing.js'
 import type { OutgoingMessage } from '../outbox/outbox.transport.js'
+import { everyText, personalValues } from './requests.testing.js'
 
 let t: Awaited<ReturnType<typeof createTestApp>>
 let clock: Date
@@ -248,36 +249,6 @@ describe('four eyes', () => {
   })
 })
 
-/** Every value seeded for a customer that identifies them, read before the erasure. */
-async function personalValues(customerId: number) {
-  const c = await t.db.selectFrom('customers').selectAll().where('id', '=', customerId).executeTakeFirstOrThrow()
-  const addresses = await t.db.selectFrom('addresses').selectAll().where('customer_id', '=', customerId).execute()
-  const orders = await t.db.selectFrom('orders').selectAll().where('customer_id', '=', customerId).execute()
-  const logs = await t.db.selectFrom('access_logs').selectAll().where('customer_id', '=', customerId).execute()
-  const values = [
-    c.email,
-    c.phone,
-    c.birth_date,
-    `${c.first_name} ${c.last_name}`,
-    c.guardian_name,
-    ...addresses.flatMap((a) => [a.recipient_name, a.line1, a.phone]),
-    ...orders.flatMap((o) => [o.ship_name, o.ship_address, o.ship_phone]),
-    ...logs.map((l) => l.ip),
-  ]
-  return [...new Set(values.filter((v): v is string => !!v && v.length >= 6))]
-}
-
-/** Every text in every table, to look for a value in. */
-async function everyText() {
-  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(t.db)
-  const texts: string[] = []
-  for (const { name } of tables.rows) {
-    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(t.db)
-    for (const row of rows.rows) for (const v of Object.values(row)) if (typeof v === 'string') texts.push(`${name}: ${v}`)
-  }
-  return texts
-}
-
 describe('erasure', () => {
   async function fileErasure(customerId: number) {
     const v = await verify(customerId)
@@ -289,7 +260,7 @@ describe('erasure', () => {
   it('leaves no personal value of the customer in any table, keeps order amounts, and hides them from every search', async () => {
     const customerId = await fullyOnFile(t.db)
     const c = await t.db.selectFrom('customers').selectAll().where('id', '=', customerId).executeTakeFirstOrThrow()
-    const values = await personalValues(customerId)
+    const values = await personalValues(t.db, customerId)
     expect(values.length).toBeGreaterThan(5)
     const totals = await t.db
       .selectFrom('orders')
@@ -306,7 +277,7 @@ describe('erasure', () => {
     expect(certificate.deleted.payment_methods).toBeGreaterThan(0)
     expect(certificate.anonymised.orders).toBe(totals.length)
 
-    const leftovers = (await everyText()).filter((text) => values.some((v) => text.includes(v)))
+    const leftovers = (await everyText(t.db)).filter((text) => values.some((v) => text.includes(v)))
     expect(leftovers).toEqual([])
     expect(
       await t.db
@@ -354,11 +325,11 @@ describe('erasure', () => {
       },
     })
     expect(hold.status).toBe(201)
-    const before = await everyText()
+    const before = await everyText(t.db)
     const res = await act(id, 'approve', second)
     expect(res.status).toBe(409)
     expect(res.json.error.message).toMatch(/legal hold/)
-    expect(await everyText()).toEqual(before)
+    expect(await everyText(t.db)).toEqual(before)
   })
 
   it('a failure in the middle leaves the database as it was', async () => {
@@ -366,10 +337,10 @@ describe('erasure', () => {
     const id = await fileErasure(customerId)
     // Fails the erasure after the address book, cards and logs are already deleted within it.
     await sql`create trigger fail_erasure before update on orders begin select raise(abort, 'disk failure'); end`.execute(t.db)
-    const before = await everyText()
+    const before = await everyText(t.db)
     const res = await act(id, 'approve', compliance)
     expect(res.status).toBe(500)
-    expect(await everyText()).toEqual(before)
+    expect(await everyText(t.db)).toEqual(before)
     expect((await t.db.selectFrom('data_requests').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('pending')
   })
 })

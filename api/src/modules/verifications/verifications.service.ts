@@ -9,6 +9,7 @@ import {
   type VerificationStatus,
 } from '@verity/db'
 import type { Kysely } from 'kysely'
+import { AGE_OF_MAJORITY, ageOn } from '../../platform/age.js'
 import { audit } from '../../platform/audit.js'
 import type { StaffContext } from '../../platform/context.js'
 import { type AppError, because, conflict, notFound, tooManyAttempts, unprocessable } from '../../platform/errors.js'
@@ -219,9 +220,7 @@ async function questionsFor(trx: Trx, customerId: number, available: Verificatio
 
 /** A guardian calls for a minor only, and is the guardian on file when one is. */
 function checkGuardian(customer: { birth_date: string | null; guardian_name: string | null }, name: string, now: Date) {
-  const adultOn = customer.birth_date ? new Date(`${customer.birth_date}T00:00:00Z`) : null
-  adultOn?.setUTCFullYear(adultOn.getUTCFullYear() + 18)
-  if (!adultOn || adultOn.getTime() <= now.getTime()) {
+  if (!customer.birth_date || ageOn(customer.birth_date, now) >= AGE_OF_MAJORITY) {
     throw unprocessable('A guardian calls for a customer under 18; this customer is not, as far as the record shows.', {
       caller: 'Not a minor',
     })
