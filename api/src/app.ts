@@ -19,6 +19,7 @@ import { outboxRoutes } from './modules/outbox/outbox.routes.js'
 import { recordingTransport } from './modules/outbox/outbox.transport.js'
 import { metaRoutes } from './modules/meta/meta.routes.js'
 import { commerceRoutes } from './modules/reports/commerce.routes.js'
+import { partnerExportRoutes } from './modules/reports/partner-export.routes.js'
 import { reportsRoutes } from './modules/reports/reports.routes.js'
 import { exportsRoutes } from './modules/requests/exports.routes.js'
 import { requestsRoutes } from './modules/requests/requests.routes.js'
@@ -45,6 +46,7 @@ export function createApp(db: Kysely<Database>, overrides: Partial<AppConfig> & 
     .route('/audit-log', auditRoutes)
     .route('/customers', customersRoutes)
     .route('/verifications', verificationsRoutes)
+    .route('/reports/exports', partnerExportRoutes)
     .route('/reports', reportsRoutes)
     .route('/reports', commerceRoutes)
     .route('/settings', settingsRoutes)

@@ -68,6 +68,8 @@ const ROUTES: Record<string, StaffRole[] | typeof PUBLIC> = {
   'GET /reports/commerce': ['compliance', 'manager', 'admin'],
   'GET /reports/buyers': ['compliance', 'manager', 'admin'],
   'GET /reports/operations': ['compliance', 'manager', 'admin'],
+  'POST /reports/exports': ['compliance', 'manager', 'admin'],
+  'GET /reports/exports': ['compliance', 'manager', 'admin'],
   'GET /settings': ['admin'],
   'GET /settings/:id': ['admin'],
   'PUT /settings/:id': ['admin'],

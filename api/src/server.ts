@@ -6,6 +6,7 @@ import { loadEnv } from './env.js'
 import { recordingTransport, smtpTransport } from './modules/outbox/outbox.transport.js'
 import { type ScheduledJob, startRetentionSchedule } from './modules/retention/retention.schedule.js'
 import { checkAgeCompliance, describeAgeCompliance } from './modules/flags/age-compliance.js'
+import { startSummaryRefresh } from './modules/reports/summaries.js'
 import { defaultAuditCheckpointFile, startAuditCheckpoints } from './platform/audit-checkpoint.js'
 import { loadAuditKey } from './platform/audit-key.js'
 
@@ -50,6 +51,8 @@ export async function main() {
     context: systemContext,
     jobs: [ageCheck],
   })
+  // Report summaries follow every change; counted now, so the first report after seeding waits for nothing.
+  const summaries = startSummaryRefresh(handle.db, systemContext)
   const server = serve({ fetch: app.fetch, port: env.PORT }, () => {
     console.log(`\nVerity is running at http://localhost:${env.PORT}`)
     console.log('Sign in as agent@, compliance@, manager@ or admin@example.com with the staff password.')
@@ -61,8 +64,7 @@ export async function main() {
     stopping = true
     server.close()
     // A retention run under way finishes first; the last checkpoint, covering its audit entry, needs the database too.
-    void retention
-      .stop()
+    void Promise.all([retention.stop(), summaries.stop()])
       .finally(() => checkpoints.stop())
       .finally(() => handle.close())
       .finally(() => process.exit(0))

@@ -29,6 +29,16 @@ import type {
   VerificationsTable,
 } from './tables/casework.tables.js'
 import type { AuditLogTable } from './tables/audit-log.table.js'
+import type {
+  BuyerMonthsTable,
+  CountedCustomersTable,
+  CountedSalesTable,
+  CustomerCellsTable,
+  ReportDirtyTable,
+  ReportStateTable,
+  SalesCellsTable,
+} from './tables/report.tables.js'
+import type { ReportExportsTable } from './tables/report-exports.table.js'
 
 export interface Database {
   customers: CustomersTable
@@ -58,7 +68,15 @@ export interface Database {
   outbox: OutboxTable
   flags: FlagsTable
   unmask_grants: UnmaskGrantsTable
+  report_state: ReportStateTable
+  report_dirty: ReportDirtyTable
+  counted_customers: CountedCustomersTable
+  customer_cells: CustomerCellsTable
+  counted_sales: CountedSalesTable
+  sales_cells: SalesCellsTable
+  buyer_months: BuyerMonthsTable
   verification_codes: VerificationCodesTable
   password_reset_tokens: PasswordResetTokensTable
   audit_log: AuditLogTable
+  report_exports: ReportExportsTable
 }

@@ -61,6 +61,7 @@ export const AUDIT_ACTIONS = [
   'legal_hold.place',
   'legal_hold.release',
   'retention.run',
+  'report.exported',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

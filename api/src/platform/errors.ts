@@ -32,6 +32,7 @@ export type ErrorReason =
   | 'sign_in_throttled'
   | 'legal_hold'
   | 'invalid_credentials'
+  | 'export_budget_spent'
 
 /** field name → message, the shape react-admin forms show beside each input */
 export type FieldErrors = Record<string, string>

@@ -6,6 +6,8 @@ import * as addLegalProcess from './2026_11_27_000400_add_legal_process.js'
 import * as foldCustomerNames from './2026_11_27_000500_fold_customer_names.js'
 import * as guardVerification from './2026_11_27_000600_guard_verification.js'
 import * as addRequestWorkflow from './2026_11_27_000700_add_request_workflow.js'
+import * as addReportSummaries from './2026_11_27_000800_add_report_summaries.js'
+import * as addReportExports from './2026_11_27_000900_add_report_exports.js'
 
 /** Every migration in order; listed statically so bundlers and test runners see them all. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +18,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_27_000500_fold_customer_names': foldCustomerNames,
   '2026_11_27_000600_guard_verification': guardVerification,
   '2026_11_27_000700_add_request_workflow': addRequestWorkflow,
+  '2026_11_27_000800_add_report_summaries': addReportSummaries,
+  '2026_11_27_000900_add_report_exports': addReportExports,
 }

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import zlib from 'node:zlib'
-import { createApp, seedStaff } from '@verity/api'
+import { createApp, refreshSummaries, seedStaff } from '@verity/api'
 import { migrateToLatest, openDatabase, seedCustomers } from '@verity/db'
 import { ensureConsoleBuilt, ROOT } from '../build-console.js'
+import { timeReports, topUpOrders } from './reports.bench.js'
 import { searchSamples, timeSearches } from './search.bench.js'
 
 /**
@@ -37,11 +38,12 @@ const auditKey = randomBytes(32)
 await seedStaff(handle.db, auditKey, PASSWORD)
 // The bench times searches, not the per-agent search rate that would stop one agent searching this fast.
 const unlimited = { value: '1000000000', updated_at: new Date().toISOString(), updated_by: null }
-await handle.db
-  .insertInto('settings')
-  .values({ key: 'searches_per_minute', ...unlimited })
-  .onConflict((oc) => oc.column('key').doUpdateSet(unlimited))
-  .execute()
+for (const key of ['searches_per_minute', 'searches_per_hour'])
+  await handle.db
+    .insertInto('settings')
+    .values({ key, ...unlimited })
+    .onConflict((oc) => oc.column('key').doUpdateSet(unlimited))
+    .execute()
 const { app } = createApp(handle.db, { auditKey })
 const login = await app.request('http://localhost/api/auth/login', {
   method: 'POST',
@@ -75,6 +77,31 @@ for (const r of results) {
   console.log(
     `| ${r.kind} | ${r.n} | ${r.found} | ${r.p50.toFixed(2)} | ${r.p95.toFixed(2)} | ${r.max.toFixed(2)} | ${(r.p50 / baseline).toFixed(2)} |`,
   )
+}
+
+// Reports at the same scale, with three orders a customer (BENCH_ORDERS).
+const orders = await topUpOrders(handle.db, Number(process.env.BENCH_ORDERS ?? 3 * total))
+const [counted] = await (async () => {
+  const started = performance.now()
+  await refreshSummaries(handle.db, { now: new Date(), config: { auditKey } })
+  return [performance.now() - started]
+})()
+console.log(
+  `\nReports at ${total.toLocaleString('en')} customers and ${orders.toLocaleString('en')} orders (${handle.dialect}); ` +
+    `summaries brought up to date in ${(counted / 1000).toFixed(1)} s (a full count when the audit key is new to them):`,
+)
+const manager = await app.request('http://localhost/api/auth/login', {
+  method: 'POST',
+  headers: { 'Content-Type': 'application/json', Origin: 'http://localhost' },
+  body: JSON.stringify({ email: 'manager@example.com', password: PASSWORD }),
+})
+const managerCookie = manager.headers.get('set-cookie')!.split(';')[0]!
+console.log('| report | cold ms | warm p50 ms | warm max ms | base GROUP BY ms | base ÷ warm |')
+console.log('|---|---|---|---|---|---|')
+for (const r of await timeReports(app, handle.db, managerCookie, new Date().toISOString().slice(0, 10))) {
+  const base = r.base === null ? '–' : r.base.toFixed(0)
+  const ratio = r.base === null ? '–' : `${(r.base / r.warm).toFixed(0)}×`
+  console.log(`| ${r.name} | ${r.cold.toFixed(1)} | ${r.warm.toFixed(2)} | ${r.warmMax.toFixed(2)} | ${base} | ${ratio} |`)
 }
 
 ensureConsoleBuilt()

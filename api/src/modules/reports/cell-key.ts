@@ -70,6 +70,12 @@ export function recordKeys(secret: Uint8Array): (customerId: number) => number {
   }
 }
 
+/** Names the record keys of a secret without revealing them: summaries summed with other keys must be recounted. */
+export function recordKeysId(secret: Uint8Array): string {
+  const derived = createHmac('sha256', secret).update('verity.reports.record-key').digest()
+  return createHmac('sha256', derived).update('verity.reports.record-keys-id').digest('hex').slice(0, 16)
+}
+
 /** A cell as counted: its dimension values, how many people, and the sum of their record keys modulo 2³². */
 export interface CountedCell {
   key: string[]

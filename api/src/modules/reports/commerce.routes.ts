@@ -4,33 +4,9 @@ import { z } from 'zod'
 import type { AppEnv } from '../../platform/context.js'
 import { requireRole } from '../../platform/roles.js'
 import { validate } from '../../platform/validation.js'
-import { buyers, COMMERCE_TABLES, type CommerceBy, commerce } from './commerce.js'
+import { buyers, commerce } from './commerce.js'
 import { operations } from './operations.js'
-import { periodOf } from './reports.service.js'
-
-const day = z.iso.date('A date as YYYY-MM-DD')
-const bothOrNeither = { message: 'Give both ends of the range, or neither', path: ['to'] }
-
-/**
- * Commerce figures are asked for whole calendar months, quarters or years only, as demographics are: free ranges would
- * give a small group's figures as the difference of two overlapping ranges.
- */
-const PeriodQuery = z
-  .strictObject({ from: day.optional(), to: day.optional() })
-  .refine((q) => !q.from === !q.to, bothOrNeither)
-  .refine((q) => !q.from || !q.to || periodOf(q.from, q.to), {
-    message: 'A range is one calendar month, quarter or year (from its first day to its last)',
-    path: ['to'],
-  })
-
-const BY = Object.keys(COMMERCE_TABLES) as [CommerceBy, ...CommerceBy[]]
-const CommerceQuery = z
-  .strictObject({ by: z.enum(BY, `By one of: ${BY.join(', ')}`).default('month'), from: day.optional(), to: day.optional() })
-  .refine((q) => !q.from === !q.to, bothOrNeither)
-  .refine((q) => !q.from || !q.to || periodOf(q.from, q.to), {
-    message: 'A range is one calendar month, quarter or year (from its first day to its last)',
-    path: ['to'],
-  })
+import { CommerceQuery, day, PeriodQuery } from './report-query.js'
 
 const RangeQuery = z
   .strictObject({ from: day.optional(), to: day.optional() })
@@ -50,7 +26,7 @@ export const commerceRoutes = new Hono<AppEnv>()
     }),
     readers,
     validate('query', CommerceQuery),
-    async (c) => c.json(await commerce(c.var.db, c.req.valid('query'))),
+    async (c) => c.json(await commerce(c.var.db, c.var.ctx, c.req.valid('query'))),
   )
   .get(
     '/buyers',
@@ -60,7 +36,7 @@ export const commerceRoutes = new Hono<AppEnv>()
     }),
     readers,
     validate('query', PeriodQuery),
-    async (c) => c.json(await buyers(c.var.db, c.req.valid('query'))),
+    async (c) => c.json(await buyers(c.var.db, c.var.ctx, c.req.valid('query'))),
   )
   .get(
     '/operations',

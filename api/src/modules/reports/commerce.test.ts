@@ -2,7 +2,7 @@ import { yearMonth } from '@verity/db'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp } from '../../testing.js'
-import { NOT_SALES } from './commerce.js'
+import { NOT_SALES } from './summaries.js'
 
 let t: Awaited<ReturnType<typeof createTestApp>>
 const get = (path: string, cookie: string) => t.request('GET', path, { cookie })

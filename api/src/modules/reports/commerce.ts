@@ -1,8 +1,8 @@
-import { type Database, yearMonth } from '@verity/db'
-import { type Kysely, sql } from 'kysely'
-import { unprocessable } from '../../platform/errors.js'
+import type { Database } from '@verity/db'
+import type { Kysely } from 'kysely'
 import { getSetting } from '../settings/settings.service.js'
 import { periodOf } from './reports.service.js'
+import { monthsOf, periodsOf, refreshSummaries, sameUntilChanged, type SummaryContext } from './summaries.js'
 
 /** The tables the commerce report publishes, and the dimensions of each. A region is named with its country. */
 export const COMMERCE_TABLES = {
@@ -12,13 +12,6 @@ export const COMMERCE_TABLES = {
   'month,country': ['month', 'country'],
 } as const
 export type CommerceBy = keyof typeof COMMERCE_TABLES
-type Dim = 'month' | 'country' | 'region'
-
-/** Orders that brought no money in are not sales: cancelled and refunded ones are left out of every figure. */
-/** The most orders the commerce report is planned over live: about 200 ms at 12,000 orders here and 4 s at 230,000. */
-export const LIVE_PLAN_ORDERS = 50_000
-
-export const NOT_SALES = ['cancelled', 'refunded'] as const
 
 export interface RangeInput {
   /** placed dates, inclusive, ISO YYYY-MM-DD (UTC) */
@@ -26,36 +19,27 @@ export interface RangeInput {
   to?: string
 }
 
-const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString()
-
 /**
- * Sales grouped by customer, month, the customer's country and region, and currency: each row is one contributor's
- * share of the finest cell. Orders of erased customers stay (kept for the accounts; their region is gone, so 'unknown').
- * Always all time: every period is planned at once (planCommerce).
+ * Every sales cell of every period, region and currency from the summary (summaries.ts), with the country and total
+ * cells they add up to: a customer lives in one region, so customers add up too, and the largest contribution of a
+ * country is the largest of its regions'.
  */
-async function contributions(db: Kysely<Database>) {
-  const query = db
-    .selectFrom('orders as o')
-    .leftJoin('customers as c', 'c.id', 'o.customer_id')
-    .where('o.status', 'not in', NOT_SALES)
-    .select([
-      'o.customer_id',
-      yearMonth(db, sql.ref('o.placed_at')).as('month'),
-      'c.country',
-      'c.region',
-      'o.currency',
-      (eb) => eb.fn.countAll<number | string>().as('orders'),
-      (eb) => eb.fn.sum<number | string>('o.total_cents').as('revenue'),
-    ])
-    .groupBy(['o.customer_id', yearMonth(db, sql.ref('o.placed_at')), 'c.country', 'c.region', 'o.currency'])
-  return (await query.execute()).map((r) => ({
-    // Orders without a customer (none today) count as one contributor together, which only hides more.
-    customer: r.customer_id ?? 0,
-    values: { month: r.month, country: r.country ?? 'unknown', region: r.region ?? 'unknown' } as Record<Dim, string>,
-    currency: r.currency,
-    orders: Number(r.orders),
-    revenue: Number(r.revenue),
-  }))
+async function salesCells(db: Kysely<Database>) {
+  const cells = new Map<string, Cell>()
+  const add = (name: string, key: string[], r: Database['sales_cells']) => {
+    const cell = cells.get(name) ?? { key, currency: r.currency, orders: 0, revenue: 0, customers: 0, largest: 0, suppressed: false }
+    cell.orders += Number(r.orders)
+    cell.revenue += Number(r.revenue)
+    cell.customers += Number(r.customers)
+    cell.largest = Math.max(cell.largest, Number(r.largest))
+    cells.set(name, cell)
+  }
+  for (const r of await db.selectFrom('sales_cells').selectAll().execute()) {
+    add(nameOf('total', r.period, [], r.currency), [r.period], r)
+    add(nameOf('country', r.period, [r.country], r.currency), [r.period, r.country], r)
+    add(nameOf('region', r.period, [r.country, r.region], r.currency), [r.period, r.country, r.region], r)
+  }
+  return cells
 }
 
 interface Cell {
@@ -63,7 +47,9 @@ interface Cell {
   currency: string
   orders: number
   revenue: number
-  byCustomer: Map<number, number>
+  /** how many customers bought, and the most one of them spent */
+  customers: number
+  largest: number
   suppressed: boolean
 }
 
@@ -71,10 +57,9 @@ interface Cell {
  * Whether a cell's figures may be shown: at least k customers contribute and none brings more than half the revenue
  * (the dominance rule, so no contributor can work out another's spending from the total).
  */
-export function isSafe(cell: Pick<Cell, 'revenue' | 'byCustomer'>, k: number) {
-  if (cell.byCustomer.size < k) return false
-  const largest = Math.max(...cell.byCustomer.values())
-  return !(cell.revenue > 0 && largest * 2 > cell.revenue)
+export function isSafe(cell: Pick<Cell, 'revenue' | 'customers' | 'largest'>, k: number) {
+  if (cell.customers < k) return false
+  return !(cell.revenue > 0 && cell.largest * 2 > cell.revenue)
 }
 
 /**
@@ -88,12 +73,6 @@ function protectGroup(cells: Cell[], totalKnown: boolean) {
   if (!shown.length) return false
   shown[0]!.suppressed = true
   return true
-}
-
-/** The calendar periods a month falls in, from the widest: all time, its year, its quarter, itself. */
-export function periodsOf(month: string) {
-  const year = month.slice(0, 4)
-  return ['all', year, `${year}-Q${Math.ceil(Number(month.slice(5, 7)) / 3)}`, month]
 }
 
 /** The period a range asks for: 'all', a year 'YYYY', a quarter 'YYYY-Qn' or a month 'YYYY-MM'. */
@@ -120,21 +99,7 @@ const nameOf = (level: Level, period: string, place: string[], currency: string)
  * table) and exactly one of its parts is hidden, another part is hidden, until nothing changes. Planning all periods at
  * once means no two ranges or tables disagree about which cells to hide.
  */
-export function planCommerce(rows: Awaited<ReturnType<typeof contributions>>, k: number) {
-  const cells = new Map<string, Cell>()
-  const add = (name: string, key: string[], r: (typeof rows)[number]) => {
-    const cell = cells.get(name) ?? { key, currency: r.currency, orders: 0, revenue: 0, byCustomer: new Map(), suppressed: false }
-    cell.orders += r.orders
-    cell.revenue += r.revenue
-    cell.byCustomer.set(r.customer, (cell.byCustomer.get(r.customer) ?? 0) + r.revenue)
-    cells.set(name, cell)
-  }
-  for (const r of rows)
-    for (const period of periodsOf(r.values.month)) {
-      add(nameOf('total', period, [], r.currency), [period], r)
-      add(nameOf('country', period, [r.values.country], r.currency), [period, r.values.country], r)
-      add(nameOf('region', period, [r.values.country, r.values.region], r.currency), [period, r.values.country, r.values.region], r)
-    }
+export function planCommerce(cells: Map<string, Cell>, k: number) {
   for (const cell of cells.values()) cell.suppressed = !isSafe(cell, k)
 
   // Each sum, by its total's name and how it is split (by place, or by months, quarters or years), to its parts' names.
@@ -183,20 +148,15 @@ export function planCommerce(rows: Awaited<ReturnType<typeof contributions>>, k:
  * or one customer bringing most of its revenue, is shown with every figure null, as are the cells that would let it be
  * worked out from totals, in this table or any other of any period.
  */
-export async function commerce(db: Kysely<Database>, input: RangeInput & { by: CommerceBy }) {
-  // Planned live over every order, this report would hold the server for long at a large store's size: refused there
-  // until it is kept in summaries, rather than leaving agents waiting behind it.
-  const { n } = await db
-    .selectFrom('orders')
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .executeTakeFirstOrThrow()
-  if (Number(n) > LIVE_PLAN_ORDERS) {
-    throw unprocessable(
-      `The commerce report is planned live over every order, which a store of more than ${LIVE_PLAN_ORDERS.toLocaleString('en')} orders cannot afford yet.`,
-    )
-  }
+export async function commerce(db: Kysely<Database>, ctx: SummaryContext, input: RangeInput & { by: CommerceBy }) {
+  const { version } = await refreshSummaries(db, ctx)
   const k = await getSetting(db, 'k_anonymity')
-  const cells = planCommerce(await contributions(db), k)
+  // Planned once per change of the summaries, for every table of every period at once; each table published once too.
+  const plan = () => sameUntilChanged(db, JSON.stringify(['commerce plan', k]), version, async () => planCommerce(await salesCells(db), k))
+  return sameUntilChanged(db, JSON.stringify(['commerce', k, input]), version, async () => publishCommerce(await plan(), k, input))
+}
+
+function publishCommerce(cells: Map<string, Cell>, k: number, input: RangeInput & { by: CommerceBy }) {
   const period = periodKey(input)
   const inPeriod = (p: string) => isMonth(p) && periodsOf(p).includes(period)
   const pick = (c: Cell): Record<string, string> | null => {
@@ -230,35 +190,15 @@ export async function commerce(db: Kysely<Database>, input: RangeInput & { by: C
  * Buyers per month: new ones (whose first sale ever fell in that month) and returning ones (who had bought before).
  * Counts under k are null.
  */
-export async function buyers(db: Kysely<Database>, { from, to }: RangeInput) {
+export async function buyers(db: Kysely<Database>, ctx: SummaryContext, { from, to }: RangeInput) {
+  await refreshSummaries(db, ctx)
   const k = await getSetting(db, 'k_anonymity')
-  const month = yearMonth(db, sql.ref('o.placed_at'))
-  const firstMonth = db
-    .selectFrom('orders as f')
-    .where('f.status', 'not in', NOT_SALES)
-    .where('f.customer_id', 'is not', null)
-    .select(['f.customer_id', (eb) => eb.fn.min('f.placed_at').as('first_at')])
-    .groupBy('f.customer_id')
-  let query = db
-    .selectFrom('orders as o')
-    .innerJoin(firstMonth.as('first'), 'first.customer_id', 'o.customer_id')
-    .where('o.status', 'not in', NOT_SALES)
-    .select([
-      month.as('month'),
-      sql<number | string>`count(distinct case when ${yearMonth(db, sql.ref('first.first_at'))} = ${month} then o.customer_id end)`.as(
-        'new',
-      ),
-      sql<number | string>`count(distinct case when ${yearMonth(db, sql.ref('first.first_at'))} < ${month} then o.customer_id end)`.as(
-        'returning',
-      ),
-    ])
-    .groupBy(month)
-    .orderBy(month)
-  if (from) query = query.where('o.placed_at', '>=', `${from}T00:00:00.000Z`)
-  if (to) query = query.where('o.placed_at', '<', nextDay(to))
-  const shown = (n: number | string) => (Number(n) < k ? null : Number(n))
+  let query = db.selectFrom('buyer_months').selectAll().orderBy('month')
+  const months = from && to ? monthsOf(periodKey({ from, to })) : null
+  if (months) query = query.where('month', '>=', months[0]).where('month', '<=', months[1])
+  const shown = (n: number) => (n < k ? null : n)
   const rows = (await query.execute()).map((r) => {
-    const [newBuyers, returning] = [shown(r.new), shown(r.returning)]
+    const [newBuyers, returning] = [shown(Number(r.new_buyers)), shown(Number(r.returning_buyers))]
     return { month: r.month, new: newBuyers, returning, suppressed: newBuyers === null || returning === null }
   })
   return { k, from: from ?? null, to: to ?? null, rows }

@@ -1,34 +1,10 @@
 import { Hono } from 'hono'
 import { describeRoute } from 'hono-openapi'
-import { z } from 'zod'
 import type { AppEnv } from '../../platform/context.js'
 import { requireRole } from '../../platform/roles.js'
 import { validate } from '../../platform/validation.js'
-import { demographics, DIMENSIONS, periodOf } from './reports.service.js'
-
-const day = z.iso.date('A date as YYYY-MM-DD')
-
-const DemographicsQuery = z
-  .strictObject({
-    by: z
-      .string()
-      .default('age_band')
-      .transform((s) => s.split(',').map((d) => d.trim()))
-      .pipe(
-        z
-          .array(z.enum(DIMENSIONS, `Dimensions are: ${DIMENSIONS.join(', ')}`))
-          .min(1)
-          .max(3, 'At most three dimensions')
-          .refine((a) => new Set(a).size === a.length, 'Each dimension once'),
-      ),
-    from: day.optional(),
-    to: day.optional(),
-  })
-  .refine((q) => !q.from === !q.to, { message: 'Give both ends of the range, or neither', path: ['to'] })
-  .refine((q) => !q.from || !q.to || periodOf(q.from, q.to), {
-    message: 'A range is one calendar month, quarter or year (from its first day to its last)',
-    path: ['to'],
-  })
+import { DemographicsQuery } from './report-query.js'
+import { demographics } from './reports.service.js'
 
 export const reportsRoutes = new Hono<AppEnv>().get(
   '/demographics',

@@ -1,32 +1,12 @@
-import { type Database, yearMonth } from '@verity/db'
-import { ageOn } from '../../platform/age.js'
-import { type Kysely, sql } from 'kysely'
-import type { RequestContext } from '../../platform/context.js'
+import type { Database } from '@verity/db'
+import type { Kysely } from 'kysely'
 import { getSetting } from '../settings/settings.service.js'
-import { addKey, type CountedCell, PERTURBATION_BOUND, publishCells, recordKeys } from './cell-key.js'
+import { BAND_ORDER } from './age-bands.js'
+import { type CountedCell, PERTURBATION_BOUND, publishCells } from './cell-key.js'
+import { refreshSummaries, sameUntilChanged, type SummaryContext } from './summaries.js'
 
 export const DIMENSIONS = ['age_band', 'gender', 'country', 'region', 'signup_month'] as const
 export type Dimension = (typeof DIMENSIONS)[number]
-
-/** Each band and the age it runs up to (not including). */
-const AGE_BANDS = [
-  ['under_13', 13],
-  ['13-17', 18],
-  ['18-24', 25],
-  ['25-34', 35],
-  ['35-44', 45],
-  ['45-54', 55],
-  ['55-64', 65],
-] as const
-
-export const BAND_ORDER: string[] = [...AGE_BANDS.map(([band]) => band), '65+', 'unknown']
-
-/** The age band of a birth date on a day (UTC); 'unknown' without a birth date. */
-export function ageBand(birthDate: string | null, today: string): string {
-  if (!birthDate) return 'unknown'
-  const age = ageOn(birthDate, today)
-  return AGE_BANDS.find(([, upTo]) => age < upTo)?.[0] ?? '65+'
-}
 
 export interface DemographicsInput {
   by: Dimension[]
@@ -52,43 +32,51 @@ export function periodOf(from: string, to: string): 'month' | 'quarter' | 'year'
   return null
 }
 
-const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString()
+/**
+ * The true cells of a demographics table: how many customers (erased ones excluded) who signed up in the period fall in
+ * each combination of the chosen dimensions' values, and each cell's key, read from the summary (summaries.ts). Never
+ * published as they are.
+ */
+export async function demographicCells(db: Kysely<Database>, ctx: SummaryContext, input: DemographicsInput): Promise<CountedCell[]> {
+  await refreshSummaries(db, ctx)
+  return readCells(db, input)
+}
+
+async function readCells(db: Kysely<Database>, { by, from, to }: DemographicsInput): Promise<CountedCell[]> {
+  let query = db
+    .selectFrom('customer_cells')
+    .select([
+      ...by,
+      (eb) => eb.fn.sum<number | string>('customers').as('count'),
+      (eb) => eb.fn.sum<number | string>('key_sum').as('key_sum'),
+    ])
+    .groupBy(by)
+  // Periods are whole months, so the signup month says who is in one.
+  if (from && to) query = query.where('signup_month', '>=', from.slice(0, 7)).where('signup_month', '<=', to.slice(0, 7))
+  return (await query.execute()).map((r) => ({
+    key: by.map((d) => (r as Record<Dimension, string>)[d]),
+    count: Number(r.count),
+    cellKey: Number(r.key_sum) % 2 ** 32,
+  }))
+}
 
 /**
  * Customers (erased ones excluded) who signed up in the range, counted by the chosen dimensions and published by the
  * cell-key method (cell-key.ts): every cell perturbed by its own key, cells under k hidden.
  */
-export async function demographics(db: Kysely<Database>, ctx: Pick<RequestContext, 'now' | 'config'>, input: DemographicsInput) {
-  const { by, from, to } = input
+export async function demographics(db: Kysely<Database>, ctx: SummaryContext, input: DemographicsInput) {
+  const { version } = await refreshSummaries(db, ctx)
   const k = await getSetting(db, 'k_anonymity')
-  let query = db
-    .selectFrom('customers')
-    .where('status', '!=', 'erased')
-    .select(['id', 'birth_date', 'gender', 'country', 'region', yearMonth(db, sql.ref('created_at')).as('signup_month')])
-  if (from) query = query.where('created_at', '>=', `${from}T00:00:00.000Z`)
-  if (to) query = query.where('created_at', '<', nextDay(to))
-  const today = ctx.now.toISOString().slice(0, 10)
-  const keyOf = recordKeys(ctx.config.auditKey)
-  const cells = new Map<string, CountedCell>()
-  for (const c of await query.execute()) {
-    const values: Record<Dimension, string> = {
-      age_band: ageBand(c.birth_date, today),
-      gender: c.gender ?? 'unknown',
-      country: c.country ?? 'unknown',
-      region: c.region ?? 'unknown',
-      signup_month: c.signup_month,
-    }
-    const key = by.map((d) => values[d])
-    const name = JSON.stringify(key)
-    const cell = cells.get(name) ?? { key, count: 0, cellKey: 0 }
-    cell.count++
-    cell.cellKey = addKey(cell.cellKey, keyOf(Number(c.id)))
-    cells.set(name, cell)
-  }
+  return sameUntilChanged(db, JSON.stringify(['demographics', k, input]), version, async () =>
+    publishDemographics(await readCells(db, input), k, input),
+  )
+}
+
+function publishDemographics(cells: CountedCell[], k: number, { by, from, to }: DemographicsInput) {
   // Age bands read youngest first; everything else in the order of its values.
   const order = (d: Dimension, a: string, b: string) =>
     d === 'age_band' ? BAND_ORDER.indexOf(a) - BAND_ORDER.indexOf(b) : a < b ? -1 : a > b ? 1 : 0
-  const published = new Map(publishCells([...cells.values()], k).map((c) => [JSON.stringify(c.key), c]))
+  const published = new Map(publishCells(cells, k).map((c) => [JSON.stringify(c.key), c]))
   // Hidden cells are listed over every combination of the values that appear in shown cells, whether anyone is in them
   // or not: listing only the groups that exist would tell a reader that each holds at least one person, and with that
   // floor the linked tables pin small counts exactly (docs/decisions/0011-reports-cell-key.md). Values no shown cell has

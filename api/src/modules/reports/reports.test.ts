@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, TEST_AUDIT_KEY } from '../../testing.js'
 import { KEY_SLICES, PERTURBATION_BOUND, PERTURBATION_TABLE, perturbation, publishCells, recordKeys } from './cell-key.js'
 import { ageOn } from '../../platform/age.js'
-import { ageBand, periodOf } from './reports.service.js'
+import { ageBand } from './age-bands.js'
+import { periodOf } from './reports.service.js'
 
 describe('the perturbation table', () => {
   it('is zero-mean, bounded and never takes a count below zero', () => {

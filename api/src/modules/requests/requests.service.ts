@@ -18,6 +18,7 @@ import { inTransaction, type Trx } from '../../platform/transaction.js'
 import { deliverMessage, type QueuedMessage, queueMessage } from '../outbox/outbox.service.js'
 import { customerDataExport, storeExport } from './access-export.js'
 import { daysLeft, dueDate, extendedDueDate } from './deadlines.js'
+import { recountNow } from '../reports/summaries.js'
 import { executeErasure } from './erasure.js'
 import type { EditChanges, RequestCreate } from './requests.schemas.js'
 
@@ -362,6 +363,8 @@ export async function approveRequest(db: Kysely<Database>, ctx: StaffContext, id
         stored ?? undefined,
       )
       const certificate = await executeErasure(trx, r.customer_id, ctx.now)
+      // Nothing the report summaries counted the person as outlives this commit.
+      await recountNow(trx, ctx, [r.customer_id])
       result = { certificate, recipients }
       // The customer's other open requests have nothing left to act on: each is withdrawn, on its own record.
       const others = await trx

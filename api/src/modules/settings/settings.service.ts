@@ -6,6 +6,7 @@ import type { StaffContext } from '../../platform/context.js'
 import { badRequest, notFound } from '../../platform/errors.js'
 import { inTransaction } from '../../platform/transaction.js'
 import { fieldErrors } from '../../platform/validation.js'
+import { hasTwoPlaces } from '../reports/noise.js'
 
 /** Every setting, with its bounds and default; the settings table only holds what an admin changed. */
 export const SETTINGS = {
@@ -43,6 +44,11 @@ export const SETTINGS = {
   retention_verification_days: { schema: z.number().int().min(7).max(3650), default: 90 },
   /** retention: a sent message's recipient and details are cleared after this many days */
   retention_outbox_days: { schema: z.number().int().min(1).max(3650), default: 30 },
+  /** the total privacy loss ε of noisy partner exports in a calendar year, UTC (docs/decisions/0013-partner-export-noise.md) */
+  export_epsilon_per_year: {
+    schema: z.number().min(0.5).max(20).refine(hasTwoPlaces, 'At most two decimal places'),
+    default: 3,
+  },
 } as const
 
 export type SettingKey = keyof typeof SETTINGS
