@@ -28,6 +28,7 @@ export const verityEn = {
       sign_in_throttled: 'Too many sign-in attempts. Try again in %{seconds} seconds.',
       legal_hold: 'This customer is under a legal hold: nothing may be erased until compliance releases it.',
       invalid_credentials: 'Email or password is incorrect.',
+      export_budget_spent: 'This year’s privacy budget for noisy downloads is spent. Download without noise, or wait until next year.',
     },
     dashboard: {
       welcome: 'Welcome, %{name}',
@@ -435,6 +436,8 @@ export const verityEn = {
       total: 'All requests',
       for_data: 'Requests for data',
       preservation: 'Preservation requests (data kept, not handed over)',
+      chart_description: 'Bar chart of requests per half-year by outcome; the exact figures are in the table.',
+      band_legend: 'Fewer than %{band}: the exact count is not published; the hatched bar reaches the most it can be (%{upper})',
     },
     accounting: {
       title: 'Accounting of disclosures: customer #%{id}',
@@ -469,14 +472,23 @@ export const verityEn = {
     },
     reports: {
       title: 'Customer demographics',
+      heading: 'Customers by %{by}',
       by: 'Group by',
       then_by: 'Then by',
+      period: 'Signed up %{from} – %{to}',
+      all_time: 'All signups to date',
+      and_by: 'And by',
       none: 'None',
       count: 'Customers',
-      suppressed: 'hidden',
-      k_note: 'Groups of fewer than %{k} people are hidden, and hidden groups may hold no one.',
-      noise_note:
-        'Each count is moved by up to %{noise} at random, the same way every time, so that comparing tables gives no one away: rows need not add up to the totals.',
+      hidden: 'hidden (fewer than %{k})',
+      table: 'Exact figures',
+      how: {
+        title: 'How to read this',
+        hidden:
+          'Groups of fewer than %{k} customers are hidden so that no one can be singled out: the table says “hidden” and the chart hatches them. A hidden group is not zero, and may also have no one in it.',
+        noise:
+          'Every count is moved up or down at random by at most %{noise}, the same way each time, so that comparing tables gives no one away. Rows need not add up exactly.',
+      },
       from: 'Signed up from',
       to: 'Signed up until',
       nothing_shown: 'No group of %{k} or more people to show.',
@@ -486,6 +498,46 @@ export const verityEn = {
         country: 'Country',
         region: 'Region',
         signup_month: 'Signup month',
+      },
+      values: {
+        unknown: 'Unknown',
+        age_band: {
+          under_13: 'Under 13',
+          '13-17': '13–17',
+          '18-24': '18–24',
+          '25-34': '25–34',
+          '35-44': '35–44',
+          '45-54': '45–54',
+          '55-64': '55–64',
+          '65+': '65 and over',
+        },
+        gender: { female: 'Female', male: 'Male', other: 'Other', undisclosed: 'Prefers not to say' },
+      },
+      chart: {
+        description: 'Bar chart of customers by %{by}; the exact figures are in the table.',
+        table_only: 'With three groupings the figures are in the table only: a chart of them would not be readable.',
+        cut_largest: 'The chart shows the %{shown} largest of %{of} values of “%{dimension}”; the table lists them all.',
+        cut_latest: 'The chart shows the latest %{shown} of %{of} values of “%{dimension}”; the table lists them all.',
+        hidden_legend: 'Hidden: fewer than %{k} (the hatched bar only marks the limit)',
+      },
+      export: {
+        csv: 'Download CSV',
+        noisy: 'Download with privacy noise…',
+        downloaded: 'Saved %{filename}.',
+        downloaded_noisy: 'Saved %{filename}. Privacy budget left this year: %{remaining}.',
+        noisy_title: 'Download with privacy noise',
+        noisy_what:
+          'Privacy noise adds a random amount to every count, so that no one’s presence can be worked out, even by comparing many downloads. ε (epsilon) sets how much: a smaller ε means more noise and more privacy; a larger ε means counts closer to the truth.',
+        noisy_recorded:
+          'Each noisy download spends its ε from a privacy budget shared by all staff for the year, and is recorded with your name.',
+        budget: 'Budget left for %{year}: %{remaining} of %{total}.',
+        budget_spent: 'The privacy budget for %{year} (%{total}) is spent. Download without noise, or wait until next year.',
+        epsilon: 'ε (epsilon)',
+        epsilon_help: 'From 0.05 to 2.00. 0.5 suits most uses.',
+        epsilon_range: 'Choose an ε from %{min} to %{max}.',
+        epsilon_places: 'Give ε with at most two decimal places, such as 0.25.',
+        epsilon_over_budget: 'Only %{remaining} of this year’s budget is left: choose an ε no larger.',
+        noisy_download: 'Spend and download',
       },
       empty: 'No customers to count.',
     },
@@ -510,12 +562,16 @@ export const verityEn = {
         orders: 'Orders',
         revenue: 'Revenue',
         average: 'Average order',
+        chart_description: 'Bar chart of revenue in %{currency} by %{by}; the exact figures are in the table.',
+        hidden_legend:
+          'Hidden: fewer than %{k} customers, or one brings most of the revenue (a short hatched bar: the amount is not known)',
       },
       buyers: {
         title: 'New and returning buyers',
         note: 'A buyer is new in the month of their first order and returning after it. Counts under %{k} are hidden.',
         new: 'New buyers',
         returning: 'Returning buyers',
+        chart_description: 'Bar chart of new and returning buyers by month; the exact figures are in the table.',
       },
       operations: {
         title: 'Operations',

@@ -33,6 +33,9 @@ export function usePeriod(initial: { from: string; to: string } = { from: '', to
   return { from, to, setFrom, setTo, problem, range }
 }
 
+/** A report's filter control (a grouping, a date) in a row of them: side by side on a wide screen, two a row on a phone. */
+export const FILTER_SX = { flex: '1 1 160px', maxWidth: { sm: 230 } } as const
+
 /** The two date inputs of a period, saying what a period may be. */
 export function PeriodFields({ period, fromLabel, toLabel }: { period: ReturnType<typeof usePeriod>; fromLabel: string; toLabel: string }) {
   const translate = useTranslate()
@@ -40,6 +43,8 @@ export function PeriodFields({ period, fromLabel, toLabel }: { period: ReturnTyp
     <>
       <TextField
         size="small"
+        fullWidth={false}
+        sx={FILTER_SX}
         type="date"
         label={translate(fromLabel)}
         value={period.from}
@@ -48,6 +53,8 @@ export function PeriodFields({ period, fromLabel, toLabel }: { period: ReturnTyp
       />
       <TextField
         size="small"
+        fullWidth={false}
+        sx={FILTER_SX}
         type="date"
         label={translate(toLabel)}
         value={period.to}

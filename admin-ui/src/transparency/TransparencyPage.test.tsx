@@ -13,6 +13,15 @@ describe('the transparency report page', () => {
           bandBelow: 10,
           rows: [
             {
+              period: '2025-H2',
+              type: 'court_order',
+              jurisdiction: 'US',
+              outcome: 'rejected',
+              requests: '0–9',
+              accountsSpecified: '0–9',
+              shareWithDataProduced: null,
+            },
+            {
               period: '2026-H1',
               type: 'subpoena',
               jurisdiction: 'CN',
@@ -40,5 +49,9 @@ describe('the transparency report page', () => {
     const total = screen.getByText('All requests').closest('tr')!
     expect(within(total).getByText('0–9')).toBeTruthy()
     expect(screen.getByText(/Counts under 10 show as a band/)).toBeTruthy()
+    // a half-year of banded counts is drawn, hatched up to the most it can be, and the key says so
+    expect(
+      await screen.findByText('Fewer than 10: the exact count is not published; the hatched bar reaches the most it can be (9)'),
+    ).toBeTruthy()
   })
 })

@@ -1,0 +1,147 @@
+import fs from 'node:fs'
+import type { Download, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Journey, screenshot, signIn, startJourney } from './harness.js'
+
+let j: Journey
+beforeAll(async () => {
+  // Enough customers that some age-by-country groups reach k and many do not.
+  j = await startJourney({ customers: 1500 })
+})
+afterAll(() => j?.close())
+
+const WIDE = { width: 1440, height: 900 }
+const NARROW = { width: 390, height: 844 }
+
+/** The page at a desktop width and at a phone's, where nothing may widen the page beyond the screen. */
+async function shots(page: Page, name: string) {
+  await page.setViewportSize(WIDE)
+  await page.waitForTimeout(300)
+  await screenshot(page, `${name}-1440`)
+  await page.setViewportSize(NARROW)
+  await page.waitForTimeout(300)
+  await screenshot(page, `${name}-390`)
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(NARROW.width)
+  await page.setViewportSize(WIDE)
+  await page.waitForTimeout(300)
+}
+
+/** A CSV as the export writes it (RFC 4180, CRLF), as records by column name. */
+function parseCsv(text: string): Record<string, string>[] {
+  const records: string[][] = []
+  let field = ''
+  let record: string[] = []
+  let quoted = false
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') ((field += '"'), i++)
+      else if (ch === '"') quoted = false
+      else field += ch
+    } else if (ch === '"') quoted = true
+    else if (ch === ',') (record.push(field), (field = ''))
+    else if (ch === '\n') (record.push(field.replace(/\r$/, '')), records.push(record), (record = []), (field = ''))
+    else field += ch
+  }
+  if (field || record.length) (record.push(field), records.push(record))
+  const [header, ...rows] = records
+  return rows.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i] ?? ''])))
+}
+
+const csvOf = async (download: Download) => parseCsv(fs.readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, ''))
+
+async function choose(page: Page, select: string, option: string) {
+  await page.getByRole('combobox', { name: select }).click()
+  await page.getByRole('option', { name: option, exact: true }).click()
+}
+
+describe('the demographics dashboard, in Chromium', () => {
+  it('a manager crosses age band with country, sees hidden groups marked, and downloads the table and a noisy copy', async () => {
+    const page = await j.newPage()
+    await page.setViewportSize(WIDE)
+    await signIn(page, j.base, 'manager')
+    await page.getByRole('menu').getByText('Reports', { exact: true }).click()
+    await page.getByRole('heading', { name: 'Customers by Age band' }).waitFor()
+    await choose(page, 'Then by', 'Country')
+    await page.getByRole('heading', { name: 'Customers by Age band × Country' }).waitFor()
+    await page.getByText(/The chart shows the \d+ largest of \d+ values of “Country”/).waitFor()
+    // the chart is drawn, with its key naming countries in words and saying what hatching means
+    await page.locator('.recharts-bar-rectangle').first().waitFor()
+    await page.getByText('Hidden: fewer than 10 (the hatched bar only marks the limit)').waitFor()
+    await expect(page.getByRole('listitem').filter({ hasText: 'China' }).count()).resolves.toBe(1)
+    const { k } = (await (await page.request.get(`${j.base}/api/reports/demographics?by=age_band,country`)).json()) as { k: number }
+    expect(k).toBe(10)
+    const table = page.getByRole('region', { name: 'Exact figures' })
+    await expect(table.getByRole('cell', { name: `hidden (fewer than ${k})` }).count()).resolves.toBeGreaterThan(0)
+    await shots(page, 'reports-demographics-age-country')
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()])
+    expect(download.suggestedFilename()).toMatch(/^verity-demographics-age_band-country.*\.csv$/)
+    const rows = await csvOf(download)
+    expect(Object.keys(rows[0]!)).toEqual(['age_band', 'country', 'count', 'suppressed'])
+    const hidden = rows.filter((r) => r.suppressed === 'true')
+    const shown = rows.filter((r) => r.suppressed === 'false')
+    expect(hidden.length).toBeGreaterThan(0)
+    expect(shown.length).toBeGreaterThan(0)
+    // no count under k is given; a hidden group says so and gives no count
+    for (const r of shown) expect(Number(r.count)).toBeGreaterThanOrEqual(k)
+    for (const r of hidden) expect(r.count).toBe('')
+    // the file is the table on screen: a shown count in the file is in the table, next to its groups
+    const first = shown[0]!
+    await expect(table.getByRole('cell', { name: first.count!, exact: true }).count()).resolves.toBeGreaterThan(0)
+
+    // with privacy noise: the dialog gives the budget, refuses past it, and spends what is asked
+    await page.getByRole('button', { name: 'Download with privacy noise…' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Download with privacy noise' })
+    await dialog.getByText(/^Budget left for \d{4}: /).waitFor()
+    await page.waitForTimeout(400)
+    await shots(page, 'reports-noisy-dialog')
+    const epsilon = dialog.getByLabel('ε (epsilon)')
+    await epsilon.fill('2.5')
+    await dialog.getByText('Choose an ε from 0.05 to 2.00.').waitFor()
+    await epsilon.fill('0.5')
+    const [noisy] = await Promise.all([page.waitForEvent('download'), epsilon.press('Enter')])
+    expect(noisy.suggestedFilename()).toMatch(/epsilon-0\.50\.csv$/)
+    const noisyRows = await csvOf(noisy)
+    expect(noisyRows.filter((r) => r.suppressed === 'true').length).toBe(hidden.length)
+    for (const r of noisyRows.filter((r) => r.suppressed === 'true')) expect(r.count).toBe('')
+    await page.getByText(/Privacy budget left this year: /).waitFor()
+    const ledger = (await (await page.request.get(`${j.base}/api/reports/exports`)).json()) as {
+      budget: { spent: number }
+      exports: { report: string; epsilon: number | null }[]
+    }
+    expect(ledger.budget.spent).toBeCloseTo(0.5)
+    expect(ledger.exports.map((e) => e.epsilon)).toEqual([0.5, null])
+    await page.context().close()
+  })
+
+  it('reads in Chinese on the dark theme, and the sales page fits a phone', async () => {
+    const page = await j.newPage()
+    await page.setViewportSize(WIDE)
+    await signIn(page, j.base, 'manager')
+    // the console keeps the language and theme chosen in its store, as the toolbar's menus set them
+    await page.evaluate(() => {
+      localStorage.setItem('RaStore.locale', JSON.stringify('zh'))
+      localStorage.setItem('RaStore.theme', JSON.stringify('dark'))
+    })
+    await page.goto(`${j.base}/#/reports`)
+    await page.reload()
+    await page.getByRole('heading', { name: '按年龄段统计的客户' }).waitFor()
+    await choose(page, '再按', '国家/地区')
+    await page.getByRole('heading', { name: '按年龄段 × 国家/地区统计的客户' }).waitFor()
+    await page.locator('.recharts-bar-rectangle').first().waitFor()
+    await page.getByRole('listitem').filter({ hasText: '中国' }).first().waitFor()
+    await shots(page, 'reports-demographics-zh-dark')
+
+    await page.goto(`${j.base}/#/business-reports`)
+    await page.getByRole('heading', { name: '订单与收入' }).waitFor()
+    await page.locator('.recharts-bar-rectangle').first().waitFor()
+    await shots(page, 'reports-sales-zh-dark')
+    // months along the axis, the largest countries as series
+    await choose(page, '分组依据', '月份和国家/地区')
+    await page.getByRole('columnheader', { name: '国家/地区' }).waitFor()
+    await page.getByRole('listitem').filter({ hasText: '中国' }).first().waitFor()
+    await shots(page, 'reports-sales-month-country-zh-dark')
+    await page.context().close()
+  })
+})
