@@ -622,6 +622,7 @@ export const verityEn = {
         retention_verification_days: 'Days verification details are kept',
         retention_outbox_days: 'Days a sent message’s recipient is kept',
         k_anonymity: 'Smallest group shown in reports (k)',
+        export_epsilon_per_year: 'Privacy budget ε of noisy partner exports per calendar year',
       },
     },
   },

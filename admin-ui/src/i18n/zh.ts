@@ -583,6 +583,7 @@ export const verityZh: typeof verityEn = {
         retention_verification_days: '核验详情保留天数',
         retention_outbox_days: '已发送消息的收件人信息保留天数',
         k_anonymity: '报表中显示的最小组人数（k）',
+        export_epsilon_per_year: '每个日历年加噪合作方导出的隐私预算 ε',
       },
     },
   },

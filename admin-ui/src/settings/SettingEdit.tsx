@@ -7,12 +7,18 @@ function SettingName() {
   return record ? <Typography variant="h6">{translate(`verity.settings.names.${record.id}`)}</Typography> : null
 }
 
+function SettingValue() {
+  const record = useRecordContext<{ id: string }>()
+  // Whole numbers, except a privacy budget ε, which takes hundredths: the server checks each against its bounds.
+  return <NumberInput source="value" validate={required()} step={record?.id === 'export_epsilon_per_year' ? 0.01 : 1} />
+}
+
 export default function SettingEdit() {
   return (
     <Edit mutationMode="pessimistic" redirect="list">
       <SimpleForm>
         <SettingName />
-        <NumberInput source="value" validate={required()} step={1} />
+        <SettingValue />
       </SimpleForm>
     </Edit>
   )

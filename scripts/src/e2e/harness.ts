@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { createRequire } from 'node:module'
 import { serve } from '@hono/node-server'
 import { createApp, loadEnv, prepareDatabase } from '@verity/api'
 import type { DatabaseHandle } from '@verity/db'
@@ -80,3 +81,27 @@ export async function signOut(page: Page) {
 }
 
 export const screenshot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true })
+
+const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+
+/**
+ * The page's accessibility problems that axe-core rates serious or critical (WCAG 2.1 A and AA rules), as
+ * "rule: the first offending element" lines: a journey expects none.
+ */
+export async function seriousAccessibilityProblems(page: Page): Promise<string[]> {
+  // Evaluated through the debugging protocol, which the console's Content-Security-Policy (no inline scripts) allows.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(`${AXE};void 0`)
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(ctx: Document, opts: object): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }>
+        }
+      }
+    ).axe
+    const { violations } = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+    return violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes[0]?.target.join(' ')} (${v.nodes.length} in all)`)
+  })
+}

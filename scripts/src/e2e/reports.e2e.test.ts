@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import type { Download, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Journey, screenshot, signIn, startJourney } from './harness.js'
+import { type Journey, screenshot, seriousAccessibilityProblems, signIn, startJourney } from './harness.js'
 
 let j: Journey
 beforeAll(async () => {
@@ -13,15 +13,20 @@ afterAll(() => j?.close())
 const WIDE = { width: 1440, height: 900 }
 const NARROW = { width: 390, height: 844 }
 
-/** The page at a desktop width and at a phone's, where nothing may widen the page beyond the screen. */
+/**
+ * The page at a desktop width and at a phone's, where nothing may widen the page beyond the screen; axe-core finds
+ * nothing serious at either.
+ */
 async function shots(page: Page, name: string) {
   await page.setViewportSize(WIDE)
   await page.waitForTimeout(300)
   await screenshot(page, `${name}-1440`)
+  expect(await seriousAccessibilityProblems(page)).toEqual([])
   await page.setViewportSize(NARROW)
   await page.waitForTimeout(300)
   await screenshot(page, `${name}-390`)
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(NARROW.width)
+  expect(await seriousAccessibilityProblems(page)).toEqual([])
   await page.setViewportSize(WIDE)
   await page.waitForTimeout(300)
 }
