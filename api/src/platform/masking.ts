@@ -7,8 +7,21 @@ export function maskWord(word: string | null): string | null {
   return `${Array.from(word)[0]!.toUpperCase()}${STARS}`
 }
 
-/** `Wei Zhang` → `W*** Z***` */
+/** Chinese, Japanese and Korean names are written family name first, with no space between the two. */
+const FAMILY_NAME_FIRST = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u
+const familyNameFirst = (first: string | null, last: string | null) => FAMILY_NAME_FIRST.test(`${first ?? ''}${last ?? ''}`)
+
+/** A customer's name as it is written: `Wei Zhang`, `周磊` (family name first, no space). */
+export function personName(first: string | null, last: string | null): string {
+  return familyNameFirst(first, last) ? `${last ?? ''}${first ?? ''}` : [first, last].filter(Boolean).join(' ')
+}
+
+/**
+ * `Wei Zhang` → `W*** Z***`; `周磊` → `周*`: in a name of one or two characters an initial of the given name would show
+ * most of it, so only the family name's first character is shown, in the order the name is written.
+ */
 export function maskName(first: string | null, last: string | null): string {
+  if (familyNameFirst(first, last)) return `${Array.from(last || first || '')[0] ?? ''}*`
   return [maskWord(first), maskWord(last)].filter(Boolean).join(' ')
 }
 

@@ -13,7 +13,7 @@ import { deliverMessage, queueMessage } from '../outbox/outbox.service.js'
 import { getSetting } from '../settings/settings.service.js'
 import { customerAccess, type CustomerAccess } from './customer-access.js'
 import { canonicalTerm, classifySearch, foldQuery, searchCondition } from './customers.search.js'
-import { maskPhone, maskEmail, maskName } from '../../platform/masking.js'
+import { maskPhone, maskEmail, maskName, personName } from '../../platform/masking.js'
 
 export type CustomerSort = 'id' | 'created_at' | 'country' | 'status'
 export interface CustomerFilter {
@@ -69,7 +69,7 @@ export function maskedCustomer(c: CustomerRow) {
 function unmaskedCustomer(c: CustomerRow) {
   return {
     ...c,
-    name: [c.first_name, c.last_name].filter(Boolean).join(' '),
+    name: personName(c.first_name, c.last_name),
     marketing_opt_in: c.marketing_opt_in === 1,
     masked: false as const,
   }

@@ -1,12 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, listUrl } from '../../testing.js'
 import { classifySearch, nameTokens } from './customers.search.js'
-import { maskPhone, maskEmail, maskName } from '../../platform/masking.js'
+import { maskPhone, maskEmail, maskName, personName } from '../../platform/masking.js'
 
 describe('masks', () => {
   it('match docs/design.md', () => {
     expect(maskName('Wei', 'Zhang')).toBe('W*** Z***')
-    expect(maskName('伟', '王')).toBe('伟*** 王***')
+    expect(maskName('伟', '王')).toBe('王*')
+    expect(maskName('磊', '周')).toBe('周*')
+    expect(maskName('さくら', '佐藤')).toBe('佐*')
+    expect(maskName('민준', '김')).toBe('김*')
+    expect(personName('磊', '周')).toBe('周磊')
+    expect(personName('Wei', 'Zhang')).toBe('Wei Zhang')
     expect(maskEmail('wei.zhang@163.com')).toBe('w***@163.com')
     expect(maskPhone('+86 138 1234 5678')).toBe('+•• ••• •••• ••••')
   })
