@@ -21,12 +21,13 @@ describe('signing in', () => {
         signedIn = true
         return HttpResponse.json(staffOf('admin'))
       }),
+      http.get('/api/dashboard', () => HttpResponse.json({ role: 'admin', staff: { active: 4, disabled: 0 } })),
     )
     render(<App />)
-    await userEvent.type(await screen.findByLabelText(/username/i), 'admin@example.com')
+    await userEvent.type(await screen.findByLabelText(/^email/i), 'admin@example.com')
     await userEvent.type(screen.getByLabelText(/password/i, { selector: 'input' }), 'Correct-horse-battery-9')
     await userEvent.click(screen.getByRole('button', { name: /sign in/i }))
-    expect(await screen.findByText('Welcome, Wang Fang')).toBeTruthy()
+    expect(await screen.findByText('Welcome, Wang Fang', {}, { timeout: 5000 })).toBeTruthy()
     expect(sent).toEqual({ email: 'admin@example.com', password: 'Correct-horse-battery-9' })
   })
 
@@ -36,7 +37,7 @@ describe('signing in', () => {
       http.post('/api/auth/login', () => apiError(401, 'invalid_credentials', 'Email or password is incorrect.')),
     )
     render(<App />)
-    await userEvent.type(await screen.findByLabelText(/username/i), 'admin@example.com')
+    await userEvent.type(await screen.findByLabelText(/^email/i), 'admin@example.com')
     await userEvent.type(screen.getByLabelText(/password/i, { selector: 'input' }), 'wrong')
     await userEvent.click(screen.getByRole('button', { name: /sign in/i }))
     expect(await screen.findByText('Email or password is incorrect.')).toBeTruthy()

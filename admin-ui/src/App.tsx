@@ -1,5 +1,5 @@
-import { lazy } from 'react'
-import { Admin, CustomRoutes, Resource } from 'react-admin'
+import { lazy, type ReactNode } from 'react'
+import { Admin, CustomRoutes, Resource, type ResourceProps } from 'react-admin'
 import { Route } from 'react-router-dom'
 import auditLog from './audit-log'
 import customers from './customers'
@@ -13,7 +13,10 @@ import { dataProvider } from './dataProvider'
 import { i18nProvider } from './i18n/i18nProvider'
 import { Layout } from './layout/Layout'
 import { darkTheme, lightTheme } from './layout/themes'
+import { NotForRole } from './NotForRole'
+import { canRoleAccess, type Role } from './roles'
 import settings from './settings'
+import { SignInPage } from './sign-in/SignInPage'
 import staff from './staff'
 
 const ReportsPage = lazy(() => import('./reports/ReportsPage'))
@@ -21,6 +24,45 @@ const BusinessReportsPage = lazy(() => import('./reports/BusinessReportsPage'))
 const VerifyPage = lazy(() => import('./verify/VerifyPage'))
 const TransparencyPage = lazy(() => import('./transparency/TransparencyPage'))
 const AccountingPage = lazy(() => import('./disclosures/AccountingPage'))
+
+type Views = Omit<ResourceProps, 'name'>
+const RESOURCES: Record<string, Views> = {
+  customers,
+  requests,
+  disclosures,
+  flags,
+  outbox,
+  staff,
+  'audit-log': auditLog,
+  settings,
+}
+
+/** The console's own pages, each with the entry of the roles table (roles.ts PAGE_ACCESS) that opens it. */
+const PAGES: { path: string; access: string; element: ReactNode }[] = [
+  { path: '/reports', access: 'reports', element: <ReportsPage /> },
+  { path: '/business-reports', access: 'reports', element: <BusinessReportsPage /> },
+  { path: '/verify', access: 'verify', element: <VerifyPage /> },
+  { path: '/verify/:customerId', access: 'verify', element: <VerifyPage /> },
+  { path: '/transparency', access: 'transparency', element: <TransparencyPage /> },
+  { path: '/accounting/:customerId', access: 'disclosures', element: <AccountingPage /> },
+]
+
+/**
+ * Only the resources and pages the role may open are registered (roles.ts); any other address of the console shows
+ * NotForRole, which says the page is not for this role and leads back to the dashboard.
+ */
+function routesFor(role: Role | undefined) {
+  return [
+    ...Object.entries(RESOURCES)
+      .filter(([name]) => canRoleAccess(role, name, 'list'))
+      .map(([name, views]) => <Resource key={name} name={name} {...views} />),
+    <CustomRoutes key="pages">
+      {PAGES.filter((p) => canRoleAccess(role, p.access, 'list')).map((p) => (
+        <Route key={p.path} path={p.path} element={p.element} />
+      ))}
+    </CustomRoutes>,
+  ]
+}
 
 export function App() {
   return (
@@ -31,27 +73,15 @@ export function App() {
       i18nProvider={i18nProvider}
       dashboard={Dashboard}
       layout={Layout}
+      loginPage={SignInPage}
+      catchAll={NotForRole}
+      accessDenied={NotForRole}
       theme={lightTheme}
       darkTheme={darkTheme}
       requireAuth
       disableTelemetry
     >
-      <Resource name="customers" {...customers} />
-      <Resource name="requests" {...requests} />
-      <Resource name="disclosures" {...disclosures} />
-      <Resource name="flags" {...flags} />
-      <Resource name="outbox" {...outbox} />
-      <Resource name="staff" {...staff} />
-      <Resource name="audit-log" {...auditLog} />
-      <Resource name="settings" {...settings} />
-      <CustomRoutes>
-        <Route path="/reports" element={<ReportsPage />} />
-        <Route path="/business-reports" element={<BusinessReportsPage />} />
-        <Route path="/verify" element={<VerifyPage />} />
-        <Route path="/transparency" element={<TransparencyPage />} />
-        <Route path="/accounting/:customerId" element={<AccountingPage />} />
-        <Route path="/verify/:customerId" element={<VerifyPage />} />
-      </CustomRoutes>
+      {(role: Role | undefined) => routesFor(role)}
     </Admin>
   )
 }

@@ -50,7 +50,8 @@ export const authProvider: AuthProvider = {
     return { id: staff.id, fullName: staff.name, email: staff.email, role: staff.role }
   },
   async getPermissions() {
-    return (await currentStaff()).role
+    // Nobody signed in has no role (not an error to retry): App.tsx then registers no page, and checkAuth asks to sign in.
+    return (await currentStaff().catch(() => null))?.role ?? null
   },
   async canAccess({ resource, action }) {
     const staff = await currentStaff().catch(() => null)

@@ -15,8 +15,8 @@ export const ACCESS: Record<Role, Record<string, Action[]>> = {
     requests: ['list', 'show'],
     disclosures: ['list', 'show', 'create', 'edit'],
     transparency: ['list'],
-    flags: ['list'],
-    outbox: ['list'],
+    flags: ['list', 'show'],
+    outbox: ['list', 'show'],
     'audit-log': ['list', 'show'],
     reports: ['list'],
   },
@@ -28,4 +28,21 @@ export function canRoleAccess(role: Role | undefined, resource: string, action: 
   if (!role) return false
   if (resource === 'dashboard') return true
   return (ACCESS[role][resource] ?? []).includes(action as Action)
+}
+
+/** The console's own pages (not resources), by their path's first segment, and the entry of ACCESS that opens each. */
+export const PAGE_ACCESS: Record<string, string> = {
+  verify: 'verify',
+  transparency: 'transparency',
+  reports: 'reports',
+  'business-reports': 'reports',
+  accounting: 'disclosures',
+}
+
+/** The entry of ACCESS a console path belongs to (`/customers/4/show` → customers); undefined for no page of the console. */
+export function accessOf(path: string): string | undefined {
+  const first = path.split('/').filter(Boolean)[0]
+  if (!first) return undefined
+  if (first in PAGE_ACCESS) return PAGE_ACCESS[first]
+  return Object.values(ACCESS).some((pages) => first in pages) ? first : undefined
 }

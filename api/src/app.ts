@@ -13,6 +13,7 @@ import { requestContext, sessionMiddleware } from './platform/session.js'
 import { auditRoutes } from './modules/audit/audit.routes.js'
 import { authRoutes } from './modules/auth/auth.routes.js'
 import { customersRoutes } from './modules/customers/customers.routes.js'
+import { dashboardRoutes } from './modules/dashboard/dashboard.routes.js'
 import { disclosuresRoutes } from './modules/disclosures/disclosures.routes.js'
 import { flagsRoutes } from './modules/flags/flags.routes.js'
 import { outboxRoutes } from './modules/outbox/outbox.routes.js'
@@ -43,6 +44,7 @@ export function createApp(db: Kysely<Database>, overrides: Partial<AppConfig> & 
   const api = new Hono<AppEnv>()
     .route('/auth', authRoutes)
     .route('/staff', staffRoutes)
+    .route('/dashboard', dashboardRoutes)
     .route('/audit-log', auditRoutes)
     .route('/customers', customersRoutes)
     .route('/verifications', verificationsRoutes)

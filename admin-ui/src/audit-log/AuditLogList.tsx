@@ -1,27 +1,22 @@
-import { Typography } from '@mui/material'
 import VisibilityIcon from '@mui/icons-material/Visibility'
+import { Box, type Theme, Tooltip, Typography, useMediaQuery } from '@mui/material'
 import {
+  AutocompleteInput,
   Button,
   DataTable,
-  DateField,
   DateTimeInput,
   ExportButton,
   List,
   NumberInput,
-  TextInput,
+  SelectInput,
+  SimpleList,
   TopToolbar,
   useListContext,
   useTranslate,
 } from 'react-admin'
-import { ChainCheckButton } from './ChainCheckButton'
-
-type AuditRecord = {
-  actor_name: string | null
-  actor_id: number | null
-  actor_role: string | null
-  details: Record<string, unknown>
-  reason?: string | null
-}
+import { useApiQuery } from '../useApiQuery'
+import { AUDIT_ACTION_CODES, type AuditEntry, useAuditText, useDateTime } from './auditText'
+import { ChainCheckPanel } from './ChainCheckPanel'
 
 /** One click to the question compliance asks most: who saw a customer unmasked, and on what basis. */
 function UnmaskedReadsButton() {
@@ -35,58 +30,125 @@ function UnmaskedReadsButton() {
   )
 }
 
+/** The actions by their translated names, sorted as the reader's language sorts them. */
+function ActionFilter(props: { source: string; alwaysOn?: boolean }) {
+  const { actionName } = useAuditText()
+  const choices = AUDIT_ACTION_CODES.map((id) => ({ id, name: actionName(id) })).sort((a, b) => a.name.localeCompare(b.name))
+  return (
+    <AutocompleteInput {...props} label="verity.audit.filter.action" choices={choices} translateChoice={false} sx={{ minWidth: 220 }} />
+  )
+}
+
+/** Staff by name (GET /audit-log/staff: id, name and role only). */
+function StaffFilter(props: { source: string; alwaysOn?: boolean }) {
+  const translate = useTranslate()
+  const staff = useApiQuery<{ id: number; name: string; role: string }[]>(['audit-log', 'staff'], 'audit-log/staff')
+  const choices = (staff.data ?? []).map((s) => ({ id: s.id, name: `${s.name} (${translate(`verity.roles.${s.role}`)})` }))
+  return <SelectInput {...props} label="verity.audit.filter.staff" choices={choices} translateChoice={false} sx={{ minWidth: 180 }} />
+}
+
+const isoOrEmpty = (v: string) => (v ? new Date(v).toISOString() : v)
 const filters = [
-  <TextInput key="action" source="action" label="verity.audit.search_action" alwaysOn />,
-  <NumberInput key="actor_id" source="actor_id" />,
+  <ActionFilter key="action" source="action" alwaysOn />,
+  <StaffFilter key="actor_id" source="actor_id" alwaysOn />,
   <NumberInput key="customer_id" source="customer_id" />,
-  <DateTimeInput key="from" source="from" parse={(v: string) => (v ? new Date(v).toISOString() : v)} />,
-  <DateTimeInput key="to" source="to" parse={(v: string) => (v ? new Date(v).toISOString() : v)} />,
+  <DateTimeInput key="from" source="from" parse={isoOrEmpty} />,
+  <DateTimeInput key="to" source="to" parse={isoOrEmpty} />,
 ]
 
-function Details({ details }: { details: Record<string, unknown> }) {
-  const text = Object.entries(details)
-    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`)
-    .join(' · ')
+/** A loopback address reads "this machine"; the raw address stays in the tooltip and for screen readers. */
+function Address({ ip }: { ip: string | null }) {
+  const { address } = useAuditText()
+  const shown = address(ip)
+  if (ip === null || shown === ip) return <span>{shown}</span>
   return (
-    <Typography variant="body2" color="text.secondary" sx={{ maxWidth: 420 }}>
-      {text}
+    <Tooltip title={ip}>
+      <span aria-label={`${shown} (${ip})`}>{shown}</span>
+    </Tooltip>
+  )
+}
+
+function Details({ entry }: { entry: AuditEntry }) {
+  const { details } = useAuditText()
+  const pairs = details(entry)
+  if (!pairs.length) return null
+  return (
+    <Box component="dl" sx={{ m: 0, display: 'grid', gridTemplateColumns: 'auto 1fr', columnGap: 1, typography: 'body2' }}>
+      {pairs.map((p) => (
+        <Box key={p.key} sx={{ display: 'contents' }}>
+          <Box component="dt" sx={{ color: 'text.secondary' }}>
+            {p.label}
+          </Box>
+          <Box component="dd" sx={{ m: 0, overflowWrap: 'anywhere' }}>
+            {p.value}
+          </Box>
+        </Box>
+      ))}
+    </Box>
+  )
+}
+
+function Sentence({ entry }: { entry: AuditEntry }) {
+  const { sentence } = useAuditText()
+  return (
+    <Typography variant="body2" component="span" sx={{ display: 'block' }}>
+      {sentence(entry)}
     </Typography>
   )
 }
 
-export default function AuditLogList() {
-  const translate = useTranslate()
+/** On a phone each entry is its sentence, with when, from where and its details beneath it. */
+function AuditSimpleList() {
+  const when = useDateTime()
+  const { address, details } = useAuditText()
   return (
-    <List
-      filters={filters}
-      sort={{ field: 'id', order: 'DESC' }}
-      actions={
-        <TopToolbar>
-          <UnmaskedReadsButton />
-          <ChainCheckButton />
-          <ExportButton />
-        </TopToolbar>
-      }
-    >
-      <DataTable bulkActionButtons={false} rowClick={false}>
-        <DataTable.Col source="id" />
-        <DataTable.Col source="at" render={(r: AuditRecord & { at: string }) => <DateField record={r} source="at" showTime />} />
-        <DataTable.Col
-          source="actor_name"
-          disableSort
-          render={(r: AuditRecord) =>
-            r.actor_id ? `${r.actor_name ?? '#' + r.actor_id} (${translate(`verity.roles.${r.actor_role}`)})` : '—'
-          }
-        />
-        <DataTable.Col source="action" />
-        <DataTable.Col source="customer_id" disableSort />
-        <DataTable.Col source="ip" disableSort />
-        <DataTable.Col
-          source="details"
-          disableSort
-          render={(r: AuditRecord) => <Details details={r.reason ? { ...r.details, reason: r.reason } : r.details} />}
-        />
-      </DataTable>
-    </List>
+    <SimpleList<AuditEntry>
+      linkType={false}
+      primaryText={(e) => <Sentence entry={e} />}
+      secondaryText={(e) => (
+        <>
+          <Box component="span" sx={{ display: 'block' }}>
+            {[when(e.at), address(e.ip)].join(' · ')}
+          </Box>
+          <Box component="span" sx={{ display: 'block', overflowWrap: 'anywhere' }}>
+            {details(e)
+              .map((p) => `${p.label}: ${p.value}`)
+              .join(' · ')}
+          </Box>
+        </>
+      )}
+    />
+  )
+}
+
+export default function AuditLogList() {
+  const small = useMediaQuery((theme: Theme) => theme.breakpoints.down('md'))
+  const when = useDateTime()
+  return (
+    <>
+      <ChainCheckPanel />
+      <List
+        title="verity.audit.title"
+        filters={filters}
+        sort={{ field: 'id', order: 'DESC' }}
+        actions={
+          <TopToolbar>
+            <UnmaskedReadsButton />
+            <ExportButton />
+          </TopToolbar>
+        }
+      >
+        {small ? (
+          <AuditSimpleList />
+        ) : (
+          <DataTable bulkActionButtons={false} rowClick={false}>
+            <DataTable.Col source="at" render={(e: AuditEntry) => when(e.at)} />
+            <DataTable.Col source="action" label="resources.audit-log.fields.sentence" render={(e: AuditEntry) => <Sentence entry={e} />} />
+            <DataTable.Col source="details" disableSort render={(e: AuditEntry) => <Details entry={e} />} />
+            <DataTable.Col source="ip" disableSort render={(e: AuditEntry) => <Address ip={e.ip} />} />
+          </DataTable>
+        )}
+      </List>
+    </>
   )
 }

@@ -69,7 +69,7 @@ export function CustomerSearch({ onPick, autoFocus = true }: { onPick: (c: Maske
               <ListItemButton key={c.id} selected={i === active} onClick={() => onPick(c)}>
                 <ListItemText
                   primary={
-                    <Stack direction="row" spacing={1} alignItems="center">
+                    <Stack direction="row" spacing={1} alignItems="center" flexWrap="wrap" useFlexGap>
                       <span>{c.name}</span>
                       <Typography component="span" variant="body2" color="text.secondary">
                         #{c.id}
@@ -79,6 +79,7 @@ export function CustomerSearch({ onPick, autoFocus = true }: { onPick: (c: Maske
                       )}
                     </Stack>
                   }
+                  slotProps={{ secondary: { sx: { overflowWrap: 'anywhere' } } }}
                   secondary={[c.email, c.phone, [c.city, c.country].filter(Boolean).join(', ')].filter(Boolean).join(' · ')}
                 />
               </ListItemButton>

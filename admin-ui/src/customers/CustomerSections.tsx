@@ -1,5 +1,18 @@
-import { Box, Link as MuiLink, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material'
-import type { ReactNode } from 'react'
+import {
+  Box,
+  Divider,
+  Link as MuiLink,
+  Stack,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  type Theme,
+  Typography,
+  useMediaQuery,
+} from '@mui/material'
+import { Fragment, type ReactNode } from 'react'
 import { useLocale, useTranslate } from 'react-admin'
 import { Link } from 'react-router-dom'
 import { TitledCard } from '../layout/TitledCard'
@@ -9,19 +22,44 @@ import type { CustomerRecord } from './types'
 
 const MASKED = '••••'
 
-/** A titled card holding a small table; an empty one says so rather than showing nothing. */
+/**
+ * A titled card holding a small table; an empty one says so rather than showing nothing. On a phone each row is a short
+ * list of label and value instead, so that nothing is squeezed into a column a character wide.
+ */
 export function Section<T>({ title, rows, columns }: { title: string; rows: T[]; columns: [string, (row: T) => ReactNode][] }) {
   const translate = useTranslate()
+  const small = useMediaQuery((theme: Theme) => theme.breakpoints.down('sm'))
   return (
     <TitledCard title={title}>
       {rows.length === 0 ? (
         <Typography variant="body2" color="text.secondary">
           {translate('verity.customer.none')}
         </Typography>
+      ) : small ? (
+        <Stack divider={<Divider flexItem />} spacing={1}>
+          {rows.map((row, i) => (
+            <Box
+              key={i}
+              component="dl"
+              sx={{ m: 0, display: 'grid', gridTemplateColumns: 'minmax(5em, auto) 1fr', columnGap: 1.5, rowGap: 0.25 }}
+            >
+              {columns.map(([label, cell]) => (
+                <Fragment key={label}>
+                  <Typography component="dt" variant="body2" color="text.secondary">
+                    {translate(label)}
+                  </Typography>
+                  <Typography component="dd" variant="body2" sx={{ m: 0, overflowWrap: 'anywhere' }}>
+                    {cell(row) ?? MASKED}
+                  </Typography>
+                </Fragment>
+              ))}
+            </Box>
+          ))}
+        </Stack>
       ) : (
         // On a phone a wide table scrolls inside its card instead of widening the page (width 0 keeps it out of the
-        // page's own width; min-width gives it the card's).
-        <Box sx={{ overflowX: 'auto', width: 0, minWidth: '100%' }}>
+        // page's own width; min-width gives it the card's). A keyboard reaches the scrolling box too, by the card's title.
+        <Box sx={{ overflowX: 'auto', width: 0, minWidth: '100%' }} tabIndex={0} role="region" aria-label={translate(title)}>
           <Table size="small">
             <TableHead>
               <TableRow>
@@ -53,6 +91,8 @@ export function useFormats() {
     date: (iso: string | null | undefined) =>
       iso ? new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso).toLocaleDateString(locale, { timeZone: 'UTC' }) : null,
     time: (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString(locale) : null),
+    /** the time of day in the console's language: 2:37 PM, 14:37 */
+    clock: (iso: string) => new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' }).format(new Date(iso)),
     month: (yearMonth: string | null | undefined) =>
       yearMonth
         ? new Date(`${yearMonth}-01T00:00:00Z`).toLocaleDateString(locale, { year: 'numeric', month: 'long', timeZone: 'UTC' })

@@ -1,17 +1,38 @@
 import VerifiedUserIcon from '@mui/icons-material/VerifiedUser'
 import VisibilityOffIcon from '@mui/icons-material/VisibilityOff'
 import { Alert, Box, Button, Card, CardContent, Chip, Grid, Stack, Typography } from '@mui/material'
-import { useEffect } from 'react'
+import { useEffect, useState } from 'react'
 import { Loading, Title, usePermissions, useTranslate } from 'react-admin'
 import { useApiQuery } from '../useApiQuery'
 import { Link, useParams } from 'react-router-dom'
 import type { Role } from '../roles'
 import { BreakGlassButton } from './BreakGlassButton'
 import { CustomerSections, useFormats } from './CustomerSections'
+import { WRAPPING_CHIP } from '../layout/wrap'
 import { PasswordBanner } from './PasswordBanner'
 import { PasswordResetButton } from './PasswordResetButton'
 import { FileRequestButton } from '../requests/FileRequestButton'
 import type { CustomerRecord } from './types'
+
+/** Until when this staff member sees the record, as a time of day in the console's language and in minutes left. */
+function UnmaskChip({ basis, until }: { basis: 'verification' | 'break_glass'; until: string }) {
+  const translate = useTranslate()
+  const fmt = useFormats()
+  const [now, setNow] = useState(Date.now)
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 15_000)
+    return () => clearInterval(timer)
+  }, [])
+  const minutes = Math.max(1, Math.ceil((Date.parse(until) - now) / 60_000))
+  return (
+    <Chip
+      color={basis === 'break_glass' ? 'warning' : 'success'}
+      icon={<VerifiedUserIcon />}
+      label={translate(`verity.customer.unmasked_${basis}`, { time: fmt.clock(until), smart_count: minutes })}
+      sx={WRAPPING_CHIP}
+    />
+  )
+}
 
 /** A profile field: •••• where the server withheld it, — where there is nothing on file. */
 function Field({ label, value, withheld }: { label: string; value: string | null | undefined; withheld: boolean }) {
@@ -21,7 +42,7 @@ function Field({ label, value, withheld }: { label: string; value: string | null
       <Typography variant="caption" color="text.secondary">
         {translate(label)}
       </Typography>
-      <Typography>{withheld ? '••••' : value || '—'}</Typography>
+      <Typography sx={{ overflowWrap: 'anywhere' }}>{withheld ? '••••' : value || '—'}</Typography>
     </Box>
   )
 }
@@ -57,25 +78,21 @@ export default function CustomerShow() {
       <PasswordBanner />
       <Card sx={{ mb: 2 }}>
         <CardContent>
-          <Stack direction="row" spacing={2} rowGap={1.5} alignItems="center" justifyContent="space-between" flexWrap="wrap">
-            <Stack direction="row" spacing={1.5} alignItems="center" flexWrap="wrap">
-              <Typography variant="h5" component="h1" sx={{ whiteSpace: 'nowrap' }}>
+          <Stack direction="row" spacing={2} rowGap={1.5} alignItems="center" justifyContent="space-between" flexWrap="wrap" useFlexGap>
+            <Stack direction="row" spacing={1.5} alignItems="center" flexWrap="wrap" useFlexGap sx={{ minWidth: 0 }}>
+              <Typography variant="h5" component="h1" sx={{ overflowWrap: 'anywhere' }}>
                 {record.name}
               </Typography>
               {record.masked ? (
-                <Chip icon={<VisibilityOffIcon />} label={translate('verity.customer.masked')} />
+                <Chip icon={<VisibilityOffIcon />} label={translate('verity.customer.masked')} sx={WRAPPING_CHIP} />
               ) : (
-                <Chip
-                  color={record.access.basis === 'break_glass' ? 'warning' : 'success'}
-                  icon={<VerifiedUserIcon />}
-                  label={translate(`verity.customer.unmasked_${record.access.basis}`, {
-                    time: new Date(record.access.until!).toLocaleTimeString(),
-                  })}
-                />
+                <UnmaskChip basis={record.access.basis!} until={record.access.until!} />
               )}
-              {record.status !== 'active' && <Chip color="error" label={translate(`verity.customer.status.${record.status}`)} />}
+              {record.status !== 'active' && (
+                <Chip color="error" label={translate(`verity.customer.status.${record.status}`)} sx={WRAPPING_CHIP} />
+              )}
             </Stack>
-            <Stack direction="row" spacing={1} flexWrap="wrap">
+            <Stack direction="row" spacing={1} flexWrap="wrap" useFlexGap>
               {record.masked && record.status === 'active' && (
                 <Button component={Link} to={`/verify/${record.id}`} variant="contained" startIcon={<VerifiedUserIcon />}>
                   {translate('verity.customer.verify')}
@@ -117,7 +134,8 @@ export default function CustomerShow() {
                 ['guardian', 'guardian_name', record.guardian_name],
               ] as const
             ).map(([key, source, value]) => (
-              <Grid key={key} size={{ xs: 12, sm: 6, md: 3 }}>
+              // an email address is long: it gets two columns on a wide screen rather than breaking mid-word
+              <Grid key={key} size={{ xs: 12, sm: 6, md: key === 'email' ? 6 : 3 }}>
                 <Field label={`${c}${key}`} value={value} withheld={!(source in record)} />
               </Grid>
             ))}

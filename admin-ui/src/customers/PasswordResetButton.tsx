@@ -1,12 +1,13 @@
 import SendIcon from '@mui/icons-material/Send'
 import { useState } from 'react'
-import { Button, Confirm, useDataProvider, useNotify } from 'react-admin'
+import { Button, Confirm, useDataProvider, useNotify, useTranslate } from 'react-admin'
 import type { VerityDataProvider } from '../dataProvider'
 
 /** The only thing staff can do about a password: send the customer a reset link to the email on file. */
 export function PasswordResetButton({ customerId, disabled }: { customerId: number; disabled: boolean }) {
   const dataProvider = useDataProvider<VerityDataProvider>()
   const notify = useNotify()
+  const translate = useTranslate()
   const [open, setOpen] = useState(false)
   const send = async () => {
     setOpen(false)
@@ -19,8 +20,14 @@ export function PasswordResetButton({ customerId, disabled }: { customerId: numb
   }
   return (
     <>
-      <Button label="verity.customer.reset_send" variant="contained" disabled={disabled} onClick={() => setOpen(true)}>
-        {/* react-admin's Button shows its child as the icon, alone on a phone's narrow screen */}
+      <Button
+        label="verity.customer.reset_send"
+        aria-label={translate('verity.customer.reset_send')}
+        variant="contained"
+        disabled={disabled}
+        onClick={() => setOpen(true)}
+      >
+        {/* react-admin's Button shows its child as the icon, alone on a phone's narrow screen (named even when disabled) */}
         <SendIcon />
       </Button>
       <Confirm

@@ -1,17 +1,21 @@
 import {
+  Alert,
   Button,
   Checkbox,
   Dialog,
   DialogActions,
   DialogContent,
+  DialogContentText,
   DialogTitle,
+  FormControl,
   FormControlLabel,
   FormGroup,
+  FormHelperText,
   MenuItem,
   TextField,
   Typography,
 } from '@mui/material'
-import { useState } from 'react'
+import { useId, useState } from 'react'
 import { useTranslate } from 'react-admin'
 import { CATEGORIES, OUTCOMES } from './choices'
 
@@ -21,15 +25,30 @@ export interface CloseInput {
   partial?: boolean
 }
 
-/** Closes the record with its outcome and, where data was produced, what and whether in part. */
-export function CloseDialogButton({ requested, onClose }: { requested: string[]; onClose: (input: CloseInput) => Promise<void> }) {
+const PRODUCES_DATA = new Set(['content', 'non_content'])
+
+/**
+ * Closes the record with its outcome and, where data was produced, what and whether in part; the dialog names what closing
+ * does. `mayDisclose` false (whoever logged it, while another officer could release) offers only outcomes without data.
+ */
+export function CloseDialogButton({
+  requested,
+  mayDisclose,
+  onClose,
+}: {
+  requested: string[]
+  mayDisclose: boolean
+  onClose: (input: CloseInput) => Promise<void>
+}) {
   const translate = useTranslate()
+  const outcomes = OUTCOMES.filter((o) => mayDisclose || !PRODUCES_DATA.has(o))
   const [open, setOpen] = useState(false)
-  const [outcome, setOutcome] = useState<string>('non_content')
+  const [outcome, setOutcome] = useState<string>(mayDisclose ? 'non_content' : 'rejected')
+  const ids = { consequence: useId(), partialHelp: useId() }
   const [produced, setProduced] = useState<string[]>(requested)
   const [partial, setPartial] = useState(false)
   const [error, setError] = useState<string | null>(null)
-  const producesData = outcome === 'content' || outcome === 'non_content'
+  const producesData = PRODUCES_DATA.has(outcome)
   const submit = async () => {
     try {
       await onClose(producesData ? { outcome, categoriesProduced: produced, partial } : { outcome })
@@ -43,18 +62,25 @@ export function CloseDialogButton({ requested, onClose }: { requested: string[];
       <Button variant="contained" onClick={() => setOpen(true)}>
         {translate('verity.disclosures.close')}
       </Button>
-      <Dialog open={open} onClose={() => setOpen(false)} fullWidth maxWidth="sm">
+      <Dialog open={open} onClose={() => setOpen(false)} fullWidth maxWidth="sm" aria-describedby={ids.consequence}>
         <DialogTitle>{translate('verity.disclosures.close')}</DialogTitle>
         <DialogContent>
+          <DialogContentText id={ids.consequence}>{translate('verity.disclosures.close_consequence')}</DialogContentText>
+          {!mayDisclose && (
+            <Alert severity="info" sx={{ mt: 1 }}>
+              {translate('verity.disclosures.close_own_record')}
+            </Alert>
+          )}
           <TextField
             select
+            autoFocus
             fullWidth
             margin="dense"
             label={translate('resources.disclosures.fields.outcome')}
             value={outcome}
             onChange={(e) => setOutcome(e.target.value)}
           >
-            {OUTCOMES.map((o) => (
+            {outcomes.map((o) => (
               <MenuItem key={o} value={o}>
                 {translate(`verity.disclosures.outcomes.${o}`)}
               </MenuItem>
@@ -79,10 +105,21 @@ export function CloseDialogButton({ requested, onClose }: { requested: string[];
                   />
                 ))}
               </FormGroup>
-              <FormControlLabel
-                control={<Checkbox checked={partial} onChange={(e) => setPartial(e.target.checked)} />}
-                label={translate('verity.disclosures.partial')}
-              />
+              <FormControl sx={{ mt: 1 }}>
+                <FormControlLabel
+                  control={
+                    <Checkbox
+                      checked={partial}
+                      onChange={(e) => setPartial(e.target.checked)}
+                      slotProps={{ input: { 'aria-describedby': ids.partialHelp } }}
+                    />
+                  }
+                  label={translate('verity.disclosures.partial_label')}
+                />
+                <FormHelperText id={ids.partialHelp} sx={{ mt: 0 }}>
+                  {translate('verity.disclosures.partial_help')}
+                </FormHelperText>
+              </FormControl>
             </>
           )}
           {error && <Typography color="error">{error}</Typography>}

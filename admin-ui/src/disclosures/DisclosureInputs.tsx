@@ -1,16 +1,6 @@
-import {
-  AutocompleteArrayInput,
-  BooleanInput,
-  CheckboxGroupInput,
-  DateInput,
-  FormDataConsumer,
-  ReferenceArrayInput,
-  regex,
-  required,
-  SelectInput,
-  TextInput,
-} from 'react-admin'
+import { BooleanInput, CheckboxGroupInput, DateInput, FormDataConsumer, regex, required, SelectInput, TextInput } from 'react-admin'
 import { CATEGORIES, choicesOf, TYPES } from './choices'
+import { SubjectsInput } from './SubjectsInput'
 
 const country = [required(), regex(/^[A-Z]{2}$/, 'verity.disclosures.country_code')]
 
@@ -26,13 +16,7 @@ export function DisclosureInputs() {
       <TextInput source="caseNumber" validate={required()} />
       <DateInput source="receivedAt" validate={required()} />
       <DateInput source="dueAt" />
-      <ReferenceArrayInput source="subjectIds" reference="customers">
-        <AutocompleteArrayInput
-          optionText={(c: { id: number; name: string }) => `#${c.id} ${c.name}`}
-          filterToQuery={(q: string) => ({ q })}
-          validate={required()}
-        />
-      </ReferenceArrayInput>
+      <SubjectsInput />
       <CheckboxGroupInput source="categoriesRequested" choices={choicesOf('categories', CATEGORIES)} />
       <FormDataConsumer<{ type?: string }>>
         {({ formData }) =>

@@ -7,6 +7,8 @@ import {
   Chip,
   Grid,
   Link as MuiLink,
+  List,
+  ListItem,
   Stack,
   Table,
   TableBody,
@@ -28,7 +30,8 @@ import { TitledCard } from '../layout/TitledCard'
 import { AmendDialogButton } from './AmendDialogButton'
 import { CloseDialogButton, type CloseInput } from './CloseDialogButton'
 import { StatusChip } from './DisclosureList'
-import type { DisclosureRecord } from './types'
+import { SubjectLine } from './SubjectsInput'
+import type { DisclosureAction, DisclosureRecord } from './types'
 
 function Item({ label, children }: { label: string; children: ReactNode }) {
   const translate = useTranslate()
@@ -37,7 +40,9 @@ function Item({ label, children }: { label: string; children: ReactNode }) {
       <Typography variant="caption" color="text.secondary">
         {translate(`resources.disclosures.fields.${label}`)}
       </Typography>
-      <Typography component="div">{children ?? '—'}</Typography>
+      <Typography component="div" sx={{ overflowWrap: 'anywhere' }}>
+        {children ?? '—'}
+      </Typography>
     </Grid>
   )
 }
@@ -72,15 +77,18 @@ export default function DisclosureShow() {
   if (error || !d) return <Alert severity="error">{(error as Error)?.message}</Alert>
   const cats = (list: string[]) => (list.length ? list.map((c) => translate(`verity.disclosures.categories.${c}`)).join(', ') : null)
   const activeHolds = d.holds.filter((h) => !h.releasedAt)
+  // Only what the server would take from this officer now: it answers the record's possible steps.
+  const can = (action: DisclosureAction) => d.actions.includes(action)
 
   return (
-    <Box sx={{ mt: 2, maxWidth: 1100 }}>
-      <Title title={`${translate(`verity.disclosures.types.${d.type}`)} · ${d.caseNumber}`} />
+    <Box sx={{ mt: 2, maxWidth: 1100, minWidth: 0 }}>
+      {/* The app bar has little room at 390 px: the record's number there, its type and case number in the heading. */}
+      <Title title={translate('verity.disclosures.record_title', { id: d.id })} />
       <Card sx={{ mb: 2 }}>
         <CardContent>
-          <Stack direction="row" justifyContent="space-between" alignItems="center" flexWrap="wrap" rowGap={1}>
-            <Stack direction="row" spacing={1.5} alignItems="center">
-              <Typography variant="h5" component="h1">
+          <Stack direction="row" justifyContent="space-between" alignItems="center" flexWrap="wrap" rowGap={1} columnGap={1}>
+            <Stack direction="row" columnGap={1.5} rowGap={0.5} alignItems="center" flexWrap="wrap" sx={{ minWidth: 0 }}>
+              <Typography variant="h5" component="h1" sx={{ overflowWrap: 'anywhere' }}>
                 {translate(`verity.disclosures.types.${d.type}`)} · {d.caseNumber}
               </Typography>
               <StatusChip status={d.status} open={d.open} />
@@ -94,16 +102,22 @@ export default function DisclosureShow() {
                 />
               )}
             </Stack>
-            <Stack direction="row" spacing={1} flexWrap="wrap">
-              {d.status === 'received' && (
-                <Button onClick={safely(() => act('review'))}>{translate('verity.disclosures.start_review')}</Button>
+            <Stack direction="row" gap={1} flexWrap="wrap">
+              {can('review') && <Button onClick={safely(() => act('review'))}>{translate('verity.disclosures.start_review')}</Button>}
+              {can('edit') && (
+                <Button component={Link} to={`/disclosures/${d.id}`} variant="outlined">
+                  {translate('ra.action.edit')}
+                </Button>
               )}
-              <Button component={Link} to={`/disclosures/${d.id}`} variant="outlined">
-                {translate('ra.action.edit')}
-              </Button>
-              {d.open && <CloseDialogButton requested={d.categoriesRequested} onClose={(input: CloseInput) => act('close', input)} />}
-              {d.open && <NoteButton label="verity.disclosures.withdraw" onSubmit={(note) => act('withdraw', { note })} />}
-              <AmendDialogButton onAmend={(input) => act('amendments', input)} />
+              {can('close') && (
+                <CloseDialogButton
+                  requested={d.categoriesRequested}
+                  mayDisclose={can('disclose')}
+                  onClose={(input: CloseInput) => act('close', input)}
+                />
+              )}
+              {can('withdraw') && <NoteButton label="verity.disclosures.withdraw" onSubmit={(note) => act('withdraw', { note })} />}
+              {can('amend') && <AmendDialogButton onAmend={(input) => act('amendments', input)} />}
             </Stack>
           </Stack>
           {d.nondisclosureUntil && Date.parse(d.nondisclosureUntil) > Date.now() && (
@@ -116,12 +130,14 @@ export default function DisclosureShow() {
           {d.noticeDue && (
             <Alert
               severity="info"
-              sx={{ mt: 2 }}
+              sx={{ mt: 2, flexWrap: 'wrap' }}
               action={
-                <Stack direction="row" spacing={1}>
-                  <Button onClick={safely(() => act('notice', { given: true }))}>{translate('verity.disclosures.notice_given')}</Button>
-                  <NoteButton label="verity.disclosures.notice_withheld" onSubmit={(note) => act('notice', { given: false, note })} />
-                </Stack>
+                can('notice') && (
+                  <Stack direction="row" gap={1} flexWrap="wrap">
+                    <Button onClick={safely(() => act('notice', { given: true }))}>{translate('verity.disclosures.notice_given')}</Button>
+                    <NoteButton label="verity.disclosures.notice_withheld" onSubmit={(note) => act('notice', { given: false, note })} />
+                  </Stack>
+                )
               }
             >
               {translate('verity.disclosures.notice_due')}
@@ -130,8 +146,12 @@ export default function DisclosureShow() {
           {d.type === 'emergency' && !d.open && !d.postReviewAt && (
             <Alert
               severity="warning"
-              sx={{ mt: 2 }}
-              action={<NoteButton label="verity.disclosures.post_review" onSubmit={(note) => act('post-review', { note })} />}
+              sx={{ mt: 2, flexWrap: 'wrap' }}
+              action={
+                can('post_review') && (
+                  <NoteButton label="verity.disclosures.post_review" onSubmit={(note) => act('post-review', { note })} />
+                )
+              }
             >
               {translate('verity.disclosures.review_due')}
             </Alert>
@@ -162,33 +182,36 @@ export default function DisclosureShow() {
       </Card>
       <Stack spacing={2}>
         <TitledCard title="verity.disclosures.subjects">
-          <Table size="small">
-            <TableBody>
-              {d.subjects.map((s) => (
-                <TableRow key={s.id}>
-                  <TableCell>
-                    <MuiLink component={Link} to={`/customers/${s.id}/show`}>
-                      #{s.id} {s.name}
-                    </MuiLink>
-                  </TableCell>
-                  <TableCell>{s.country}</TableCell>
-                  <TableCell>
-                    {d.holds.some((h) => h.customerId === s.id && !h.releasedAt) && (
-                      <Chip size="small" color="error" label={translate('verity.disclosures.held')} />
-                    )}
-                  </TableCell>
-                  <TableCell align="right">
-                    <MuiLink component={Link} to={`/accounting/${s.id}`}>
-                      {translate('verity.disclosures.accounting')}
-                    </MuiLink>
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-          {activeHolds.length > 0 && (
+          <List dense disablePadding>
+            {d.subjects.map((s) => (
+              <ListItem key={s.id} disableGutters divider sx={{ flexWrap: 'wrap', columnGap: 2, rowGap: 0.5 }}>
+                <Box sx={{ flex: '1 1 16rem', minWidth: 0, overflowWrap: 'anywhere' }}>
+                  <MuiLink component={Link} to={`/customers/${s.id}/show`}>
+                    <SubjectLine subject={s} />
+                  </MuiLink>
+                  {s.country && ` · ${s.country}`}
+                </Box>
+                {d.holds.some((h) => h.customerId === s.id && !h.releasedAt) && (
+                  <Chip size="small" color="error" label={translate('verity.disclosures.held')} />
+                )}
+                <MuiLink component={Link} to={`/accounting/${s.id}`}>
+                  {translate('verity.disclosures.accounting')}
+                </MuiLink>
+              </ListItem>
+            ))}
+          </List>
+          {can('release_hold') && (
             <Box sx={{ mt: 1 }}>
-              <NoteButton label="verity.disclosures.release_hold" color="error" onSubmit={(note) => act('release-hold', { note })} />
+              <TextPromptButton
+                label="verity.disclosures.release_hold"
+                help="verity.disclosures.release_hold_consequence"
+                fieldLabel="verity.disclosures.release_hold_reason"
+                confirmLabel="verity.disclosures.release_hold_confirm"
+                field="note"
+                multiline
+                color="error"
+                onSubmit={(note) => act('release-hold', { note })}
+              />
             </Box>
           )}
         </TitledCard>
@@ -198,7 +221,7 @@ export default function DisclosureShow() {
               {translate('verity.customer.none')}
             </Typography>
           ) : (
-            <Table size="small">
+            <Table size="small" sx={{ '& td, & th': { overflowWrap: 'anywhere' } }}>
               <TableHead>
                 <TableRow>
                   <TableCell>{translate('verity.customer.grant.at')}</TableCell>
@@ -230,7 +253,7 @@ export default function DisclosureShow() {
           title="verity.disclosures.attachments"
           files={d.attachments}
           href={(a) => `/api/disclosures/${d.id}/attachments/${a.id}`}
-          onAttach={d.open ? upload : undefined}
+          onAttach={can('attach') ? upload : undefined}
         />
       </Stack>
     </Box>

@@ -39,7 +39,8 @@ const record: DisclosureRecord = {
   disclosedAt: null,
   closedAt: null,
   subjectIds: [1],
-  subjects: [{ id: 1, name: 'W*** Z***', country: 'CN', status: 'active' }],
+  subjects: [{ id: 1, name: 'W*** Z***', country: 'CN', status: 'active', matchKind: 'email', matchMasked: 'w***@163.com' }],
+  actions: ['edit', 'close', 'disclose', 'withdraw', 'amend', 'attach'],
   holds: [],
   amendments: [],
   attachments: [
@@ -121,12 +122,181 @@ describe('the disclosure console', () => {
     expect(sent).toMatchObject({
       caseNumber: '(2026) Zhe 01 Min Chu 2014',
       legalBasis: 'Civil Procedure Law, art. 67',
-      subjectIds: [1],
+      subjects: [{ customerId: 1 }],
       requestingOfficer: null,
       holdRequested: false,
     })
     expect(snakeCase(sent!)).toEqual([])
     expect(Object.keys(sent!)).not.toContain('status')
+  })
+
+  it("adds a subpoena's subject by the email it names: exactly that customer, matched by email, and says what was logged", async () => {
+    const lookups: unknown[] = []
+    let created: Record<string, unknown> | undefined
+    server.use(
+      http.post('/api/disclosures/subject-lookup', async ({ request }) => {
+        const body = (await request.json()) as { identifier: string }
+        lookups.push(body)
+        if (!body.identifier.includes('@')) {
+          return HttpResponse.json(
+            { error: { code: 'validation_failed', message: 'Add a subject by the identifier', reason: 'subject_identifier' } },
+            { status: 400 },
+          )
+        }
+        return HttpResponse.json({
+          kind: 'email',
+          masked: 'w***@163.com',
+          total: 1,
+          matches: [
+            {
+              id: 9,
+              name: 'R*** J***',
+              country: 'CN',
+              status: 'active',
+              matchKind: 'email',
+              matchMasked: 'w***@163.com',
+              others: 0,
+              match: 'signed-9',
+            },
+          ],
+        })
+      }),
+      http.post('/api/disclosures', async ({ request }) => {
+        created = (await request.json()) as Record<string, unknown>
+        return HttpResponse.json({ ...record, id: 12, subjectIds: [9], subjects: [] }, { status: 201 })
+      }),
+      http.get('/api/disclosures/12', () => HttpResponse.json({ ...record, id: 12 })),
+      ...api(),
+    )
+    window.location.hash = '#/disclosures/create'
+    render(<App />)
+    const identifier = await screen.findByLabelText(/Identifier named in the legal process/, {}, { timeout: 5000 })
+    // a name is not an identifier: the server's reason, in the console's words
+    await userEvent.type(identifier, 'ryan{Enter}')
+    expect(await screen.findByText(/Names are not accepted/)).toBeTruthy()
+    await userEvent.clear(identifier)
+    await userEvent.click(identifier)
+    await userEvent.paste('wang.wei@163.com')
+    await userEvent.keyboard('{Enter}')
+    const found = await screen.findByRole('region', { name: 'Customers this identifier matches' })
+    expect(within(found).getByText('#9 R*** J*** · matched by email (w***@163.com)')).toBeTruthy()
+    expect(within(found).getByText('No other customer matches it')).toBeTruthy()
+    expect(within(found).getAllByRole('listitem')).toHaveLength(1)
+    await userEvent.click(within(found).getByRole('button', { name: 'Add #9' }))
+    expect(within(found).getByRole('button', { name: 'Added' })).toHaveProperty('disabled', true)
+    expect(screen.getByRole('button', { name: 'Remove #9' })).toBeTruthy()
+
+    // pasted rather than typed key by key: the form's own inputs are not under test here
+    const fill = async (label: RegExp, text: string) => {
+      await userEvent.click(screen.getByLabelText(label))
+      await userEvent.paste(text)
+    }
+    await fill(/Issuing authority/, 'Hangzhou Public Security Bureau')
+    await fill(/^Jurisdiction/, 'cn')
+    await fill(/Legal basis/, 'Criminal Procedure Law art. 54')
+    await fill(/Case or docket number/, 'HZ-2026-88')
+    await userEvent.type(screen.getByLabelText(/^Received/), '2026-11-20')
+    await userEvent.click(screen.getByRole('button', { name: /save/i }))
+    expect(await screen.findByText('Disclosure #12 logged', {}, { timeout: 5000 })).toBeTruthy()
+    expect(created).toMatchObject({ jurisdiction: 'CN', subjects: [{ customerId: 9, match: 'signed-9' }] })
+    expect(created).not.toHaveProperty('subjectIds')
+    expect(lookups).toEqual([{ identifier: 'ryan' }, { identifier: 'wang.wei@163.com' }])
+  })
+
+  it('lists each subject with how the legal process named them', async () => {
+    server.use(...api())
+    window.location.hash = '#/disclosures/5/show'
+    render(<App />)
+    expect(await screen.findByText('#1 W*** Z*** · matched by email (w***@163.com)', {}, { timeout: 5000 })).toBeTruthy()
+  })
+
+  it('offers on a closed record only what the server would take: no Edit, no Close, no later review for whoever logged it', async () => {
+    const closed: DisclosureRecord = {
+      ...record,
+      type: 'emergency',
+      status: 'disclosed',
+      open: false,
+      outcome: 'non_content',
+      emergencyJustification: 'Threat to life',
+      actions: ['amend'],
+    }
+    server.use(
+      http.get('/api/disclosures/5', () => HttpResponse.json(closed)),
+      ...api(),
+    )
+    window.location.hash = '#/disclosures/5/show'
+    render(<App />)
+    expect(await screen.findByRole('button', { name: 'Add amendment' }, { timeout: 5000 })).toBeTruthy()
+    expect(screen.getByText(/needs its later review by another officer/)).toBeTruthy()
+    expect(screen.queryByRole('link', { name: 'Edit' })).toBeNull()
+    expect(screen.queryByRole('button', { name: 'Close with outcome' })).toBeNull()
+    expect(screen.queryByRole('button', { name: 'Record review' })).toBeNull()
+    expect(screen.queryByRole('button', { name: 'Start review' })).toBeNull()
+  })
+
+  it('a closed record reached by its edit address offers no form', async () => {
+    server.use(
+      http.get('/api/disclosures/5', () => HttpResponse.json({ ...record, open: false, status: 'rejected', actions: ['amend'] })),
+      ...api(),
+    )
+    window.location.hash = '#/disclosures/5'
+    render(<App />)
+    expect(await screen.findByText(/This record is closed and can no longer be edited/, {}, { timeout: 5000 })).toBeTruthy()
+    expect(screen.queryByRole('button', { name: /save/i })).toBeNull()
+  })
+
+  it('asks once before releasing a hold, naming what follows', async () => {
+    const sent: { path: string; body: unknown }[] = []
+    const held: DisclosureRecord = {
+      ...record,
+      holds: [{ id: 1, customerId: 1, placedAt: '2026-11-20T09:00:00.000Z', releasedAt: null, releaseReason: null }],
+      actions: ['edit', 'close', 'withdraw', 'amend', 'attach', 'release_hold'],
+    }
+    server.use(
+      http.get('/api/disclosures/5', () => HttpResponse.json(held)),
+      ...api(),
+      http.post('/api/disclosures/5/:step', async ({ request, params }) => {
+        sent.push({ path: String(params.step), body: await request.json() })
+        return HttpResponse.json({ ...held, holds: [], actions: ['amend'] })
+      }),
+    )
+    window.location.hash = '#/disclosures/5/show'
+    render(<App />)
+    await userEvent.click(await screen.findByRole('button', { name: 'Release legal hold' }, { timeout: 5000 }))
+    const release = screen.getByRole('dialog', { name: 'Release legal hold' })
+    expect(within(release).getByText(/can be erased again after this/)).toBeTruthy()
+    expect(sent).toEqual([])
+    // keyboard first: the reason field has the focus
+    expect(document.activeElement).toBe(within(release).getByLabelText('Why the hold ends'))
+    await userEvent.paste('The court closed the case')
+    await userEvent.click(within(release).getByRole('button', { name: 'Release the hold' }))
+    await waitFor(() => expect(sent).toEqual([{ path: 'release-hold', body: { note: 'The court closed the case' } }]))
+  })
+
+  it('closing names its consequence, labels "partial", and offers no data release to whoever may not give it', async () => {
+    server.use(
+      http.get('/api/disclosures/5', () => HttpResponse.json({ ...record, actions: ['edit', 'close', 'withdraw', 'amend'] })),
+      ...api(),
+    )
+    window.location.hash = '#/disclosures/5/show'
+    render(<App />)
+    await userEvent.click(await screen.findByRole('button', { name: 'Close with outcome' }, { timeout: 5000 }))
+    const dialog = screen.getByRole('dialog', { name: 'Close with outcome' })
+    expect(within(dialog).getByText(/A closed record can no longer be edited; the outcome goes into the transparency report/)).toBeTruthy()
+    expect(within(dialog).getByText(/another compliance officer is active/)).toBeTruthy()
+    await userEvent.click(within(dialog).getByRole('combobox'))
+    const options = screen.getAllByRole('option').map((o) => o.textContent)
+    expect(options).toEqual(['Rejected', 'No data'])
+  })
+
+  it('labels the partial checkbox with what it means', async () => {
+    server.use(...api())
+    window.location.hash = '#/disclosures/5/show'
+    render(<App />)
+    await userEvent.click(await screen.findByRole('button', { name: 'Close with outcome' }, { timeout: 5000 }))
+    const partial = within(screen.getByRole('dialog')).getByRole('checkbox', { name: 'Only part of the request was produced' })
+    expect(partial.getAttribute('aria-describedby')).toBeTruthy()
+    expect(document.getElementById(partial.getAttribute('aria-describedby')!)!.textContent).toMatch(/Partially disclosed/)
   })
 
   it('shows the accounting entries of one customer', async () => {

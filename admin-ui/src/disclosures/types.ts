@@ -1,3 +1,17 @@
+/** A customer a record concerns, masked, with how the legal process named them (null: logged before this was kept). */
+export interface DisclosureSubject {
+  id: number
+  name: string
+  country: string | null
+  status: string
+  matchKind: string | null
+  matchMasked: string | null
+}
+
+/** The steps the server would take on the record from this officer now (GET /api/disclosures/:id answers them). */
+export type DisclosureAction =
+  'edit' | 'review' | 'close' | 'disclose' | 'withdraw' | 'amend' | 'attach' | 'notice' | 'post_review' | 'release_hold'
+
 /** A disclosure record as the API answers it: one camelCase name per field, the same names its inputs take. */
 export interface DisclosureRecord {
   id: number
@@ -31,7 +45,8 @@ export interface DisclosureRecord {
   disclosedAt: string | null
   closedAt: string | null
   subjectIds: number[]
-  subjects: { id: number; name: string; country: string | null; status: string }[]
+  subjects: DisclosureSubject[]
+  actions: DisclosureAction[]
   holds: { id: number; customerId: number; placedAt: string; releasedAt: string | null; releaseReason: string | null }[]
   amendments: { id: number; reason: string; changes: Record<string, unknown>; createdAt: string; staffName: string }[]
   attachments: { id: number; filename: string; contentType: string; size: number; sha256: string; createdAt: string }[]

@@ -3,25 +3,24 @@ import { useState } from 'react'
 import { Confirm, useDataProvider, useNotify, useRecordContext, useRefresh, useTranslate } from 'react-admin'
 import { useNavigate } from 'react-router-dom'
 import type { VerityDataProvider } from '../dataProvider'
+import type { FlagRecord } from './flagText'
 
-/** The flags about a child's account or a minor's without a guardian's consent (docs/design.md promise 9). */
-export const AGE_FLAG_KINDS = ['underage_account', 'minor_without_consent'] as const
-
-type FlagRecord = { id: number; kind: string; customer_id: number | null; resolved_at: string | null }
 type ApiError = { body?: { errors?: Record<string, string> }; message?: string }
 
 /**
  * What compliance can do about an open age flag: lock the account, record the guardian's consent (a minor's flag only),
- * or file an erasure request for the account (through the requests desk, as a request received in writing).
+ * or file an erasure request for the account (through the requests desk, as a request received in writing). The server
+ * lists which of these the viewer may take on this flag (flagActions in api/src/modules/flags/flags.service.ts).
  */
 export function AgeFlagActions() {
   const record = useRecordContext<FlagRecord>()
-  if (!record || record.resolved_at || !record.customer_id || !(AGE_FLAG_KINDS as readonly string[]).includes(record.kind)) return null
+  const actions = record?.actions ?? []
+  if (!record || !record.customer_id || !actions.some((a) => a !== 'resolve')) return null
   return (
-    <Stack direction="row" spacing={0.5} flexWrap="wrap">
-      <LockAccountButton record={record} />
-      {record.kind === 'minor_without_consent' && <RecordConsentButton record={record} />}
-      <FileErasureButton record={record} />
+    <Stack direction="row" spacing={0.5} flexWrap="wrap" useFlexGap component="span">
+      {actions.includes('lock_account') && <LockAccountButton record={record} />}
+      {actions.includes('record_consent') && <RecordConsentButton record={record} />}
+      {actions.includes('file_erasure') && <FileErasureButton record={record} />}
     </Stack>
   )
 }

@@ -15,9 +15,10 @@ describe('translations', () => {
   it('translate Verity’s own strings rather than copying the English', () => {
     const flat = (o: object) =>
       Object.fromEntries(keys(o).map((k) => [k, k.split('.').reduce<unknown>((a, p) => (a as Record<string, unknown>)[p], o)]))
-    const e = flat({ verity: en.verity, resources: en.resources })
-    const z = flat({ verity: zh.verity, resources: zh.resources })
-    const same = Object.keys(e).filter((k) => e[k] === z[k] && !/^verity\.title$/.test(k))
+    // react-admin's own strings too, where the Chinese pack is older than react-admin (zh.ts fills them in)
+    const e = flat({ verity: en.verity, resources: en.resources, ra: en.ra })
+    const z = flat({ verity: zh.verity, resources: zh.resources, ra: zh.ra })
+    const same = Object.keys(e).filter((k) => e[k] === z[k] && !/^(verity\.title|ra\.boolean\.null)$/.test(k))
     expect(same).toEqual([])
   })
 })

@@ -16,6 +16,8 @@ interface Props {
   variant?: ButtonProps['variant']
   size?: ButtonProps['size']
   icon?: ReactNode
+  /** the button's accessible name when several alike share a page ("Resolve flag #12"); it starts with the visible label */
+  accessibleName?: string
   /** resolves when done; a rejection's field error or message shows in the dialog */
   onSubmit: (value: string) => Promise<void>
 }
@@ -33,6 +35,7 @@ export function TextPromptButton({
   variant = 'text',
   size,
   icon,
+  accessibleName,
   onSubmit,
 }: Props) {
   const translate = useTranslate()
@@ -60,7 +63,14 @@ export function TextPromptButton({
   }
   return (
     <>
-      <Button color={color} variant={variant} size={size} startIcon={icon} onClick={(e) => (e.stopPropagation(), setOpen(true))}>
+      <Button
+        color={color}
+        variant={variant}
+        size={size}
+        startIcon={icon}
+        aria-label={accessibleName}
+        onClick={(e) => (e.stopPropagation(), setOpen(true))}
+      >
         {translate(label)}
       </Button>
       <Dialog open={open} onClose={close} fullWidth maxWidth="sm" onClick={(e) => e.stopPropagation()}>

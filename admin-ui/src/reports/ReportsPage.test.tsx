@@ -112,18 +112,29 @@ describe('the demographics dashboard', () => {
     expect(asked.slice(before).every((u) => !u.searchParams.get('to'))).toBe(true)
   })
 
-  it('charts age band by country with the five largest countries as series, saying so; three groupings are a table only', async () => {
+  it('maps age band by country as a heat map of every combination, hidden groups said and hatched; three groupings are a table only', async () => {
     server.use(...signedInAs('manager'), demographicsApi())
     window.location.hash = '#/reports'
     render(<App />)
     await screen.findByRole('cell', { name: '274' }, { timeout: 5000 })
     await choose('Then by', 'Country')
 
-    expect(await screen.findByText('The chart shows the 5 largest of 16 values of “Country”; the table lists them all.')).toBeTruthy()
-    // the key names the five largest countries in words; the table still has every one
-    const legend = screen.getByText('Hidden: fewer than 10 (the hatched bar only marks the limit)').closest('ul')!
-    for (const name of ['China', 'United States', 'United Kingdom', 'Germany', 'Japan']) expect(within(legend).getByText(name)).toBeTruthy()
-    expect(within(legend).queryByText('Vietnam')).toBeNull()
+    // every one of the 16 countries is a column of the map: nothing is cut
+    const map = await screen.findByRole(
+      'region',
+      {
+        name: 'Heat map of customers by Age band × Country: each cell is a group, darker for more customers',
+      },
+      { timeout: 5000 },
+    )
+    const columns = within(map).getAllByRole('columnheader')
+    expect(columns).toHaveLength(1 + 16)
+    expect(within(map).getByRole('columnheader', { name: 'Vietnam' })).toBeTruthy()
+    // a hidden group says so in its cell, and the legend says it is not zero
+    expect(within(map).getAllByText('hidden').length).toBeGreaterThan(0)
+    expect(screen.getByText('Hidden: fewer than 10 customers (not zero; may also be empty)')).toBeTruthy()
+    expect(screen.queryByText(/The chart shows the 5 largest/)).toBeNull()
+    // the table beside still lists every row
     const vietnam = screen.getAllByRole('cell', { name: 'Vietnam' })
     expect(vietnam).toHaveLength(3)
     expect(within(vietnam[0]!.closest('tr')!).getByText('hidden (fewer than 10)')).toBeTruthy()
@@ -131,7 +142,7 @@ describe('the demographics dashboard', () => {
 
     await choose('And by', 'Gender')
     expect(await screen.findByText(/With three groupings the figures are in the table only/)).toBeTruthy()
-    expect(screen.queryByText(/the hatched bar only marks the limit/)).toBeNull()
+    expect(screen.queryByRole('region', { name: /Heat map/ })).toBeNull()
     expect(screen.getAllByRole('cell', { name: 'Female' }).length).toBeGreaterThan(0)
   })
 })

@@ -25,6 +25,7 @@ import { FILTER_SX, PeriodFields, usePeriod } from './Period'
 import { HiddenCell, ScrollTable } from './ScrollTable'
 
 const BarsChart = lazy(() => import('./BarsChart'))
+const HeatMap = lazy(() => import('./HeatMap'))
 
 export const DIMENSIONS = ['age_band', 'gender', 'country', 'region', 'signup_month'] as const
 type Dimension = (typeof DIMENSIONS)[number]
@@ -221,6 +222,26 @@ function DemographicsChart({ data, by }: { data: Demographics; by: Dimension[] }
   const number = useNumber()
   const [axis, series] = by as [Dimension, Dimension | undefined]
   const cells: Cell[] = data.rows.map((r) => ({ category: r[axis], series: series ? r[series] : '', value: r.suppressed ? null : r.count }))
+  if (series) {
+    // Two groupings: every combination at once, as a heat map (a bar chart of them all would not be readable).
+    const all = shapeOf(cells, { category: ORDER[axis], series: ORDER[series] }, { categories: Infinity, series: Infinity })
+    const counts = new Map(cells.map((c) => [`${c.category}|${c.series}`, c.value]))
+    return (
+      <Suspense fallback={<Loading />}>
+        <HeatMap
+          rows={all.categories.keys.map((key) => ({ key, label: valueLabel(axis, key) }))}
+          columns={all.series.keys.map((key) => ({ key, label: valueLabel(series, key) }))}
+          value={(row, column) => counts.get(`${row}|${column}`)}
+          format={number}
+          label={t('chart.heat_map', { by: by.map((d) => t(`dimensions.${d}`)).join(' × ') })}
+          rowHeading={t(`dimensions.${axis}`)}
+          hiddenText={t('chart.hidden_short')}
+          hiddenLegend={t('chart.hidden_legend_cells', { k: data.k })}
+          scaleLegend={(max) => t('chart.scale', { max })}
+        />
+      </Suspense>
+    )
+  }
   const shape = shapeOf(cells, { category: ORDER[axis], series: series ? ORDER[series] : 'fixed' })
   const hiddenText = t('hidden', { k: data.k })
   const bars = barsOf(cells, shape, {

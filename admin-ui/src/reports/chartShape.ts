@@ -48,8 +48,15 @@ export interface Shape {
   series: Picked
 }
 
-/** The categories and series a chart of these cells shows; hidden cells count as nothing towards choosing them. */
-export function shapeOf(cells: Cell[], orders: { category: Order; series: Order }): Shape {
+/**
+ * The categories and series a chart of these cells shows, at most `limit` of each (a heat map takes them all); hidden
+ * cells count as nothing towards choosing them.
+ */
+export function shapeOf(
+  cells: Cell[],
+  orders: { category: Order; series: Order },
+  limit: { categories: number; series: number } = { categories: MAX_CATEGORIES, series: MAX_SERIES },
+): Shape {
   const totals = (of: (c: Cell) => string) => {
     const m = new Map<string, number>()
     for (const c of cells) m.set(of(c), (m.get(of(c)) ?? 0) + (c.value ?? 0))
@@ -59,12 +66,12 @@ export function shapeOf(cells: Cell[], orders: { category: Order; series: Order 
     categories: pick(
       totals((c) => c.category),
       orders.category,
-      MAX_CATEGORIES,
+      limit.categories,
     ),
     series: pick(
       totals((c) => c.series),
       orders.series,
-      MAX_SERIES,
+      limit.series,
     ),
   }
 }

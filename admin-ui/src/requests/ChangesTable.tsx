@@ -1,6 +1,6 @@
 import { Table, TableBody, TableCell, TableHead, TableRow } from '@mui/material'
-import { useTranslate } from 'react-admin'
-import type { EditChanges } from './types'
+import { useLocale, useTranslate } from 'react-admin'
+import { accountFields, type EditChanges } from './types'
 
 type Translate = ReturnType<typeof useTranslate>
 
@@ -16,11 +16,11 @@ export function changeLabel(translate: Translate, path: string, addressId?: numb
 }
 
 /** An edit's changes as field → new value rows, in the order a person reads a record. */
-export function changeRows(translate: Translate, changes: EditChanges): [string, string][] {
+export function changeRows(translate: Translate, locale: string, changes: EditChanges): [string, string][] {
   const value = (v: unknown) =>
     v === null || v === '' ? translate('verity.requests.cleared') : v === true ? translate('verity.requests.yes') : String(v)
   const rows: [string, string][] = []
-  for (const key of ['first_name', 'last_name', 'email', 'phone'] as const) {
+  for (const key of accountFields(locale)) {
     if (changes[key] !== undefined) rows.push([changeLabel(translate, key), value(changes[key])])
   }
   if (changes.marketing_opt_in !== undefined) {
@@ -41,6 +41,7 @@ export function changeRows(translate: Translate, changes: EditChanges): [string,
 /** What an edit asks to change: each field with its new value; the old values are not kept here. */
 export function ChangesTable({ changes }: { changes: EditChanges }) {
   const translate = useTranslate()
+  const locale = useLocale()
   return (
     <Table size="small">
       <TableHead>
@@ -50,7 +51,7 @@ export function ChangesTable({ changes }: { changes: EditChanges }) {
         </TableRow>
       </TableHead>
       <TableBody>
-        {changeRows(translate, changes).map(([label, v], i) => (
+        {changeRows(translate, locale, changes).map(([label, v], i) => (
           <TableRow key={i}>
             <TableCell>{label}</TableCell>
             <TableCell sx={{ wordBreak: 'break-word' }}>{v}</TableCell>

@@ -14,9 +14,9 @@ import {
   useMediaQuery,
 } from '@mui/material'
 import { useEffect, useState } from 'react'
-import { useTranslate } from 'react-admin'
+import { useLocale, useTranslate } from 'react-admin'
 import type { CustomerRecord } from '../customers/types'
-import type { AddressChange, EditChanges } from './types'
+import { accountFields, type AddressChange, type EditChanges } from './types'
 
 /** The unmasked record carries the names as the customers table has them. */
 export type CorrectableRecord = CustomerRecord & { first_name?: string | null; last_name?: string | null }
@@ -86,6 +86,7 @@ export function CorrectionDialog({
   onSubmit: (changes: EditChanges) => Promise<void>
 }) {
   const translate = useTranslate()
+  const locale = useLocale()
   const fullScreen = useMediaQuery((theme: Theme) => theme.breakpoints.down('sm'))
   const address = record.addresses.find((a) => a.is_default)
   const [account, setAccount] = useState<Account>(() => accountOf(record))
@@ -159,7 +160,7 @@ export function CorrectionDialog({
           {translate('verity.requests.file.account')}
         </Typography>
         <Grid container columnSpacing={2}>
-          {ACCOUNT.map((k) => (
+          {accountFields(locale).map((k) => (
             <Grid key={k} size={{ xs: 12, sm: 6 }}>
               {input(k, `verity.requests.fields.${k}`, account[k], (v) => setAccount({ ...account, [k]: v }), errors[`changes.${k}`])}
             </Grid>

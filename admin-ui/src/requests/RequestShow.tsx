@@ -10,7 +10,6 @@ import {
   Table,
   TableBody,
   TableCell,
-  TableHead,
   TableRow,
   Typography,
 } from '@mui/material'
@@ -18,7 +17,7 @@ import { useQueryClient } from '@tanstack/react-query'
 import type { ReactNode } from 'react'
 import { Loading, Title, useCanAccess, useDataProvider, useNotify, useTranslate } from 'react-admin'
 import { Link, useParams } from 'react-router-dom'
-import { useFormats } from '../customers/CustomerSections'
+import { Section, useFormats } from '../customers/CustomerSections'
 import type { VerityDataProvider } from '../dataProvider'
 import { AttachmentsCard } from '../layout/AttachmentsCard'
 import { TextPromptButton } from '../layout/TextPromptButton'
@@ -263,26 +262,15 @@ export default function RequestShow() {
         />
         {r.result && <Outcome result={r.result} />}
         {r.result?.recipients && <Recipients recipients={r.result.recipients} />}
-        <TitledCard title="verity.requests.timeline">
-          <Table size="small">
-            <TableHead>
-              <TableRow>
-                <TableCell>{translate('verity.requests.timeline_at')}</TableCell>
-                <TableCell>{translate('verity.requests.timeline_step')}</TableCell>
-                <TableCell>{translate('verity.requests.timeline_by')}</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {r.timeline.map((t) => (
-                <TableRow key={t.id}>
-                  <TableCell>{fmt.time(t.at)}</TableCell>
-                  <TableCell>{translate(`verity.requests.steps.${t.action.replace('.', '_')}`, { _: t.action })}</TableCell>
-                  <TableCell>{t.staff_name ?? '—'}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </TitledCard>
+        <Section
+          title="verity.requests.timeline"
+          rows={r.timeline}
+          columns={[
+            ['verity.requests.timeline_at', (t) => fmt.time(t.at)],
+            ['verity.requests.timeline_step', (t) => translate(`verity.requests.steps.${t.action.replace('.', '_')}`, { _: t.action })],
+            ['verity.requests.timeline_by', (t) => t.staff_name ?? '—'],
+          ]}
+        />
       </Stack>
     </Box>
   )

@@ -201,7 +201,7 @@ describe('a request page', () => {
       .slice(1)
       .map((r) => r.textContent)
     expect(rows).toEqual([
-      'Last nameZhao',
+      'Family nameZhao',
       'Marketing emailsNo marketing emails',
       'Address #11 · Street address88 Wensan Road',
       'Address #11 · Postal code(cleared)',
@@ -329,10 +329,10 @@ describe('filing from the verified caller’s record', () => {
     const dialog = await screen.findByRole('dialog')
     const submit = within(dialog).getByRole('button', { name: 'File correction' })
     expect(submit.hasAttribute('disabled')).toBe(true)
-    expect((within(dialog).getByLabelText('Last name') as HTMLInputElement).value).toBe('Zhang')
+    expect((within(dialog).getByLabelText('Family name') as HTMLInputElement).value).toBe('Zhang')
     // verified with the postal code: that field is locked for this verification
     await waitFor(() => expect(within(dialog).getByLabelText('Postal code').hasAttribute('disabled')).toBe(true))
-    const last = within(dialog).getByLabelText('Last name')
+    const last = within(dialog).getByLabelText('Family name')
     await userEvent.clear(last)
     await userEvent.type(last, 'Zhao')
     const street = within(dialog).getByLabelText('Street address')
@@ -384,26 +384,19 @@ describe('filing from the verified caller’s record', () => {
     expect(await screen.findByText('Masked: verify the caller to see details', {}, { timeout: 5000 })).toBeTruthy()
     expect(screen.queryByRole('button', { name: 'Request…' })).toBeNull()
   })
-})
 
-describe('the compliance dashboard', () => {
-  it('counts requests overdue and due within a week, linking to the filtered list', async () => {
-    const asked: unknown[] = []
-    server.use(
-      ...signedInAs('compliance'),
-      http.get('/api/requests', ({ request }) => {
-        const params = new URL(request.url).searchParams
-        const filter = JSON.parse(params.get('filter')!) as { due: string }
-        asked.push(filter)
-        const total = filter.due === 'overdue' ? 2 : 5
-        return HttpResponse.json([row({})], { headers: { 'Content-Range': `requests 0-0/${total}` } })
-      }),
-    )
+  it('labels the name fields family and given name, family name first in Chinese', async () => {
+    server.use(...verifiedCaller())
+    localStorage.setItem('RaStore.locale', JSON.stringify('zh'))
+    window.location.hash = '#/customers/42/show'
     render(<App />)
-    const overdue = await screen.findByRole('link', { name: /^2\s*Overdue$/ }, { timeout: 5000 })
-    expect(decodeURIComponent(overdue.getAttribute('href')!)).toBe('#/requests?filter={"due":"overdue"}')
-    const week = await screen.findByRole('link', { name: /^5\s*Due within a week$/ })
-    expect(decodeURIComponent(week.getAttribute('href')!)).toBe('#/requests?filter={"due":"this_week"}')
-    expect(asked).toEqual(expect.arrayContaining([{ due: 'overdue' }, { due: 'this_week' }]))
+    await userEvent.click(await screen.findByRole('button', { name: '提交请求…' }, { timeout: 5000 }))
+    await userEvent.click(await screen.findByRole('menuitem', { name: '更正资料' }))
+    const dialog = await screen.findByRole('dialog')
+    const labels = within(dialog)
+      .getAllByRole('textbox')
+      .map((input) => input.closest('.MuiFormControl-root')?.querySelector('label')?.textContent)
+    expect(labels.slice(0, 2)).toEqual(['姓', '名'])
+    expect((within(dialog).getByLabelText('姓') as HTMLInputElement).value).toBe('Zhang')
   })
 })

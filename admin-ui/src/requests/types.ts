@@ -1,7 +1,7 @@
 import type { Attachment } from '../layout/AttachmentsCard'
 export const TYPES = ['edit', 'erasure', 'access'] as const
 export const STATUSES = ['pending', 'completed', 'rejected', 'cancelled'] as const
-export const DUE = ['overdue', 'this_week'] as const
+export const DUE = ['overdue', 'this_week', 'later'] as const
 export type RequestType = (typeof TYPES)[number]
 export type RequestStatus = (typeof STATUSES)[number]
 export type RequestAction = 'approve' | 'reject' | 'cancel' | 'extend'
@@ -23,6 +23,15 @@ export interface AddressChange {
   phone?: string | null
   is_default?: true
 }
+
+/**
+ * The customer's account fields in the order a person of the console's language reads a name: family name first in
+ * Chinese (as personName in api/src/platform/masking.ts writes it), given name first otherwise.
+ */
+export const accountFields = (locale: string) =>
+  (locale.startsWith('zh') ? ['last_name', 'first_name', 'email', 'phone'] : ['first_name', 'last_name', 'email', 'phone']) as readonly (
+    'first_name' | 'last_name' | 'email' | 'phone'
+  )[]
 
 /** An edit request's changes, by the customers table's column names: only what changes. */
 export interface EditChanges {

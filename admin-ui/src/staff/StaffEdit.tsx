@@ -1,6 +1,77 @@
-import { Edit, required, SelectInput, SimpleForm, TextInput, TopToolbar } from 'react-admin'
+import { useState } from 'react'
+import {
+  Edit,
+  required,
+  SelectInput,
+  SimpleForm,
+  TextInput,
+  TopToolbar,
+  useGetIdentity,
+  useGetList,
+  useRecordContext,
+  useSaveContext,
+  useTranslate,
+} from 'react-admin'
 import { StaffPasswordButton } from './StaffPasswordButton'
+import { consequencesOf, StaffConfirmDialog, type StaffState } from './StaffConfirmDialog'
 import { RoleInput, STATUS_CHOICES } from './StaffInputs'
+
+type StaffRecord = StaffState & { id: number; email: string }
+
+/**
+ * Why the role and status of this account cannot change, by the server's rules (staff.service.ts assertAdminRemains):
+ * nobody demotes or disables themself, and the last active admin stays one.
+ */
+function useLockedReason(record: StaffRecord | undefined): string | undefined {
+  const { identity } = useGetIdentity()
+  const activeAdmin = record?.role === 'admin' && record.status === 'active'
+  const { total: activeAdmins } = useGetList(
+    'staff',
+    { filter: { role: 'admin', status: 'active' }, pagination: { page: 1, perPage: 1 } },
+    { enabled: activeAdmin },
+  )
+  if (!record) return undefined
+  if (identity && identity.id === record.id) return 'verity.staff.own_account'
+  if (activeAdmin && activeAdmins !== undefined && activeAdmins <= 1) return 'verity.staff.last_admin'
+  return undefined
+}
+
+/** Saves at once unless the change signs the staff member out: then the dialog names the consequence first. */
+function StaffEditForm() {
+  const translate = useTranslate()
+  const record = useRecordContext<StaffRecord>()
+  const { save, saving } = useSaveContext()
+  const [pending, setPending] = useState<StaffRecord | null>(null)
+  const locked = useLockedReason(record)
+  const submit = (values: Partial<StaffRecord>) => {
+    const after = values as StaffRecord
+    if (record && consequencesOf(record, after).length) setPending(after)
+    else return save?.(values)
+  }
+  const lockedProps = locked ? { disabled: true, helperText: translate(locked) } : {}
+  return (
+    <>
+      <SimpleForm onSubmit={submit}>
+        <TextInput source="email" disabled />
+        <TextInput source="name" validate={required()} />
+        <RoleInput validate={required()} {...lockedProps} />
+        <SelectInput source="status" choices={STATUS_CHOICES} validate={required()} {...lockedProps} />
+      </SimpleForm>
+      {record && pending && (
+        <StaffConfirmDialog
+          before={record}
+          after={pending}
+          saving={saving}
+          onCancel={() => setPending(null)}
+          onConfirm={async () => {
+            await save?.(pending)
+            setPending(null)
+          }}
+        />
+      )}
+    </>
+  )
+}
 
 export default function StaffEdit() {
   return (
@@ -12,12 +83,7 @@ export default function StaffEdit() {
         </TopToolbar>
       }
     >
-      <SimpleForm>
-        <TextInput source="email" disabled />
-        <TextInput source="name" validate={required()} />
-        <RoleInput validate={required()} />
-        <SelectInput source="status" choices={STATUS_CHOICES} validate={required()} />
-      </SimpleForm>
+      <StaffEditForm />
     </Edit>
   )
 }

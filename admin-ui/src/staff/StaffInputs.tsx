@@ -7,7 +7,13 @@ export const STATUS_CHOICES = ['active', 'disabled'].map((id) => ({ id, name: `v
 export const validateEmail = [required(), email()]
 export const validatePassword = [required(), minLength(12)]
 
-export function RoleInput(props: { source?: string; alwaysOn?: boolean; validate?: ReturnType<typeof required> }) {
+export function RoleInput(props: {
+  source?: string
+  alwaysOn?: boolean
+  validate?: ReturnType<typeof required>
+  disabled?: boolean
+  helperText?: string
+}) {
   return <SelectInput source="role" choices={ROLE_CHOICES} {...props} />
 }
 

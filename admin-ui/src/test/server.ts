@@ -11,6 +11,8 @@ export function signedInAs(role: Me['role']) {
   return [
     http.get('/api/auth/me', () => HttpResponse.json(staffOf(role))),
     http.post('/api/auth/logout', () => new HttpResponse(null, { status: 204 })),
+    // The dashboard's counts, none waiting; a test of the counts puts its own first.
+    http.get('/api/dashboard', () => HttpResponse.json({ role })),
   ]
 }
 

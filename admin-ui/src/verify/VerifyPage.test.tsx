@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react'
+import { act, render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { http, HttpResponse } from 'msw'
 import { describe, expect, it } from 'vitest'
@@ -128,5 +128,93 @@ describe('the verify page', () => {
     expect(await screen.findByText('A newer verification for this customer was opened, which ended this one. Start over.')).toBeTruthy()
     expect(screen.queryByLabelText(/The caller says:/)).toBeNull()
     expect(screen.getByRole('button', { name: 'Start over' })).toBeTruthy()
+  })
+
+  describe('opened again, shows the customer as they are now, never an earlier attempt’s result', () => {
+    const failing = () => [
+      ...signedInAs('agent'),
+      http.get('/api/customers', () => HttpResponse.json([masked], { headers: { 'Content-Range': 'customers 0-0/1' } })),
+      http.get('/api/customers/42', () => HttpResponse.json({ ...record, ...masked, masked: true, access: { basis: null, until: null } })),
+      http.post('/api/verifications', () => HttpResponse.json({ id: 9, status: 'pending', questions }, { status: 201 })),
+      http.post('/api/verifications/9/answers', () =>
+        HttpResponse.json({ id: 9, status: 'failed', results: [{ questionId: 1, match: false }], unmaskedUntil: null }),
+      ),
+    ]
+    const go = async (hash: string) => {
+      await act(async () => {
+        window.location.hash = hash
+        await new Promise((r) => setTimeout(r, 50))
+      })
+    }
+    const fail = async () => {
+      await userEvent.click(await screen.findByRole('button', { name: 'Start verification' }, { timeout: 5000 }))
+      await userEvent.type(await screen.findByLabelText(/The caller says:/), 'wrong{Enter}')
+      expect(await screen.findByText(/Verification failed\./)).toBeTruthy()
+    }
+    const fresh = async () => {
+      expect(await screen.findByRole('button', { name: 'Start verification' }, { timeout: 5000 })).toBeTruthy()
+      expect(screen.queryByText(/Verification failed\./)).toBeNull()
+      expect(screen.queryByText('No match')).toBeNull()
+    }
+
+    it('after going to the record and back', async () => {
+      server.use(...failing())
+      window.location.hash = '#/verify/42'
+      render(<App />)
+      await fail()
+      await go('#/customers/42/show')
+      await screen.findByText('Masked: verify the caller to see details', {}, { timeout: 5000 })
+      await go('#/verify/42')
+      await fresh()
+    })
+
+    it('after going to the search and back', async () => {
+      server.use(...failing())
+      window.location.hash = '#/verify/42'
+      render(<App />)
+      await fail()
+      await go('#/verify')
+      await screen.findByRole('textbox', { name: 'Find the caller' })
+      await go('#/verify/42')
+      await fresh()
+    })
+
+    it('when the caller was picked in the search (which opens their address) and the page is opened again', async () => {
+      server.use(...failing())
+      window.location.hash = '#/verify'
+      render(<App />)
+      await userEvent.type(await screen.findByRole('textbox', { name: 'Find the caller' }, { timeout: 5000 }), '42{Enter}')
+      await screen.findByText('W*** Z***')
+      await userEvent.keyboard('{Enter}')
+      await fail()
+      expect(window.location.hash).toBe('#/verify/42')
+      await go('#/verify')
+      await go('#/verify/42')
+      await fresh()
+    })
+
+    it('when the menu opens the verify page while a failed attempt is showing', async () => {
+      server.use(...failing())
+      window.location.hash = '#/verify/42'
+      render(<App />)
+      await fail()
+      await userEvent.click(screen.getAllByRole('menuitem', { name: 'Verify caller' })[0]!)
+      expect(await screen.findByRole('textbox', { name: 'Find the caller' })).toBeTruthy()
+      expect(screen.queryByText(/Verification failed\./)).toBeNull()
+    })
+
+    it('after the browser goes back to it', async () => {
+      server.use(...failing())
+      window.location.hash = '#/verify/42'
+      render(<App />)
+      await fail()
+      await go('#/customers/42/show')
+      await screen.findByText('Masked: verify the caller to see details', {}, { timeout: 5000 })
+      await act(async () => {
+        window.history.back()
+        await waitFor(() => expect(window.location.hash).toBe('#/verify/42'))
+      })
+      await fresh()
+    })
   })
 })

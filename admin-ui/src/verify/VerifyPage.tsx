@@ -1,11 +1,12 @@
 import CheckCircleIcon from '@mui/icons-material/CheckCircle'
 import CancelIcon from '@mui/icons-material/Cancel'
 import { Alert, Box, Button, Card, CardContent, Chip, Divider, LinearProgress, MenuItem, Stack, TextField, Typography } from '@mui/material'
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useState } from 'react'
 import { Title, useGetOne, useTranslate } from 'react-admin'
-import { useNavigate, useParams } from 'react-router-dom'
+import { useLocation, useNavigate, useParams } from 'react-router-dom'
 import { CustomerSearch } from '../customers/CustomerSearch'
 import { PasswordBanner } from '../customers/PasswordBanner'
+import { WRAPPING_CHIP } from '../layout/wrap'
 import type { MaskedCustomer } from '../customers/useCustomerSearch'
 import { AnswerField } from './AnswerField'
 import { type Field, useVerification } from './useVerification'
@@ -24,27 +25,32 @@ const INPUT_MODE: Record<Field, 'numeric' | 'email' | 'text'> = {
 /**
  * The agent's page during a live call: find the caller, ask the drawn questions one by one, see match or no match,
  * and land on the unmasked record once they pass. Keyboard first: Enter moves on at every step.
+ *
+ * The customer is in the address (/verify/42): picking a caller goes there. Every visit (a link, the menu, back or
+ * forward) starts afresh: a verification lives only in the page that opened it, so a page opened again never shows an
+ * earlier attempt's answers or result, and answers never go to an earlier verification.
  */
 export default function VerifyPage() {
+  // An address typed or followed by a link carries no history key ('default'): the path tells those visits apart.
+  const { key, pathname } = useLocation()
+  return <Verification key={`${pathname} ${key}`} />
+}
+
+function Verification() {
   const translate = useTranslate()
   const navigate = useNavigate()
   const { customerId: fromRoute } = useParams()
-  const [picked, setPicked] = useState<MaskedCustomer | null>(null)
   const [channel, setChannel] = useState<(typeof CHANNELS)[number]>('phone')
   const [caller, setCaller] = useState<(typeof CALLERS)[number]>('customer')
   const [callerName, setCallerName] = useState('')
-  const customerId = picked?.id ?? (fromRoute ? Number(fromRoute) : null)
-  const { data: routed } = useGetOne<MaskedCustomer>('customers', { id: customerId ?? 0 }, { enabled: !picked && customerId !== null })
-  const customer = picked ?? routed ?? null
+  const customerId = fromRoute ? Number(fromRoute) : null
+  // Fetched on every visit (the search's masked row stands in meanwhile), so a locked or erased customer shows as such.
+  const { data: customer } = useGetOne<MaskedCustomer>(
+    'customers',
+    { id: customerId ?? 0 },
+    { enabled: customerId !== null, refetchOnMount: 'always' },
+  )
   const v = useVerification(customerId)
-
-  // Another customer in the address (back, forward, a link) starts afresh: answers never go to the last one's verification.
-  const shown = useRef(customerId)
-  useEffect(() => {
-    if (shown.current === customerId) return
-    shown.current = customerId
-    v.reset()
-  })
 
   useEffect(() => {
     if (v.status === 'verified' && customerId) {
@@ -59,11 +65,7 @@ export default function VerifyPage() {
   const needsCode = v.status === 'pending' && allRight
   const over = v.status === 'failed' || v.status === 'locked' || v.status === 'verified' || v.ended
 
-  const startOver = () => {
-    v.reset()
-    setPicked(null)
-    navigate('/verify')
-  }
+  const startOver = () => navigate('/verify')
 
   return (
     <Box sx={{ mt: 2, maxWidth: 760 }}>
@@ -72,19 +74,24 @@ export default function VerifyPage() {
       <Card>
         {v.busy && <LinearProgress />}
         <CardContent>
-          {!customer ? (
-            <CustomerSearch onPick={setPicked} />
+          {customerId === null ? (
+            <CustomerSearch onPick={(c) => navigate(`/verify/${c.id}`)} />
+          ) : !customer ? (
+            <LinearProgress />
           ) : (
             <Stack spacing={2}>
-              <Stack direction="row" justifyContent="space-between" alignItems="center">
-                <Box>
-                  <Typography variant="h6" component="h1">
+              <Stack direction="row" justifyContent="space-between" alignItems="center" flexWrap="wrap" useFlexGap spacing={1}>
+                <Box sx={{ minWidth: 0 }}>
+                  <Typography variant="h6" component="h1" sx={{ overflowWrap: 'anywhere' }}>
                     {customer.name}{' '}
                     <Typography component="span" color="text.secondary">
                       #{customer.id}
-                    </Typography>
+                    </Typography>{' '}
+                    {customer.status !== 'active' && (
+                      <Chip size="small" color="error" label={translate(`verity.customer.status.${customer.status}`)} sx={WRAPPING_CHIP} />
+                    )}
                   </Typography>
-                  <Typography variant="body2" color="text.secondary">
+                  <Typography variant="body2" color="text.secondary" sx={{ overflowWrap: 'anywhere' }}>
                     {[customer.email, customer.phone, [customer.city, customer.country].filter(Boolean).join(', ')]
                       .filter(Boolean)
                       .join(' · ')}
@@ -174,7 +181,7 @@ export default function VerifyPage() {
                   {!over && (
                     <Stack spacing={1}>
                       {needsCode && <Alert severity="info">{translate('verity.verify.code_needed')}</Alert>}
-                      <Stack direction="row" spacing={1} alignItems="center">
+                      <Stack direction="row" spacing={1} alignItems="center" flexWrap="wrap" useFlexGap>
                         <Typography variant="body2" color="text.secondary">
                           {translate('verity.verify.code')}
                         </Typography>

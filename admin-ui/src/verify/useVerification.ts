@@ -16,7 +16,10 @@ interface Started {
   questions: Question[]
 }
 
-/** One verification as the agent runs it: open, answer question by question, optionally a one-time code. */
+/**
+ * One verification as the agent runs it: open, answer question by question, optionally a one-time code. Its state is
+ * this page's alone (nothing in the query cache): the verify page mounts afresh on every visit, so it starts clean.
+ */
 export function useVerification(customerId: number | null) {
   const dataProvider = useDataProvider<VerityDataProvider>()
   const [verification, setVerification] = useState<Started | null>(null)
@@ -82,12 +85,5 @@ export function useVerification(customerId: number | null) {
         setCodeResult(r.match)
         setStatus(r.status)
       }),
-    reset: () => {
-      setEnded(false)
-      setVerification(null)
-      setStatus(null)
-      setResults({})
-      setError(null)
-    },
   }
 }

@@ -33,6 +33,7 @@ export type ErrorReason =
   | 'legal_hold'
   | 'invalid_credentials'
   | 'export_budget_spent'
+  | 'subject_identifier'
 
 /** field name → message, the shape react-admin forms show beside each input */
 export type FieldErrors = Record<string, string>

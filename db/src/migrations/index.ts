@@ -8,6 +8,7 @@ import * as guardVerification from './2026_11_27_000600_guard_verification.js'
 import * as addRequestWorkflow from './2026_11_27_000700_add_request_workflow.js'
 import * as addReportSummaries from './2026_11_27_000800_add_report_summaries.js'
 import * as addReportExports from './2026_11_27_000900_add_report_exports.js'
+import * as addSubjectMatch from './2026_11_27_001000_add_subject_match.js'
 
 /** Every migration in order; listed statically so bundlers and test runners see them all. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_27_000700_add_request_workflow': addRequestWorkflow,
   '2026_11_27_000800_add_report_summaries': addReportSummaries,
   '2026_11_27_000900_add_report_exports': addReportExports,
+  '2026_11_27_001000_add_subject_match': addSubjectMatch,
 }

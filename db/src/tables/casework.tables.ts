@@ -162,6 +162,10 @@ export interface DisclosureAttachmentsTable {
 export interface DisclosureSubjectsTable {
   disclosure_id: number
   customer_id: number
+  /** what the legal process named them by: email, phone, id or order_number (null: logged before this was kept) */
+  match_kind: string | null
+  /** that identifier masked for the record (`w***@163.com`), never the identifier itself */
+  match_masked: string | null
 }
 
 export interface DisclosureAmendmentsTable {

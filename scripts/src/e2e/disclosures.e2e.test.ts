@@ -20,18 +20,26 @@ describe('a subpoena, in Chromium', () => {
     await page.getByLabel('Legal basis').fill('Civil Procedure Law, art. 67')
     await page.getByLabel('Case or docket number').fill('(2026) Zhe 01 Min Chu 2041')
     await page.getByLabel('Received').fill('2026-11-20')
-    const subjects = page.getByLabel('Customers concerned')
-    for (const id of ['1', '2']) {
-      await subjects.fill(id)
-      await page.getByRole('option', { name: new RegExp(`^#${id} `) }).click()
+    // subjects are added by the identifiers the subpoena names, each matched exactly on the server
+    const identifier = page.getByLabel('Identifier named in the legal process')
+    for (const id of [1, 2]) {
+      const { email } = await j.handle.db.selectFrom('customers').select('email').where('id', '=', id).executeTakeFirstOrThrow()
+      await identifier.fill(email!)
+      await identifier.press('Enter')
+      await page
+        .getByText(new RegExp(`^#${id} .* · matched by email`))
+        .first()
+        .waitFor()
+      await page.getByRole('button', { name: `Add #${id}`, exact: true }).click()
     }
     await page.getByLabel('Identity').check()
     await page.getByLabel('Orders').check()
     await page.getByRole('button', { name: 'Save' }).click()
 
+    await page.getByText(/^Disclosure #\d+ logged$/).waitFor()
     await page.getByRole('heading', { level: 1, name: /Subpoena · \(2026\) Zhe 01 Min Chu 2041/ }).waitFor()
-    await page.getByRole('link', { name: /^#1 / }).waitFor()
-    await page.getByRole('link', { name: /^#2 / }).waitFor()
+    await page.getByRole('link', { name: /^#1 .* · matched by email/ }).waitFor()
+    await page.getByRole('link', { name: /^#2 .* · matched by email/ }).waitFor()
     await page.getByRole('button', { name: 'Start review' }).click()
     await page.getByText('Under review', { exact: true }).waitFor()
 
@@ -43,19 +51,21 @@ describe('a subpoena, in Chromium', () => {
     expect(fs.readFileSync((await saved.path())!)).toEqual(scan)
 
     await page.getByRole('button', { name: 'Close with outcome' }).click()
+    await page
+      .getByRole('dialog')
+      .getByText(/the outcome goes into the transparency report/)
+      .waitFor()
     await page.getByRole('dialog').getByRole('button', { name: 'Close with outcome' }).click()
     await page.getByText('Disclosed', { exact: true }).waitFor()
     await screenshot(page, 'disclosure-closed')
 
-    // a closed record refuses edits
-    await page.getByRole('link', { name: 'Edit' }).click()
-    const caseNumber = page.getByLabel('Case or docket number')
-    // wait for the record to load into the form, or the form resets over what we type
-    await page.locator('input[value="(2026) Zhe 01 Min Chu 2041"]').waitFor()
-    await caseNumber.fill('(2026) Zhe 01 Min Chu 2014')
-    await page.getByRole('button', { name: 'Save' }).click()
-    await page.getByText(/This record is closed and cannot be changed/).waitFor()
-    await page.goBack()
+    // a closed record offers no edit (the server would answer 409), even at its edit address
+    expect(await page.getByRole('link', { name: 'Edit' }).count()).toBe(0)
+    const record = page.url()
+    await page.goto(record.replace(/\/show$/, ''))
+    await page.getByText(/This record is closed and can no longer be edited/).waitFor()
+    expect(await page.getByRole('button', { name: 'Save' }).count()).toBe(0)
+    await page.goto(record)
 
     await page.getByRole('button', { name: 'Add amendment' }).click()
     await page.getByLabel('Corrected value').fill('(2026) Zhe 01 Min Chu 2014')

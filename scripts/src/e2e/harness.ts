@@ -68,7 +68,7 @@ export async function startJourney({ customers = 300 } = {}): Promise<Journey> {
 
 export async function signIn(page: Page, base: string, role: string) {
   await page.goto(`${base}/#/login`)
-  await page.getByLabel('Username').fill(`${role}@example.com`)
+  await page.getByLabel(/^(Email|Username)/).fill(`${role}@example.com`)
   await page.getByLabel('Password', { exact: false }).first().fill(PASSWORD)
   await page.getByRole('button', { name: 'Sign in' }).click()
   await page.getByText(/^Welcome, /).waitFor()

@@ -8,7 +8,7 @@ import { idFilter, listQuerySchema, parseListQuery, sendList } from '../../platf
 import { requireRole, staffContext } from '../../platform/roles.js'
 import { inTransaction } from '../../platform/transaction.js'
 import { validate } from '../../platform/validation.js'
-import { getAuditEntry, listAudit, verifyAuditChain, type AuditSort } from './audit.service.js'
+import { getAuditEntry, lastChainCheck, listAudit, listAuditStaff, verifyAuditChain, type AuditSort } from './audit.service.js'
 
 const SORTABLE: readonly AuditSort[] = ['id', 'at', 'action', 'actor_id']
 const isoTime = z.iso.datetime({ offset: true }).or(z.iso.date())
@@ -59,8 +59,21 @@ export const auditRoutes = new Hono<AppEnv>()
           },
         }),
       )
-      return c.json(report)
+      // what the desk keeps on screen: the same fields GET /verify/latest reads back from this run's entry
+      return c.json({ ...report, at: ctx.now.toISOString(), by: ctx.staff.name })
     },
+  )
+  .get(
+    '/verify/latest',
+    describeRoute({ tags, summary: 'The last chain check: when, by whom, how many entries held, where it broke' }),
+    requireRole('compliance', 'admin'),
+    async (c) => c.json({ run: await lastChainCheck(c.var.db) }),
+  )
+  .get(
+    '/staff',
+    describeRoute({ tags, summary: 'Staff members by name, for filtering the log by who acted' }),
+    requireRole('compliance', 'admin'),
+    async (c) => c.json(await listAuditStaff(c.var.db)),
   )
   .get(
     '/:id',

@@ -38,10 +38,7 @@ export async function listAudit(db: Kysely<Database>, viewer: SignedInStaff, q: 
     query.selectAll().orderBy(q.sort.field, q.sort.order).orderBy('id', 'desc').limit(q.limit).offset(q.offset).execute(),
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ])
-  const names = await actorNames(
-    db,
-    rows.map((r) => r.actor_id),
-  )
+  const names = await staffNames(db, rows.flatMap(namedStaff))
   const reasons = viewer.role === 'compliance' ? await unmaskReasons(db, rows) : new Map<number, string>()
   return { rows: rows.map((r) => ({ ...present(r, names), reason: reasons.get(r.id) ?? null })), total: Number(count.n) }
 }
@@ -69,7 +66,18 @@ async function unmaskReasons(
   return reasons
 }
 
-async function actorNames(db: Kysely<Database>, ids: (number | null)[]) {
+type AuditRowIn = { details: string; actor_id: number | null; entity_type: string | null; entity_id: string | null }
+
+/** The staff member an entry is about, besides its actor: a staff account acted on, or the agent a flag names. */
+function subjectStaffId(row: AuditRowIn): number | null {
+  if (row.entity_type === 'staff' && row.entity_id !== null && /^\d+$/.test(row.entity_id)) return Number(row.entity_id)
+  const about = (JSON.parse(row.details) as { staff_id?: unknown }).staff_id
+  return typeof about === 'number' ? about : null
+}
+const namedStaff = (row: AuditRowIn) => [row.actor_id, subjectStaffId(row)]
+
+/** Names only (never an email or a credential), so that the desk can say who did what to whom. */
+async function staffNames(db: Kysely<Database>, ids: (number | null)[]) {
   const wanted = [...new Set(ids.filter((id): id is number => id !== null))]
   if (!wanted.length) return new Map<number, string>()
   const rows = await db.selectFrom('staff_users').select(['id', 'name']).where('id', 'in', wanted).execute()
@@ -79,14 +87,65 @@ async function actorNames(db: Kysely<Database>, ids: (number | null)[]) {
 export async function getAuditEntry(db: Kysely<Database>, viewer: SignedInStaff, id: number) {
   const row = await visibleTo(viewer, db).selectAll().where('id', '=', id).executeTakeFirst()
   if (!row) throw notFound('Audit entry')
-  return present(row, await actorNames(db, [row.actor_id]))
+  return present(row, await staffNames(db, namedStaff(row)))
 }
 
-function present<T extends { details: string; actor_id: number | null }>(row: T, names: Map<number, string>) {
+function present<T extends AuditRowIn>(row: T, names: Map<number, string>) {
+  const subject = subjectStaffId(row)
   return {
     ...row,
     actor_name: row.actor_id === null ? null : (names.get(row.actor_id) ?? null),
+    /** the staff member the entry is about (an account changed, an agent flagged), when there is one */
+    staff_id: subject,
+    staff_name: subject === null ? null : (names.get(subject) ?? null),
     details: JSON.parse(row.details) as Record<string, unknown>,
+  }
+}
+
+/** Everyone who can appear in the log, by name, for the desk's "staff member" filter: id, name and role only. */
+export async function listAuditStaff(db: Kysely<Database>) {
+  return db.selectFrom('staff_users').select(['id', 'name', 'role']).orderBy('name').orderBy('id').execute()
+}
+
+/** A chain check as the desk shows it: when it ran, who ran it, how many entries held, and where it broke if it did. */
+export interface ChainCheckRun {
+  at: string
+  by: string | null
+  ok: boolean
+  checked: number
+  firstBroken: { id: number; reason: ChainBreak } | null
+  /** the entry of the newest checkpoint compared with, if any */
+  checkpoint: number | null
+}
+
+/**
+ * The last chain check, read back from its own `audit.verify` entry: the log already keeps every run, chained like any
+ * other entry, so a reload or another officer (or a restarted server) sees the same result without a second store.
+ */
+export async function lastChainCheck(db: Kysely<Database>): Promise<ChainCheckRun | null> {
+  const row = await db
+    .selectFrom('audit_log as a')
+    .leftJoin('staff_users as s', 's.id', 'a.actor_id')
+    .select(['a.at', 'a.details', 's.name'])
+    .where('a.action', '=', 'audit.verify')
+    .orderBy('a.id', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  if (!row) return null
+  const d = JSON.parse(row.details) as {
+    ok: boolean
+    checked: number
+    first_broken: number | null
+    reason: ChainBreak | null
+    checkpoint: number | null
+  }
+  return {
+    at: row.at,
+    by: row.name,
+    ok: d.ok,
+    checked: d.checked,
+    firstBroken: d.first_broken !== null && d.reason ? { id: d.first_broken, reason: d.reason } : null,
+    checkpoint: d.checkpoint ?? null,
   }
 }
 

@@ -206,6 +206,45 @@ describe('the audit desk', () => {
     expect(last.action).toBe('audit.verify')
   })
 
+  it('names the staff member an entry is about, and lists staff by name only for the filter', async () => {
+    const cookie = await t.login('compliance')
+    const created = await t.request('GET', listUrl('audit-log', { filter: { action: 'staff.create' }, range: [0, 99] }), { cookie })
+    const liNa = await t.db.selectFrom('staff_users').select(['id', 'name']).where('role', '=', 'agent').executeTakeFirstOrThrow()
+    expect(created.json.find((e: { entity_id: string }) => e.entity_id === String(liNa.id))).toMatchObject({
+      staff_id: liNa.id,
+      staff_name: liNa.name,
+    })
+    for (const who of ['compliance', 'admin']) {
+      const staff = await t.request('GET', '/api/audit-log/staff', { cookie: await t.login(who) })
+      expect(staff.status).toBe(200)
+      expect(staff.json).toContainEqual({ id: liNa.id, name: liNa.name, role: 'agent' })
+      for (const s of staff.json) expect(Object.keys(s).sort()).toEqual(['id', 'name', 'role'])
+    }
+    const byActor = await t.request('GET', listUrl('audit-log', { filter: { actor_id: liNa.id }, range: [0, 99] }), { cookie })
+    expect(byActor.json.length).toBeGreaterThan(0)
+    expect(byActor.json.every((e: { actor_id: number; actor_name: string }) => e.actor_id === liNa.id && e.actor_name === liNa.name)).toBe(
+      true,
+    )
+  })
+
+  it('keeps the last chain check on the server: when, by whom, how many entries, the outcome', async () => {
+    const cookie = await t.login('compliance')
+    expect((await t.request('GET', '/api/audit-log/verify/latest', { cookie })).json).toEqual({ run: null })
+    const ran = await t.request('POST', '/api/audit-log/verify', { cookie })
+    expect(ran.json).toMatchObject({ ok: true, checked: expect.any(Number), at: expect.any(String), by: 'Chen Jing' })
+    // a reload, or another officer, reads the same run back from its own audit entry
+    const admin = await t.login('admin')
+    const latest = await t.request('GET', '/api/audit-log/verify/latest', { cookie: admin })
+    expect(latest.json.run).toEqual({
+      at: ran.json.at,
+      by: 'Chen Jing',
+      ok: true,
+      checked: ran.json.checked,
+      firstBroken: null,
+      checkpoint: null,
+    })
+  })
+
   it('checks against the server’s checkpoints too, and records what it found', async () => {
     const cookie = await t.login('compliance')
     await checkpointNow()
@@ -218,5 +257,7 @@ describe('the audit desk', () => {
     const last = await t.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow()
     expect(last.action).toBe('audit.verify')
     expect(JSON.parse(last.details)).toMatchObject({ ok: false, first_broken: named.id, reason: 'tail_missing', checkpoint: named.id })
+    const latest = await t.request('GET', '/api/audit-log/verify/latest', { cookie })
+    expect(latest.json.run).toMatchObject({ ok: false, firstBroken: { id: named.id, reason: 'tail_missing' }, checkpoint: named.id })
   })
 })

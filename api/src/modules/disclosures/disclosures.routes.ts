@@ -18,7 +18,9 @@ import {
   Note,
   NoticeRecord,
   SORTABLE,
+  SubjectLookup,
 } from './disclosures.schemas.js'
+import { lookupSubject } from './disclosure-subjects.js'
 import {
   addAttachment,
   amendDisclosure,
@@ -60,6 +62,16 @@ export const disclosuresRoutes = new Hono<AppEnv>()
     describeRoute({ tags, summary: 'Log a request received under legal process' }),
     validate('json', DisclosureCreate),
     async (c) => c.json(await createDisclosure(c.var.db, staffContext(c), c.req.valid('json')), 201),
+  )
+  .post(
+    '/subject-lookup',
+    describeRoute({
+      tags,
+      summary:
+        'The customers an identifier from legal process matches exactly (email, phone, customer id or order number; never a name), each with a match to add them by; audited and counted as a customer search',
+    }),
+    validate('json', SubjectLookup),
+    async (c) => c.json(await lookupSubject(c.var.db, staffContext(c), c.req.valid('json'))),
   )
   .get(
     '/transparency-report',

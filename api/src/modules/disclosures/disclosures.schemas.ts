@@ -16,6 +16,11 @@ const categories = z
   .max(DATA_CATEGORIES.length)
   .refine((a) => new Set(a).size === a.length, 'Each category once')
 const subjectIds = z.array(z.coerce.number().int().positive()).min(1, 'At least one customer').max(500)
+/** Subjects as a lookup by identifier matched them (`match`); a customer already on the record may come without one. */
+const subjects = z
+  .array(z.strictObject({ customerId: z.coerce.number().int().positive(), match: z.string().max(1000).optional() }))
+  .min(1, 'At least one customer')
+  .max(500)
 
 /** The fields a record is made of; creation, edits of open records and amendments all validate with them. */
 const fields = {
@@ -42,14 +47,18 @@ export const DisclosureCreate = z
     emergencyJustification: fields.emergencyJustification.optional(),
     nondisclosureUntil: fields.nondisclosureUntil.optional(),
     holdRequested: fields.holdRequested.default(false),
-    subjectIds,
+    subjectIds: subjectIds.optional(),
+    subjects: subjects.optional(),
   })
+  .refine((d) => d.subjectIds !== undefined || d.subjects !== undefined, { path: ['subjects'], message: 'At least one customer' })
   .refine((d) => d.type !== 'emergency' || !!d.emergencyJustification, {
     path: ['emergencyJustification'],
     message: 'An emergency disclosure records why it could not wait for legal process',
   })
 
-export const DisclosureUpdate = z.strictObject({ ...fields, subjectIds }).partial()
+export const DisclosureUpdate = z.strictObject({ ...fields, subjectIds, subjects }).partial()
+
+export const SubjectLookup = z.strictObject({ identifier: z.string().trim().min(1, 'Required').max(200) })
 
 export const DisclosureClose = z.strictObject({
   outcome: z.enum(OUTCOMES),

@@ -15,6 +15,7 @@ import { idList, type ListQuery } from '../../platform/list.js'
 import { maskName } from '../../platform/masking.js'
 import { inTransaction, type Trx } from '../../platform/transaction.js'
 import { AMENDABLE, type AmendedFields, type DisclosureSort, OPEN_STATUSES } from './disclosures.schemas.js'
+import { resolveSubjects, type SubjectInput } from './disclosure-subjects.js'
 import { placeHolds, releaseHolds } from './legal-holds.js'
 
 const OPEN = [...OPEN_STATUSES]
@@ -211,14 +212,37 @@ export interface DisclosureInput {
   emergencyJustification?: string | null
   nondisclosureUntil?: string | null
   holdRequested: boolean
-  subjectIds: number[]
+  /** the contract's first shape: customers named by id */
+  subjectIds?: number[]
+  /** customers as a lookup by identifier matched them */
+  subjects?: SubjectInput[]
+}
+
+/** Every subject a request names, by either shape. */
+const namedSubjects = (input: Pick<DisclosureInput, 'subjectIds' | 'subjects'>): SubjectInput[] => [
+  ...(input.subjects ?? []),
+  ...(input.subjectIds ?? []).map((customerId) => ({ customerId })),
+]
+
+/** Stores the record's subjects (replacing any it had) with how each was matched, and answers them. */
+async function storeSubjects(trx: Trx, ctx: StaffContext, id: number, named: SubjectInput[], replace: boolean) {
+  const subjects = await resolveSubjects(trx, ctx, { disclosureId: replace ? id : undefined, subjects: named })
+  await assertCustomersExist(
+    trx,
+    subjects.map((s) => s.customerId),
+  )
+  if (replace) await trx.deleteFrom('disclosure_subjects').where('disclosure_id', '=', id).execute()
+  for (const s of subjects)
+    await trx
+      .insertInto('disclosure_subjects')
+      .values({ disclosure_id: id, customer_id: s.customerId, match_kind: s.kind, match_masked: s.masked })
+      .execute()
+  return subjects
 }
 
 export async function createDisclosure(db: Kysely<Database>, ctx: StaffContext, input: DisclosureInput) {
-  const subjects = [...new Set(input.subjectIds)]
   const at = ctx.now.toISOString()
   return inTransaction(db, async (trx) => {
-    await assertCustomersExist(trx, subjects)
     const { id } = await trx
       .insertInto('disclosures')
       .values({
@@ -254,18 +278,24 @@ export async function createDisclosure(db: Kysely<Database>, ctx: StaffContext, 
       })
       .returning('id')
       .executeTakeFirstOrThrow()
-    for (const customerId of subjects)
-      await trx.insertInto('disclosure_subjects').values({ disclosure_id: id, customer_id: customerId }).execute()
+    const subjects = await storeSubjects(trx, ctx, id, namedSubjects(input), false)
     await audit(trx, ctx, {
       action: 'disclosure.create',
       entityType: 'disclosure',
       entityId: id,
       details: { type: input.type, subjects: subjects.length },
     })
-    for (const customerId of subjects) {
-      await audit(trx, ctx, { action: 'disclosure.subject', entityType: 'disclosure', entityId: id, customerId })
+    for (const s of subjects) {
+      await audit(trx, ctx, {
+        action: 'disclosure.subject',
+        entityType: 'disclosure',
+        entityId: id,
+        customerId: s.customerId,
+        details: { matched_by: s.kind },
+      })
     }
-    if (needsHold(input.type, input.holdRequested)) await placeHolds(trx, ctx, { disclosureId: id, customerIds: subjects })
+    if (needsHold(input.type, input.holdRequested))
+      await placeHolds(trx, ctx, { disclosureId: id, customerIds: subjects.map((s) => s.customerId) })
     return getDisclosure(trx, ctx, { id })
   })
 }
@@ -274,11 +304,10 @@ const CLOSED_REFUSAL = 'This record is closed and cannot be changed. Add an amen
 
 /** Edits an open record; a closed one answers 409 and takes amendments instead, even when it closed a moment ago. */
 export async function updateDisclosure(db: Kysely<Database>, ctx: StaffContext, input: { id: number } & Partial<DisclosureInput>) {
-  const { id, subjectIds, ...fields } = input
+  const { id, subjectIds, subjects, ...fields } = input
   return inTransaction(db, async (trx) => {
     const row = await lockDisclosure(trx, id)
     if (!isOpen(row.status)) throw conflict(CLOSED_REFUSAL)
-    if (subjectIds) await assertCustomersExist(trx, subjectIds)
     const type = fields.type ?? row.type
     const justification = fields.emergencyJustification !== undefined ? fields.emergencyJustification : row.emergency_justification
     if (type === 'emergency' && !justification) {
@@ -287,11 +316,7 @@ export async function updateDisclosure(db: Kysely<Database>, ctx: StaffContext, 
       })
     }
     await changeIf(trx, ctx, id, whenOpen, toColumns(fields), CLOSED_REFUSAL)
-    if (subjectIds) {
-      await trx.deleteFrom('disclosure_subjects').where('disclosure_id', '=', id).execute()
-      for (const customerId of new Set(subjectIds))
-        await trx.insertInto('disclosure_subjects').values({ disclosure_id: id, customer_id: customerId }).execute()
-    }
+    if (subjectIds || subjects) await storeSubjects(trx, ctx, id, namedSubjects({ subjectIds, subjects }), true)
     await audit(trx, ctx, {
       action: 'disclosure.update',
       entityType: 'disclosure',
@@ -329,15 +354,74 @@ export interface CloseInput {
 }
 
 /** Compliance officers other than this one whose accounts are enabled. */
-async function otherOfficers(trx: Trx, ctx: StaffContext): Promise<number> {
-  const others = await trx
+async function otherOfficers(db: Kysely<Database>, staffId: number): Promise<number> {
+  const others = await db
     .selectFrom('staff_users')
     .select('id')
     .where('role', '=', 'compliance')
     .where('status', '=', 'active')
-    .where('id', '!=', ctx.staff.id)
+    .where('id', '!=', staffId)
     .execute()
   return others.length
+}
+
+/**
+ * Separation of duties (promise 8): whoever logged a record releases data under it only when no one else could.
+ * Answers whether this officer may release data under it, and whether that would be a lone officer's release.
+ */
+async function mayRelease(db: Kysely<Database>, staffId: number, row: Disclosure) {
+  const lone = row.created_by === staffId
+  return { allowed: !lone || (await otherOfficers(db, staffId)) === 0, lone }
+}
+
+/** Why this officer may not give this record its later review now (null: they may). */
+function postReviewRefusal(row: Disclosure, staffId: number): string | null {
+  if (row.type !== 'emergency') return 'Only emergency disclosures take a later review.'
+  if (isOpen(row.status)) return 'Close the record before its later review.'
+  if (row.post_review_at) return 'This emergency disclosure was already reviewed.'
+  if (row.created_by === staffId || row.disclosed_by === staffId)
+    return 'The later review must be done by someone other than who filed or disclosed it.'
+  return null
+}
+
+/** The steps a record offers (docs/design.md, Disclosures); `disclose` is closing with data produced. */
+export const DISCLOSURE_ACTIONS = [
+  'edit',
+  'review',
+  'close',
+  'disclose',
+  'withdraw',
+  'amend',
+  'attach',
+  'notice',
+  'post_review',
+  'release_hold',
+] as const
+export type DisclosureAction = (typeof DISCLOSURE_ACTIONS)[number]
+
+/** What this officer may do with the record now, by the same rules the steps enforce: the console offers nothing else. */
+async function offeredActions(
+  db: Kysely<Database>,
+  ctx: RequestContext,
+  row: Disclosure,
+  state: { noticeDue: boolean; heldCustomers: number },
+): Promise<DisclosureAction[]> {
+  if (!ctx.staff) return []
+  const staffId = ctx.staff.id
+  const open = isOpen(row.status)
+  const offered: Record<DisclosureAction, boolean> = {
+    edit: open,
+    review: row.status === 'received',
+    close: open,
+    disclose: open && (await mayRelease(db, staffId, row)).allowed,
+    withdraw: open,
+    amend: true,
+    attach: open,
+    notice: state.noticeDue,
+    post_review: postReviewRefusal(row, staffId) === null,
+    release_hold: state.heldCustomers > 0,
+  }
+  return DISCLOSURE_ACTIONS.filter((a) => offered[a])
 }
 
 /**
@@ -354,11 +438,11 @@ export function closeDisclosure(db: Kysely<Database>, ctx: StaffContext, input: 
   return step(db, ctx, input.id, async (row, trx) => {
     const refusal = `This record is already closed (${inWords(row.status)}).`
     if (!isOpen(row.status)) throw conflict(refusal)
-    // Separation of duties (promise 8): whoever logged a record releases data under it only when no one else could.
-    const lone = produced && row.created_by === ctx.staff.id
-    if (lone && (await otherOfficers(trx, ctx)) > 0) {
+    const release = produced ? await mayRelease(trx, ctx.staff.id, row) : { allowed: true, lone: false }
+    if (!release.allowed) {
       throw forbidden('Another compliance officer releases data under a record you logged. Ask a colleague to close it.')
     }
+    const lone = release.lone
     return {
       action: 'disclosure.close',
       details: { outcome: input.outcome, partial: !!input.partial, lone_officer_release: lone },
@@ -413,11 +497,8 @@ export function recordNotice(db: Kysely<Database>, ctx: StaffContext, input: { i
 /** The review every emergency disclosure gets after the fact, by someone who neither filed nor disclosed it. */
 export function recordPostReview(db: Kysely<Database>, ctx: StaffContext, input: { id: number; note: string }) {
   return step(db, ctx, input.id, async (row) => {
-    if (row.type !== 'emergency') throw conflict('Only emergency disclosures take a later review.')
-    if (isOpen(row.status)) throw conflict('Close the record before its later review.')
-    if (row.post_review_at) throw conflict('This emergency disclosure was already reviewed.')
-    if (row.created_by === ctx.staff.id || row.disclosed_by === ctx.staff.id)
-      throw conflict('The later review must be done by someone other than who filed or disclosed it.')
+    const refusal = postReviewRefusal(row, ctx.staff.id)
+    if (refusal) throw conflict(refusal)
     return {
       action: 'disclosure.post_review',
       condition: (eb) => eb.and([eb('post_review_at', 'is', null), eb('status', 'not in', OPEN)]),
@@ -521,7 +602,7 @@ export async function getDisclosure(db: Kysely<Database>, ctx: RequestContext, i
     db
       .selectFrom('disclosure_subjects as s')
       .innerJoin('customers as c', 'c.id', 's.customer_id')
-      .select(['c.id', 'c.first_name', 'c.last_name', 'c.country', 'c.status'])
+      .select(['c.id', 'c.first_name', 'c.last_name', 'c.country', 'c.status', 's.match_kind', 's.match_masked'])
       .where('s.disclosure_id', '=', id)
       .orderBy('c.id')
       .execute(),
@@ -554,7 +635,19 @@ export async function getDisclosure(db: Kysely<Database>, ctx: RequestContext, i
     disclosedByName: nameOf(d!.disclosedBy),
     postReviewByName: nameOf(d!.postReviewBy),
     subjectIds: subjects.map((s) => s.id),
-    subjects: subjects.map((s) => ({ id: s.id, name: maskName(s.first_name, s.last_name), country: s.country, status: s.status })),
+    subjects: subjects.map((s) => ({
+      id: s.id,
+      name: maskName(s.first_name, s.last_name),
+      country: s.country,
+      status: s.status,
+      /** how the legal process named them: email, phone, id or order_number (null: logged before this was kept) */
+      matchKind: s.match_kind,
+      matchMasked: s.match_masked,
+    })),
+    actions: await offeredActions(db, ctx, row, {
+      noticeDue: d!.noticeDue,
+      heldCustomers: holds.filter((h) => !h.releasedAt).length,
+    }),
     holds,
     amendments: amendments.map((a) => ({ ...a, changes: JSON.parse(a.changes) as AmendedFields })),
     attachments,

@@ -144,6 +144,131 @@ describe('a disclosure record', () => {
   })
 })
 
+describe('subjects by identifier', () => {
+  const lookup = (identifier: string, cookie = officer) =>
+    t.request('POST', '/api/disclosures/subject-lookup', { cookie, body: { identifier } })
+  const customer = (id: number) =>
+    t.db.selectFrom('customers').select(['id', 'email', 'phone', 'first_name', 'last_name']).where('id', '=', id).executeTakeFirstOrThrow()
+
+  it("takes a subpoena's email and finds exactly that customer, matched by email, kept on the record masked", async () => {
+    const nine = await customer(9)
+    const found = await lookup(`  ${nine.email!.toUpperCase()} `)
+    expect(found.status).toBe(200)
+    expect(found.json).toMatchObject({ kind: 'email', total: 1 })
+    expect(found.json.matches).toHaveLength(1)
+    const [match] = found.json.matches
+    expect(match).toMatchObject({ id: 9, matchKind: 'email', others: 0 })
+    expect(match.matchMasked).toBe(`${nine.email![0]}***${nine.email!.slice(nine.email!.indexOf('@'))}`)
+    expect(JSON.stringify(found.json)).not.toContain(nine.email!)
+    // audited as a customer search, with its kind
+    const searches = await t.db.selectFrom('audit_log').select('details').where('action', '=', 'customer.search').execute()
+    expect(searches.map((e) => JSON.parse(e.details))).toEqual([expect.objectContaining({ kind: 'email', results: 1, customers: [9] })])
+
+    const created = await post('', subpoena({ subjectIds: undefined, subjects: [{ customerId: 9, match: match.match }] }))
+    expect(created.status).toBe(201)
+    expect(created.json.subjects).toEqual([expect.objectContaining({ id: 9, matchKind: 'email', matchMasked: match.matchMasked })])
+    const stored = await t.db.selectFrom('disclosure_subjects').selectAll().execute()
+    expect(stored).toEqual([{ disclosure_id: created.json.id, customer_id: 9, match_kind: 'email', match_masked: match.matchMasked }])
+    const subjectEntry = await t.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'disclosure.subject')
+      .executeTakeFirstOrThrow()
+    expect(JSON.parse(subjectEntry.details)).toMatchObject({ matched_by: 'email' })
+
+    // an edit keeps how a subject already on the record was matched; one added by id alone is matched by customer id
+    const edited = await t.request('PUT', `/api/disclosures/${created.json.id}`, { cookie: officer, body: { subjectIds: [9, 4] } })
+    expect(
+      edited.json.subjects.map((s: { id: number; matchKind: string; matchMasked: string }) => [s.id, s.matchKind, s.matchMasked]),
+    ).toEqual([
+      [4, 'id', '#4'],
+      [9, 'email', match.matchMasked],
+    ])
+  })
+
+  it('counts each lookup against the same rate as customer searches', async () => {
+    const admin = await t.login('admin')
+    expect((await t.request('PUT', '/api/settings/searches_per_minute', { cookie: admin, body: { value: 5 } })).status).toBe(200)
+    const { email } = await customer(3)
+    await t.request('GET', listUrl('customers', { filter: { q: email } }), { cookie: officer })
+    const statuses = []
+    for (let i = 0; i < 5; i++) statuses.push((await lookup(email!)).status)
+    expect(statuses).toEqual([200, 200, 200, 200, 429])
+  })
+
+  it('says how many other customers a shared phone number matches', async () => {
+    const one = await customer(1)
+    await t.db.updateTable('customers').set({ phone: one.phone }).where('id', '=', 2).execute()
+    const found = await lookup(one.phone!)
+    expect(found.json.kind).toBe('phone')
+    expect(found.json.matches.map((m: { id: number; others: number }) => [m.id, m.others])).toEqual([
+      [1, 1],
+      [2, 1],
+    ])
+    expect(found.json.masked).not.toMatch(/\d/)
+  })
+
+  it('refuses a name, an empty identifier and a forged or foreign match, and nothing is written', async () => {
+    const byName = await lookup('ryan')
+    expect(byName.status).toBe(400)
+    expect(byName.json.error.fields.identifier).toBeTruthy()
+    expect(byName.json.error.reason).toBe('subject_identifier')
+    expect((await lookup('   ')).status).toBe(400)
+    expect((await t.request('POST', '/api/disclosures/subject-lookup', { cookie: officer, body: {} })).status).toBe(400)
+    expect(await t.db.selectFrom('audit_log').select('id').where('action', '=', 'customer.search').execute()).toHaveLength(0)
+
+    const { matches } = (await lookup((await customer(9)).email!)).json
+    const forged = await post('', subpoena({ subjectIds: undefined, subjects: [{ customerId: 10, match: matches[0].match }] }))
+    expect(forged.status).toBe(422)
+    expect(forged.json.error.fields['subjects.0.match']).toBeTruthy()
+    const [payload, signature] = (matches[0].match as string).split('.')
+    const tampered = Buffer.from(JSON.stringify([1, 9, 'id', '#9', clock.getTime()])).toString('base64url')
+    expect(
+      (await post('', subpoena({ subjectIds: undefined, subjects: [{ customerId: 9, match: `${tampered}.${signature}` }] }))).status,
+    ).toBe(422)
+    await addSecondOfficer()
+    const second = await signInSecondOfficer(t.request)
+    const theirs = await t.request('POST', '/api/disclosures', {
+      cookie: second,
+      body: subpoena({ subjectIds: undefined, subjects: [{ customerId: 9, match: `${payload}.${signature}` }] }),
+    })
+    expect(theirs.status).toBe(422)
+    await later(1)
+    expect((await post('', subpoena({ subjectIds: undefined, subjects: [{ customerId: 9, match: matches[0].match }] }))).status).toBe(422)
+    expect((await post('', subpoena({ subjectIds: undefined }))).json.error.fields.subjects).toBeTruthy()
+    expect(await t.db.selectFrom('disclosures').selectAll().execute()).toHaveLength(0)
+  })
+})
+
+describe('the actions a record offers', () => {
+  const actionsOf = async (id: number, cookie = officer) =>
+    (await t.request('GET', `/api/disclosures/${id}`, { cookie })).json.actions as string[]
+
+  it('are those the server would take from this officer now', async () => {
+    const { id } = (await post('', subpoena())).json
+    expect(await actionsOf(id)).toEqual(['edit', 'review', 'close', 'disclose', 'withdraw', 'amend', 'attach'])
+    await addSecondOfficer()
+    // another officer is active: whoever logged it may not release data under it
+    expect(await actionsOf(id)).toEqual(['edit', 'review', 'close', 'withdraw', 'amend', 'attach'])
+    await post(`/${id}/close`, { outcome: 'rejected' })
+    expect(await actionsOf(id)).toEqual(['amend'])
+    expect((await t.request('PUT', `/api/disclosures/${id}`, { cookie: officer, body: { dueAt: '2026-03-20' } })).status).toBe(409)
+  })
+
+  it('offer the later review of an emergency disclosure to another officer only, and the hold release while held', async () => {
+    const { id } = (
+      await post('', subpoena({ type: 'emergency', emergencyJustification: 'Threat to life reported by police', holdRequested: true }))
+    ).json
+    await post(`/${id}/close`, { outcome: 'non_content', categoriesProduced: ['contact'] })
+    expect(await actionsOf(id)).toEqual(['amend', 'notice', 'release_hold'])
+    await addSecondOfficer()
+    const second = await signInSecondOfficer(t.request)
+    expect(await actionsOf(id, second)).toEqual(['amend', 'notice', 'post_review', 'release_hold'])
+    await post(`/${id}/release-hold`, { note: 'Case closed by the court' })
+    expect(await actionsOf(id)).toEqual(['amend', 'notice'])
+  })
+})
+
 describe('separation of duties (promise 8)', () => {
   it('whoever logged a record releases no data under it while another officer is active; the other may', async () => {
     await addSecondOfficer()

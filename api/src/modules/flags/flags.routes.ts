@@ -6,7 +6,7 @@ import type { AppEnv } from '../../platform/context.js'
 import { listQuerySchema, parseListQuery, sendList } from '../../platform/list.js'
 import { requireRole, staffContext } from '../../platform/roles.js'
 import { validate } from '../../platform/validation.js'
-import { getFlag, listFlags, lockAccount, recordConsent, resolveFlag, type FlagSort } from './flags.service.js'
+import { listFlags, lockAccount, recordConsent, resolveFlag, showFlag, type FlagSort } from './flags.service.js'
 
 const SORTABLE: readonly FlagSort[] = ['id', 'created_at', 'kind']
 const FlagFilter = z.strictObject({
@@ -25,12 +25,15 @@ export const flagsRoutes = new Hono<AppEnv>()
     validate('query', listQuerySchema),
     async (c) => {
       const q = parseListQuery(c.req.query(), { sortable: SORTABLE, defaultSort: ['id', 'DESC'], filter: FlagFilter })
-      const { rows, total } = await listFlags(c.var.db, q)
+      const { rows, total } = await listFlags(c.var.db, staffContext(c).staff, q)
       return sendList(c, 'flags', rows, q.offset, total)
     },
   )
-  .get('/:id', describeRoute({ tags, summary: 'One flag' }), validate('param', IdParam), async (c) =>
-    c.json(await getFlag(c.var.db, c.req.valid('param').id)),
+  .get(
+    '/:id',
+    describeRoute({ tags, summary: 'One flag, with names and the actions open to the viewer' }),
+    validate('param', IdParam),
+    async (c) => c.json(await showFlag(c.var.db, staffContext(c).staff, c.req.valid('param').id)),
   )
   .post(
     '/:id/resolve',

@@ -1,11 +1,13 @@
 import type { Database, FlagKind } from '@verity/db'
 import { type Kysely } from 'kysely'
 import { audit } from '../../platform/audit.js'
-import type { RequestContext, StaffContext } from '../../platform/context.js'
+import type { RequestContext, SignedInStaff, StaffContext } from '../../platform/context.js'
 import { conflict, forbidden, notFound, unprocessable } from '../../platform/errors.js'
 import type { ListQuery } from '../../platform/list.js'
 import { inTransaction } from '../../platform/transaction.js'
 import { AGE_OF_MAJORITY, ageOn, MINIMUM_AGE } from '../../platform/age.js'
+import { maskName } from '../../platform/masking.js'
+import { AGE_FLAG_KINDS } from './age-compliance.js'
 
 /** Flags that stop an agent from opening verifications until compliance resolves them. */
 export const STOPPING_FLAGS: FlagKind[] = ['agent_probing', 'agent_failing']
@@ -74,31 +76,88 @@ export interface FlagFilter {
   customer_id?: number
 }
 
-export async function listFlags(db: Kysely<Database>, q: ListQuery<FlagSort, FlagFilter>) {
-  let query = db.selectFrom('flags as f').leftJoin('staff_users as s', 's.id', 'f.staff_id')
+export async function listFlags(db: Kysely<Database>, viewer: Pick<SignedInStaff, 'id'>, q: ListQuery<FlagSort, FlagFilter>) {
+  let query = flagsWithNames(db)
   if (q.filter.open !== undefined) query = query.where('f.resolved_at', q.filter.open ? 'is' : 'is not', null)
   if (q.filter.kind) query = query.where('f.kind', '=', q.filter.kind)
   if (q.filter.customer_id !== undefined) query = query.where('f.customer_id', '=', q.filter.customer_id)
   const [rows, count] = await Promise.all([
-    query
-      .selectAll('f')
-      .select('s.name as staff_name')
-      .orderBy(`f.${q.sort.field}`, q.sort.order)
-      .orderBy('f.id', 'desc')
-      .limit(q.limit)
-      .offset(q.offset)
-      .execute(),
+    selectNames(query).orderBy(`f.${q.sort.field}`, q.sort.order).orderBy('f.id', 'desc').limit(q.limit).offset(q.offset).execute(),
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ])
-  return { rows: rows.map(presentFlag), total: Number(count.n) }
+  return { rows: rows.map((r) => presentFlag(r, viewer)), total: Number(count.n) }
 }
 
-const presentFlag = <T extends { details: string }>(row: T) => ({ ...row, details: JSON.parse(row.details) as Record<string, unknown> })
+/** Flags with the names the desk says them in: the staff member's and the resolver's, the customer's (masked, docs/design.md promise 2). */
+const flagsWithNames = (db: Kysely<Database>) =>
+  db
+    .selectFrom('flags as f')
+    .leftJoin('staff_users as s', 's.id', 'f.staff_id')
+    .leftJoin('staff_users as r', 'r.id', 'f.resolved_by')
+    .leftJoin('customers as c', 'c.id', 'f.customer_id')
+const selectNames = (query: ReturnType<typeof flagsWithNames>) =>
+  query
+    .selectAll('f')
+    .select(['s.name as staff_name', 'r.name as resolved_by_name', 'c.first_name', 'c.last_name', 'c.status as customer_status'])
 
+/** What resolving this flag does besides closing it, by the rules of `resolveFlag` and of the verification stop. */
+export type ResolveEffect = 'unlock_customer' | 'resume_agent' | null
+export type FlagAction = 'resolve' | 'lock_account' | 'record_consent' | 'file_erasure'
+
+/** The actions the viewer may take on a flag, by the same rules the actions below enforce; none once it is resolved. */
+export function flagActions(
+  flag: { kind: FlagKind; customer_id: number | null; staff_id: number | null; resolved_at: string | null },
+  viewer: Pick<SignedInStaff, 'id'>,
+): FlagAction[] {
+  if (flag.resolved_at !== null || flag.staff_id === viewer.id) return []
+  const actions: FlagAction[] = ['resolve']
+  if ((AGE_FLAG_KINDS as readonly FlagKind[]).includes(flag.kind) && flag.customer_id !== null) {
+    actions.push('lock_account')
+    if (flag.kind === 'minor_without_consent') actions.push('record_consent')
+    actions.push('file_erasure')
+  }
+  return actions
+}
+
+function presentFlag<
+  T extends {
+    details: string
+    kind: FlagKind
+    customer_id: number | null
+    staff_id: number | null
+    resolved_at: string | null
+    first_name: string | null
+    last_name: string | null
+    customer_status: string | null
+  },
+>({ first_name, last_name, customer_status, ...row }: T, viewer: Pick<SignedInStaff, 'id'>) {
+  const effect: ResolveEffect =
+    row.kind === 'verification_locked' && customer_status === 'locked'
+      ? 'unlock_customer'
+      : STOPPING_FLAGS.includes(row.kind)
+        ? 'resume_agent'
+        : null
+  return {
+    ...row,
+    customer_name: first_name || last_name ? maskName(first_name, last_name) : null,
+    details: JSON.parse(row.details) as Record<string, unknown>,
+    resolve_effect: row.resolved_at === null ? effect : null,
+    actions: flagActions(row, viewer),
+  }
+}
+
+/** One flag as the desk shows it, with names and the viewer's actions. */
+export async function showFlag(db: Kysely<Database>, viewer: Pick<SignedInStaff, 'id'>, id: number) {
+  const row = await selectNames(flagsWithNames(db).where('f.id', '=', id)).executeTakeFirst()
+  if (!row) throw notFound('Flag')
+  return presentFlag(row, viewer)
+}
+
+/** A flag as stored, its details parsed: what the actions below read inside their transaction. */
 export async function getFlag(db: Kysely<Database>, id: number) {
   const row = await db.selectFrom('flags').selectAll().where('id', '=', id).executeTakeFirst()
   if (!row) throw notFound('Flag')
-  return presentFlag(row)
+  return { ...row, details: JSON.parse(row.details) as Record<string, unknown> }
 }
 
 /**

@@ -96,8 +96,8 @@ export const RequestFilter = z.strictObject({
   status: z.enum(DATA_REQUEST_STATUSES).optional(),
   type: z.enum(DATA_REQUEST_TYPES).optional(),
   customer_id: z.coerce.number().int().positive().optional(),
-  /** overdue: open past its due date; this_week: open and due within seven days */
-  due: z.enum(['overdue', 'this_week']).optional(),
+  /** overdue: open past its due date; this_week: open and due within seven days; later: open and due after that */
+  due: z.enum(['overdue', 'this_week', 'later']).optional(),
   id: idFilter.optional(),
 })
 

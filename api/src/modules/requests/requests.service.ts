@@ -526,7 +526,7 @@ export interface RequestFilter {
   status?: DataRequestStatus
   type?: DataRequestType
   customer_id?: number
-  due?: 'overdue' | 'this_week'
+  due?: 'overdue' | 'this_week' | 'later'
   id?: number | number[]
 }
 
@@ -579,11 +579,11 @@ export async function listRequests(db: Kysely<Database>, ctx: StaffContext, q: L
   if (f.id !== undefined) query = query.where('r.id', 'in', idList(f.id))
   if (f.due) {
     const now = ctx.now.toISOString()
+    const week = new Date(ctx.now.getTime() + 7 * 86_400_000).toISOString()
     query = query.where('r.status', '=', 'pending')
-    query =
-      f.due === 'overdue'
-        ? query.where('r.due_at', '<', now)
-        : query.where('r.due_at', '>=', now).where('r.due_at', '<', new Date(ctx.now.getTime() + 7 * 86_400_000).toISOString())
+    if (f.due === 'overdue') query = query.where('r.due_at', '<', now)
+    if (f.due === 'this_week') query = query.where('r.due_at', '>=', now).where('r.due_at', '<', week)
+    if (f.due === 'later') query = query.where('r.due_at', '>=', week)
   }
   const [rows, count] = await Promise.all([
     query.select(LIST_COLUMNS).orderBy(`r.${q.sort.field}`, q.sort.order).orderBy('r.id', 'asc').limit(q.limit).offset(q.offset).execute(),

@@ -1,0 +1,63 @@
+import { Button, Dialog, DialogActions, DialogContent, DialogTitle, List, ListItem, ListItemText } from '@mui/material'
+import { useTranslate } from 'react-admin'
+
+export interface StaffState {
+  name: string
+  role: string
+  status: string
+}
+
+/** What saving does that the staff member will feel at once: the server ends their sessions on both (staff.service.ts). */
+export function consequencesOf(before: StaffState, after: StaffState): { key: string; args: { name: string } }[] {
+  const args = { name: after.name }
+  if (after.status === 'disabled' && before.status !== 'disabled') return [{ key: 'verity.staff.confirm.disabled', args }]
+  if (after.role !== before.role) {
+    return [
+      { key: `verity.staff.confirm.roles.${after.role}`, args },
+      { key: 'verity.staff.confirm.signed_out', args },
+    ]
+  }
+  return []
+}
+
+/**
+ * Asks once before a role change or a disabled account takes effect, naming what follows. Enter confirms (the confirm
+ * button has the focus), Escape cancels.
+ */
+export function StaffConfirmDialog({
+  before,
+  after,
+  saving,
+  onCancel,
+  onConfirm,
+}: {
+  before: StaffState
+  after: StaffState
+  saving?: boolean
+  onCancel: () => void
+  onConfirm: () => void
+}) {
+  const translate = useTranslate()
+  const consequences = consequencesOf(before, after)
+  const disabling = after.status === 'disabled' && before.status !== 'disabled'
+  return (
+    <Dialog open onClose={onCancel} aria-labelledby="staff-confirm-title" aria-describedby="staff-confirm-body" fullWidth maxWidth="xs">
+      <DialogTitle id="staff-confirm-title">{translate('verity.staff.confirm.title', { name: before.name })}</DialogTitle>
+      <DialogContent>
+        <List id="staff-confirm-body" disablePadding>
+          {consequences.map((c) => (
+            <ListItem key={c.key} disableGutters>
+              <ListItemText primary={translate(c.key, c.args)} />
+            </ListItem>
+          ))}
+        </List>
+      </DialogContent>
+      <DialogActions sx={{ flexWrap: 'wrap', gap: 1 }}>
+        <Button onClick={onCancel}>{translate('ra.action.cancel')}</Button>
+        <Button autoFocus variant="contained" color={disabling ? 'error' : 'primary'} disabled={saving} onClick={onConfirm}>
+          {disabling ? translate('verity.staff.confirm.disable', { name: before.name }) : translate('verity.staff.confirm.change_role')}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  )
+}
