@@ -166,6 +166,8 @@ export interface DisclosureSubjectsTable {
   match_kind: string | null
   /** that identifier masked for the record (`w***@163.com`), never the identifier itself */
   match_masked: string | null
+  /** the lookup a match came from (a digest of its token): one lookup names a subject on one record only */
+  match_ref: string | null
 }
 
 export interface DisclosureAmendmentsTable {

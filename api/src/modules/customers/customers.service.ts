@@ -115,7 +115,7 @@ async function countLookup(trx: Trx, ctx: StaffContext): Promise<CommittedRefusa
  * Runs `read` (which refuses what is not a whole identifier); a refused search still counts against the lookup rate and
  * is on the record, so fragments of numbers tried one after another show on the audit desk.
  */
-async function refusedSearchOnRecord<T>(db: Kysely<Database>, ctx: StaffContext, text: string, read: () => T): Promise<T> {
+export async function refusedSearchOnRecord<T>(db: Kysely<Database>, ctx: StaffContext, text: string, read: () => T): Promise<T> {
   try {
     return read()
   } catch (e) {

@@ -1,11 +1,11 @@
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import type { Database } from '@verity/db'
 import type { Kysely } from 'kysely'
 import type { StaffContext } from '../../platform/context.js'
 import { badRequest, because, unprocessable } from '../../platform/errors.js'
 import { maskEmail, maskPhone } from '../../platform/masking.js'
 import { classifySearch, foldQuery, type SearchKind } from '../customers/customers.search.js'
-import { searchCustomers } from '../customers/customers.service.js'
+import { refusedSearchOnRecord, searchCustomers } from '../customers/customers.service.js'
 import type { Trx } from '../../platform/transaction.js'
 
 /** The identifiers legal process names a person by; a name alone never picks out one person (docs/design.md, Disclosures). */
@@ -54,8 +54,9 @@ function signMatch(ctx: StaffContext, m: Match): string {
 }
 
 function readMatch(ctx: StaffContext, token: string): Match | null {
-  const [payload, signature] = token.split('.')
-  if (!payload || !signature) return null
+  const parts = token.split('.')
+  const [payload, signature] = parts
+  if (parts.length !== 2 || !payload || !signature) return null
   const expected = Buffer.from(sign(ctx, payload))
   const given = Buffer.from(signature)
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null
@@ -77,15 +78,17 @@ function readMatch(ctx: StaffContext, token: string): Match | null {
  */
 export async function lookupSubject(db: Kysely<Database>, ctx: StaffContext, input: { identifier: string }) {
   const q = foldQuery(input.identifier)
-  const kind = classifySearch(q)
-  if (kind === 'name') {
+  // A refusal is counted and audited as a refused search is: an officer trying names leaves a trace.
+  const kind = await refusedSearchOnRecord(db, ctx, q, () => {
+    const k = classifySearch(q)
+    if (k !== 'name') return k
     throw because(
       'subject_identifier',
       badRequest('Add a subject by the identifier the legal process names: an email, phone number, customer id or order number.', {
         identifier: 'An email, phone number, customer id or order number',
       }),
     )
-  }
+  })
   const { rows, total } = await searchCustomers(db, ctx, {
     filter: { q },
     sort: { field: 'id', order: 'asc' },
@@ -94,21 +97,27 @@ export async function lookupSubject(db: Kysely<Database>, ctx: StaffContext, inp
   })
   const masked = maskIdentifier(kind, q)
   const at = ctx.now.getTime()
+  // Eight or nine bare digits are searched as a phone number and as a customer id: each customer says which it matched.
+  const matchedAs = (id: number): [SubjectKind, string] =>
+    kind === 'phone' && /^\d+$/.test(q) && id === Number(q) ? ['id', maskIdentifier('id', q)] : [kind, masked]
   return {
     kind,
     masked,
     total,
-    matches: rows.map((c) => ({
-      id: c.id,
-      name: c.name,
-      country: c.country,
-      status: c.status,
-      matchKind: kind,
-      matchMasked: masked,
-      /** other customers the same identifier matches: 0 for an email or customer id */
-      others: total - 1,
-      match: signMatch(ctx, { staffId: ctx.staff.id, customerId: c.id, kind, masked, at }),
-    })),
+    matches: rows.map((c) => {
+      const [matchKind, matchMasked] = matchedAs(c.id)
+      return {
+        id: c.id,
+        name: c.name,
+        country: c.country,
+        status: c.status,
+        matchKind,
+        matchMasked,
+        /** other customers the same identifier matches: 0 for an email or customer id */
+        others: total - 1,
+        match: signMatch(ctx, { staffId: ctx.staff.id, customerId: c.id, kind: matchKind, masked: matchMasked, at }),
+      }
+    }),
   }
 }
 
@@ -121,7 +130,12 @@ export interface ResolvedSubject {
   customerId: number
   kind: SubjectKind | null
   masked: string | null
+  /** the lookup the match came from, which names a subject on this record only */
+  ref: string | null
 }
+
+/** Names a lookup's match without keeping the token: a digest of its signature. */
+const refOf = (token: string) => createHash('sha256').update(token.split('.')[1]!).digest('hex')
 
 /**
  * The subjects to store, each with how they were matched: by a lookup's match, which must be this officer's, recent and
@@ -136,7 +150,7 @@ export async function resolveSubjects(
   const kept = input.disclosureId
     ? await trx
         .selectFrom('disclosure_subjects')
-        .select(['customer_id', 'match_kind', 'match_masked'])
+        .select(['customer_id', 'match_kind', 'match_masked', 'match_ref'])
         .where('disclosure_id', '=', input.disclosureId)
         .execute()
     : []
@@ -150,7 +164,7 @@ export async function resolveSubjects(
           [`subjects.${i}.match`]: 'Look the identifier up again',
         })
       }
-      byCustomer.set(s.customerId, { customerId: s.customerId, kind: m.kind, masked: m.masked })
+      byCustomer.set(s.customerId, { customerId: s.customerId, kind: m.kind, masked: m.masked, ref: refOf(s.match) })
       return
     }
     if (previous) return
@@ -158,9 +172,28 @@ export async function resolveSubjects(
     byCustomer.set(
       s.customerId,
       onRecord
-        ? { customerId: s.customerId, kind: onRecord.match_kind as SubjectKind | null, masked: onRecord.match_masked }
-        : { customerId: s.customerId, kind: 'id', masked: maskIdentifier('id', String(s.customerId)) },
+        ? {
+            customerId: s.customerId,
+            kind: onRecord.match_kind as SubjectKind | null,
+            masked: onRecord.match_masked,
+            ref: onRecord.match_ref,
+          }
+        : { customerId: s.customerId, kind: 'id', masked: maskIdentifier('id', String(s.customerId)), ref: null },
     )
   })
-  return [...byCustomer.values()]
+  const subjects = [...byCustomer.values()]
+  // One lookup, one record: a match already naming a subject elsewhere is not taken again.
+  const refs = subjects.flatMap((s) => (s.ref ? [s.ref] : []))
+  if (refs.length) {
+    let used = trx.selectFrom('disclosure_subjects').select('disclosure_id').where('match_ref', 'in', refs)
+    if (input.disclosureId) used = used.where('disclosure_id', '!=', input.disclosureId)
+    const elsewhere = await used.executeTakeFirst()
+    if (elsewhere) {
+      throw unprocessable(
+        `This lookup already named a subject of disclosure #${elsewhere.disclosure_id}: look the identifier up again for this record.`,
+        { subjects: 'Look the identifier up again' },
+      )
+    }
+  }
+  return subjects
 }

@@ -224,8 +224,16 @@ const namedSubjects = (input: Pick<DisclosureInput, 'subjectIds' | 'subjects'>):
   ...(input.subjectIds ?? []).map((customerId) => ({ customerId })),
 ]
 
-/** Stores the record's subjects (replacing any it had) with how each was matched, and answers them. */
+/**
+ * Stores the record's subjects (replacing any it had) with how each was matched, and answers them. Each customer newly
+ * named is on the audit record under their own id, however the record was written (created or edited).
+ */
 async function storeSubjects(trx: Trx, ctx: StaffContext, id: number, named: SubjectInput[], replace: boolean) {
+  const before = replace
+    ? (await trx.selectFrom('disclosure_subjects').select('customer_id').where('disclosure_id', '=', id).execute()).map(
+        (r) => r.customer_id,
+      )
+    : []
   const subjects = await resolveSubjects(trx, ctx, { disclosureId: replace ? id : undefined, subjects: named })
   await assertCustomersExist(
     trx,
@@ -235,9 +243,18 @@ async function storeSubjects(trx: Trx, ctx: StaffContext, id: number, named: Sub
   for (const s of subjects)
     await trx
       .insertInto('disclosure_subjects')
-      .values({ disclosure_id: id, customer_id: s.customerId, match_kind: s.kind, match_masked: s.masked })
+      .values({ disclosure_id: id, customer_id: s.customerId, match_kind: s.kind, match_masked: s.masked, match_ref: s.ref })
       .execute()
-  return subjects
+  for (const s of subjects.filter((s) => !before.includes(s.customerId))) {
+    await audit(trx, ctx, {
+      action: 'disclosure.subject',
+      entityType: 'disclosure',
+      entityId: id,
+      customerId: s.customerId,
+      details: { matched_by: s.kind },
+    })
+  }
+  return { subjects, removed: before.filter((c) => !subjects.some((s) => s.customerId === c)) }
 }
 
 export async function createDisclosure(db: Kysely<Database>, ctx: StaffContext, input: DisclosureInput) {
@@ -278,22 +295,14 @@ export async function createDisclosure(db: Kysely<Database>, ctx: StaffContext, 
       })
       .returning('id')
       .executeTakeFirstOrThrow()
-    const subjects = await storeSubjects(trx, ctx, id, namedSubjects(input), false)
+    const named = namedSubjects(input)
     await audit(trx, ctx, {
       action: 'disclosure.create',
       entityType: 'disclosure',
       entityId: id,
-      details: { type: input.type, subjects: subjects.length },
+      details: { type: input.type, subjects: new Set(named.map((s) => s.customerId)).size },
     })
-    for (const s of subjects) {
-      await audit(trx, ctx, {
-        action: 'disclosure.subject',
-        entityType: 'disclosure',
-        entityId: id,
-        customerId: s.customerId,
-        details: { matched_by: s.kind },
-      })
-    }
+    const { subjects } = await storeSubjects(trx, ctx, id, named, false)
     if (needsHold(input.type, input.holdRequested))
       await placeHolds(trx, ctx, { disclosureId: id, customerIds: subjects.map((s) => s.customerId) })
     return getDisclosure(trx, ctx, { id })
@@ -316,12 +325,15 @@ export async function updateDisclosure(db: Kysely<Database>, ctx: StaffContext, 
       })
     }
     await changeIf(trx, ctx, id, whenOpen, toColumns(fields), CLOSED_REFUSAL)
-    if (subjectIds || subjects) await storeSubjects(trx, ctx, id, namedSubjects({ subjectIds, subjects }), true)
+    const stored = subjectIds || subjects ? await storeSubjects(trx, ctx, id, namedSubjects({ subjectIds, subjects }), true) : null
     await audit(trx, ctx, {
       action: 'disclosure.update',
       entityType: 'disclosure',
       entityId: id,
-      details: { fields: Object.keys(input).filter((k) => k !== 'id') },
+      details: {
+        fields: Object.keys(input).filter((k) => k !== 'id'),
+        ...(stored?.removed.length ? { subjects_removed: stored.removed } : {}),
+      },
     })
     if (needsHold(type, fields.holdRequested ?? row.hold_requested === 1)) {
       const subjects = await trx.selectFrom('disclosure_subjects').select('customer_id').where('disclosure_id', '=', id).execute()

@@ -168,7 +168,19 @@ describe('subjects by identifier', () => {
     expect(created.status).toBe(201)
     expect(created.json.subjects).toEqual([expect.objectContaining({ id: 9, matchKind: 'email', matchMasked: match.matchMasked })])
     const stored = await t.db.selectFrom('disclosure_subjects').selectAll().execute()
-    expect(stored).toEqual([{ disclosure_id: created.json.id, customer_id: 9, match_kind: 'email', match_masked: match.matchMasked }])
+    expect(stored).toEqual([
+      // the lookup it came from, by a digest: one lookup names a subject on one record only
+      {
+        disclosure_id: created.json.id,
+        customer_id: 9,
+        match_kind: 'email',
+        match_masked: match.matchMasked,
+        match_ref: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
+    ])
+    // the same match on a second record is refused: the identifier is looked up again for it
+    const again = await post('', subpoena({ subjectIds: undefined, subjects: [{ customerId: 9, match: match.match }] }))
+    expect(again.status).toBe(422)
     const subjectEntry = await t.db
       .selectFrom('audit_log')
       .select('details')
@@ -215,7 +227,9 @@ describe('subjects by identifier', () => {
     expect(byName.json.error.reason).toBe('subject_identifier')
     expect((await lookup('   ')).status).toBe(400)
     expect((await t.request('POST', '/api/disclosures/subject-lookup', { cookie: officer, body: {} })).status).toBe(400)
-    expect(await t.db.selectFrom('audit_log').select('id').where('action', '=', 'customer.search').execute()).toHaveLength(0)
+    // the name is counted and audited as a refused search (an officer trying names leaves a trace); the blanks never reach it
+    const refused = await t.db.selectFrom('audit_log').select('details').where('action', '=', 'customer.search').execute()
+    expect(refused.map((r) => JSON.parse(r.details!).refused)).toEqual(['subject_identifier'])
 
     const { matches } = (await lookup((await customer(9)).email!)).json
     const forged = await post('', subpoena({ subjectIds: undefined, subjects: [{ customerId: 10, match: matches[0].match }] }))
