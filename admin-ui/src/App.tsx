@@ -16,6 +16,7 @@ import { darkTheme, lightTheme } from './layout/themes'
 import { NotForRole } from './NotForRole'
 import { canRoleAccess, type Role } from './roles'
 import settings from './settings'
+import { SetPasswordPage } from './sign-in/SetPasswordPage'
 import { SignInPage } from './sign-in/SignInPage'
 import staff from './staff'
 
@@ -24,6 +25,7 @@ const BusinessReportsPage = lazy(() => import('./reports/BusinessReportsPage'))
 const VerifyPage = lazy(() => import('./verify/VerifyPage'))
 const TransparencyPage = lazy(() => import('./transparency/TransparencyPage'))
 const AccountingPage = lazy(() => import('./disclosures/AccountingPage'))
+const SessionsPage = lazy(() => import('./sessions/SessionsPage'))
 
 type Views = Omit<ResourceProps, 'name'>
 const RESOURCES: Record<string, Views> = {
@@ -45,6 +47,8 @@ const PAGES: { path: string; access: string; element: ReactNode }[] = [
   { path: '/verify/:customerId', access: 'verify', element: <VerifyPage /> },
   { path: '/transparency', access: 'transparency', element: <TransparencyPage /> },
   { path: '/accounting/:customerId', access: 'disclosures', element: <AccountingPage /> },
+  // every role: one's own sessions
+  { path: '/sessions', access: 'dashboard', element: <SessionsPage /> },
 ]
 
 /**
@@ -81,6 +85,10 @@ export function App() {
       requireAuth
       disableTelemetry
     >
+      {/* public: a set-password link from an email opens it before anyone is signed in */}
+      <CustomRoutes noLayout>
+        <Route path="/set-password" element={<SetPasswordPage />} />
+      </CustomRoutes>
       {(role: Role | undefined) => routesFor(role)}
     </Admin>
   )

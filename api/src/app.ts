@@ -12,6 +12,7 @@ import { corsForAllowedOrigins, noStore, requireAllowedOrigin, securityHeaders }
 import { requestContext, sessionMiddleware } from './platform/session.js'
 import { auditRoutes } from './modules/audit/audit.routes.js'
 import { authRoutes } from './modules/auth/auth.routes.js'
+import { staffSessionRoutes } from './modules/auth/sessions.routes.js'
 import { customersRoutes } from './modules/customers/customers.routes.js'
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes.js'
 import { disclosuresRoutes } from './modules/disclosures/disclosures.routes.js'
@@ -25,6 +26,7 @@ import { reportsRoutes } from './modules/reports/reports.routes.js'
 import { exportsRoutes } from './modules/requests/exports.routes.js'
 import { requestsRoutes } from './modules/requests/requests.routes.js'
 import { settingsRoutes } from './modules/settings/settings.routes.js'
+import { setPasswordRoutes } from './modules/staff/set-password.routes.js'
 import { staffRoutes } from './modules/staff/staff.routes.js'
 import { verificationsRoutes } from './modules/verifications/verifications.routes.js'
 
@@ -43,7 +45,9 @@ export function createApp(db: Kysely<Database>, overrides: Partial<AppConfig> & 
 
   const api = new Hono<AppEnv>()
     .route('/auth', authRoutes)
+    .route('/auth', setPasswordRoutes)
     .route('/staff', staffRoutes)
+    .route('/staff', staffSessionRoutes)
     .route('/dashboard', dashboardRoutes)
     .route('/audit-log', auditRoutes)
     .route('/customers', customersRoutes)

@@ -6,7 +6,13 @@ import type {
   OrdersTable,
   PaymentMethodsTable,
 } from './tables/customer.tables.js'
-import type { LoginThrottleTable, StaffCredentialsTable, StaffSessionsTable, StaffUsersTable } from './tables/staff.tables.js'
+import type {
+  LoginThrottleTable,
+  StaffCredentialsTable,
+  StaffPasswordLinksTable,
+  StaffSessionsTable,
+  StaffUsersTable,
+} from './tables/staff.tables.js'
 import type {
   DataRequestsTable,
   FlagsTable,
@@ -50,6 +56,7 @@ export interface Database {
   staff_users: StaffUsersTable
   staff_credentials: StaffCredentialsTable
   staff_sessions: StaffSessionsTable
+  staff_password_links: StaffPasswordLinksTable
   login_throttle: LoginThrottleTable
   verifications: VerificationsTable
   verification_questions: VerificationQuestionsTable

@@ -4,6 +4,7 @@ import { type ReactNode, useState } from 'react'
 import {
   AppBar,
   LoadingIndicator,
+  Logout,
   LocalesMenuButton,
   Layout as RaLayout,
   TitlePortal,
@@ -14,6 +15,7 @@ import {
   UserMenu,
   useTranslate,
 } from 'react-admin'
+import { SessionsMenuItem } from '../sessions/SessionsMenuItem'
 import { Menu } from './Menu'
 
 /**
@@ -24,7 +26,12 @@ function StaffMenu() {
   const { identity } = useGetIdentity()
   const translate = useTranslate()
   const menu = translate('ra.auth.user_menu')
-  return <UserMenu label={identity?.fullName ? `${identity.fullName} · ${menu}` : menu} />
+  return (
+    <UserMenu label={identity?.fullName ? `${identity.fullName} · ${menu}` : menu}>
+      <SessionsMenuItem />
+      <Logout />
+    </UserMenu>
+  )
 }
 
 /** The language picker: the language's name on a wide screen, an icon (named "Language: English") on a phone. */

@@ -12,7 +12,7 @@ const filters = [
   <SelectInput
     key="template"
     source="template"
-    choices={['password_reset', 'verification_code', 'request_receipt', 'request_notice'].map((id) => ({
+    choices={['password_reset', 'verification_code', 'request_receipt', 'request_notice', 'staff_password_link'].map((id) => ({
       id,
       name: `verity.outbox.templates.${id}`,
     }))}

@@ -2,7 +2,7 @@ import { CardContent, ToggleButton, ToggleButtonGroup, Typography } from '@mui/m
 import { Login, LoginForm, PasswordInput, required, TextInput, useLocaleState, useLocales, useTranslate } from 'react-admin'
 
 /** English or 简体中文 before signing in: staff may not read English, and the choice stays for the console. */
-function LanguageSwitch() {
+export function LanguageSwitch() {
   const translate = useTranslate()
   const [locale, setLocale] = useLocaleState()
   const locales = useLocales()
@@ -45,7 +45,12 @@ export function SignInPage() {
           autoComplete="username"
           validate={required()}
         />
-        <PasswordInput source="password" label={translate('verity.sign_in.password')} autoComplete="current-password" validate={required()} />
+        <PasswordInput
+          source="password"
+          label={translate('verity.sign_in.password')}
+          autoComplete="current-password"
+          validate={required()}
+        />
       </LoginForm>
       <LanguageSwitch />
     </Login>

@@ -101,3 +101,55 @@ describe('what the server would refuse is not offered', () => {
     expect(role.getAttribute('aria-disabled')).toBeNull()
   })
 })
+
+describe('passwords: nobody chooses another person’s', () => {
+  it('the create form has no password and says a link will be emailed', async () => {
+    const sent: unknown[] = []
+    server.use(
+      ...signedInAs('admin'),
+      http.post('/api/staff', async ({ request }) => {
+        const body = await request.json()
+        sent.push(body)
+        return HttpResponse.json({ id: 9, ...(body as object), status: 'active', last_login_at: null }, { status: 201 })
+      }),
+      http.get('/api/staff', () => HttpResponse.json([], { headers: { 'Content-Range': 'staff 0-0/0' } })),
+    )
+    window.location.hash = '#/staff/create'
+    render(<App />)
+    await screen.findByText(/gets an email with a link to choose their own/, {}, { timeout: 5000 })
+    expect(screen.queryByLabelText(/password/i)).toBeNull()
+    await userEvent.type(screen.getByLabelText(/^name/i), 'Xu Lan')
+    await userEvent.type(screen.getByLabelText(/^email/i), 'xu.lan@example.com')
+    await choose(/^role/i, 'Agent')
+    await userEvent.click(screen.getByRole('button', { name: /save/i }))
+    await waitFor(() => expect(sent).toHaveLength(1))
+    expect(sent[0]).toEqual({ name: 'Xu Lan', email: 'xu.lan@example.com', role: 'agent' })
+  })
+
+  it('a reset asks first, naming that the password stops working and sessions end, then sends the link', async () => {
+    const posted: unknown[] = []
+    server.use(
+      http.post('/api/staff/1/password', async ({ request }) => {
+        posted.push(await request.json())
+        return HttpResponse.json({ outboxId: 3, status: 'sent', recipient: 'l***@example.com', expiresAt: '2026-11-28T00:00:00Z' })
+      }),
+    )
+    staffApi(LI_NA)
+    await userEvent.click(await screen.findByRole('button', { name: 'Send a set-password link' }, { timeout: 5000 }))
+    const dialog = await screen.findByRole('dialog', { name: 'Reset the password of Li Na?' })
+    expect(within(dialog).getByText(/current password stops working at once and they are signed out everywhere/)).toBeTruthy()
+    await userEvent.keyboard('{Escape}')
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
+    expect(posted).toEqual([])
+    await userEvent.click(screen.getByRole('button', { name: 'Send a set-password link' }))
+    await userEvent.click(await screen.findByRole('button', { name: 'Reset and send the link' }))
+    await waitFor(() => expect(posted).toEqual([{}]))
+    expect(await screen.findByText('Link sent to l***@example.com. Their sessions have ended.')).toBeTruthy()
+  })
+
+  it('no reset is offered on one’s own account', async () => {
+    staffApi({ ...LI_NA, id: 7, name: 'Wang Fang', role: 'admin' })
+    await screen.findByDisplayValue('Wang Fang', {}, { timeout: 5000 })
+    expect(screen.queryByRole('button', { name: 'Send a set-password link' })).toBeNull()
+  })
+})

@@ -12,6 +12,7 @@ import {
   useSaveContext,
   useTranslate,
 } from 'react-admin'
+import { StaffSessions } from '../sessions'
 import { StaffPasswordButton } from './StaffPasswordButton'
 import { consequencesOf, StaffConfirmDialog, type StaffState } from './StaffConfirmDialog'
 import { RoleInput, STATUS_CHOICES } from './StaffInputs'
@@ -84,6 +85,8 @@ export default function StaffEdit() {
       }
     >
       <StaffEditForm />
+      {/* who is signed in as this person, and where: an admin ends a session that should not be there */}
+      <StaffSessions />
     </Edit>
   )
 }

@@ -1,11 +1,10 @@
-import { email, minLength, required, SelectInput } from 'react-admin'
+import { email, required, SelectInput } from 'react-admin'
 import { useTranslate } from 'react-admin'
 
 export const ROLE_CHOICES = ['agent', 'compliance', 'manager', 'admin'].map((id) => ({ id, name: `verity.roles.${id}` }))
 export const STATUS_CHOICES = ['active', 'disabled'].map((id) => ({ id, name: `verity.status.${id}` }))
 
 export const validateEmail = [required(), email()]
-export const validatePassword = [required(), minLength(12)]
 
 export function RoleInput(props: {
   source?: string

@@ -1,26 +1,64 @@
 import KeyIcon from '@mui/icons-material/Key'
-import { useDataProvider, useNotify, useRecordContext } from 'react-admin'
+import { Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle } from '@mui/material'
+import { useState } from 'react'
+import { useDataProvider, useGetIdentity, useNotify, useRecordContext, useTranslate } from 'react-admin'
 import type { VerityDataProvider } from '../dataProvider'
-import { TextPromptButton } from '../layout/TextPromptButton'
 
-/** Sets a new password for a staff member; the server ends all their sessions. */
+/**
+ * Resets a staff member's password: after a confirmation naming what follows, the server makes the current password
+ * unusable, ends their sessions and emails them a set-password link. The admin never sees or chooses a password.
+ * Not offered on one's own account.
+ */
 export function StaffPasswordButton() {
-  const record = useRecordContext()
+  const record = useRecordContext<{ id: number; name: string }>()
   const notify = useNotify()
+  const translate = useTranslate()
   const dataProvider = useDataProvider<VerityDataProvider>()
-  if (!record) return null
+  const [open, setOpen] = useState(false)
+  const [sending, setSending] = useState(false)
+  const { identity } = useGetIdentity()
+  // one's own password is changed from one's profile, knowing the current one (the API refuses this reset)
+  if (!record || identity?.id === record.id) return null
+
+  const send = async () => {
+    setSending(true)
+    try {
+      const { recipient } = await dataProvider.post<{ recipient: string }>(`staff/${record.id}/password`, {})
+      notify('verity.staff.link_sent', { type: 'success', messageArgs: { recipient } })
+      setOpen(false)
+    } catch (e) {
+      notify(e instanceof Error ? e.message : 'ra.notification.http_error', { type: 'error' })
+    } finally {
+      setSending(false)
+    }
+  }
+
   return (
-    <TextPromptButton
-      label="verity.staff.set_password"
-      help="verity.staff.set_password_help"
-      fieldLabel="verity.staff.new_password"
-      field="password"
-      type="password"
-      icon={<KeyIcon />}
-      onSubmit={async (password) => {
-        await dataProvider.post(`staff/${record.id}/password`, { password })
-        notify('verity.staff.password_set', { type: 'success' })
-      }}
-    />
+    <>
+      <Button startIcon={<KeyIcon />} onClick={() => setOpen(true)}>
+        {translate('verity.staff.send_link')}
+      </Button>
+      {open && (
+        <Dialog
+          open
+          onClose={() => setOpen(false)}
+          aria-labelledby="staff-link-title"
+          aria-describedby="staff-link-body"
+          fullWidth
+          maxWidth="xs"
+        >
+          <DialogTitle id="staff-link-title">{translate('verity.staff.send_link_title', { name: record.name })}</DialogTitle>
+          <DialogContent>
+            <DialogContentText id="staff-link-body">{translate('verity.staff.send_link_body')}</DialogContentText>
+          </DialogContent>
+          <DialogActions sx={{ flexWrap: 'wrap', gap: 1 }}>
+            <Button onClick={() => setOpen(false)}>{translate('ra.action.cancel')}</Button>
+            <Button autoFocus variant="contained" color="error" disabled={sending} onClick={send}>
+              {translate('verity.staff.send_link_confirm')}
+            </Button>
+          </DialogActions>
+        </Dialog>
+      )}
+    </>
   )
 }

@@ -29,6 +29,7 @@ export type ErrorReason =
   | 'phone_incomplete'
   | 'codes_per_day'
   | 'reset_links_per_day'
+  | 'password_link_invalid'
   | 'sign_in_throttled'
   | 'legal_hold'
   | 'invalid_credentials'

@@ -60,7 +60,7 @@ export async function validateSessionToken(db: Kysely<Database>, config: AppConf
   if (!row) return null
   const now = config.now().getTime()
   const idleSince = Date.parse(row.last_used_at)
-  if (row.status !== 'active' || now >= Date.parse(row.expires_at) || now - idleSince >= config.session.idleMs) {
+  if (row.status !== 'active' || !isSessionLive(row, config, new Date(now))) {
     await db.deleteFrom('staff_sessions').where('id', '=', id).execute()
     return null
   }
@@ -72,6 +72,20 @@ export async function validateSessionToken(db: Kysely<Database>, config: AppConf
       .execute()
   }
   return { id: row.staff_id, email: row.email, name: row.name, role: row.role, sessionId: row.id }
+}
+
+/**
+ * The handle a session is named by in the API and the console: a hash of the session id, so that neither the token nor
+ * the id (the token's hash) ever leaves the server, and a handle cannot be turned back into either.
+ */
+export function sessionHandle(sessionId: string): string {
+  return encodeHexLowerCase(sha256(new TextEncoder().encode(`verity-session-handle:${sessionId}`))).slice(0, 32)
+}
+
+/** Whether a session row still signs its holder in at this moment: neither past its end nor idle too long. */
+export function isSessionLive(row: { expires_at: string; last_used_at: string }, config: AppConfig, now: Date): boolean {
+  const at = now.getTime()
+  return at < Date.parse(row.expires_at) && at - Date.parse(row.last_used_at) < config.session.idleMs
 }
 
 export async function invalidateSession(db: Kysely<Database>, sessionId: string): Promise<void> {

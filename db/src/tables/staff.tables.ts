@@ -22,6 +22,18 @@ export interface StaffCredentialsTable {
   changed_at: string
 }
 
+/** Single-use set-password links sent to staff; the token is stored as its SHA-256 (hex), the link only in the email. */
+export interface StaffPasswordLinksTable {
+  id: Generated<number>
+  staff_id: number
+  token_hash: string
+  purpose: 'invite' | 'reset'
+  requested_by: number | null
+  created_at: string
+  expires_at: string
+  used_at: string | null
+}
+
 /** Lucia's design: the id is the SHA-256 (hex) of the token the browser holds. */
 export interface StaffSessionsTable {
   id: string

@@ -23,8 +23,14 @@ export interface Journey {
   close(): Promise<void>
 }
 
-/** Verity on a scratch SQLite database with the built console, and headless Chromium to drive it. */
-export async function startJourney({ customers = 300 } = {}): Promise<Journey> {
+/**
+ * Verity on a scratch SQLite database with the built console, and headless Chromium to drive it. `transport` replaces
+ * the recording one, for a journey that must read a message's link (the outbox never stores it).
+ */
+export async function startJourney({
+  customers = 300,
+  transport,
+}: { customers?: number; transport?: Parameters<typeof createApp>[1]['transport'] } = {}): Promise<Journey> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`)
   ensureConsoleBuilt()
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verity-e2e-'))
@@ -32,7 +38,7 @@ export async function startJourney({ customers = 300 } = {}): Promise<Journey> {
   // A scratch database gets a scratch audit key.
   const auditKey = randomBytes(32)
   const handle = await prepareDatabase(env, auditKey, () => undefined)
-  const { app } = createApp(handle.db, { uiDir: path.join(ROOT, 'admin-ui/dist'), auditKey })
+  const { app } = createApp(handle.db, { uiDir: path.join(ROOT, 'admin-ui/dist'), auditKey, ...(transport ? { transport } : {}) })
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
   await new Promise((r) => server.once('listening', r))
   const base = `http://localhost:${(server.address() as AddressInfo).port}`

@@ -6,6 +6,7 @@ import { clearSessionCookie, setSessionCookie } from '../../platform/session.js'
 import { validate } from '../../platform/validation.js'
 import { ChangePasswordBody, LoginBody } from './auth.schemas.js'
 import { changeOwnPassword, signIn, signOut } from './auth.service.js'
+import { ownSessionRoutes } from './sessions.routes.js'
 
 export const authRoutes = new Hono<AppEnv>()
   .post(
@@ -42,3 +43,4 @@ export const authRoutes = new Hono<AppEnv>()
       return c.body(null, 204)
     },
   )
+  .route('/sessions', ownSessionRoutes)

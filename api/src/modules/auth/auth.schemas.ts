@@ -27,3 +27,9 @@ export const Me = z.object({
   name: z.string(),
   role: z.enum(['agent', 'compliance', 'manager', 'admin']),
 })
+
+/** A session's handle (platform/session.ts sessionHandle): 32 hex digits. */
+export const sessionHandleSchema = z.string().regex(/^[0-9a-f]{32}$/, 'Not a session')
+export const OwnSessionParam = z.object({ id: sessionHandleSchema })
+export const StaffSessionParam = z.object({ id: z.coerce.number().int().positive(), sid: sessionHandleSchema })
+export const StaffSessionsParam = z.object({ id: z.coerce.number().int().positive() })

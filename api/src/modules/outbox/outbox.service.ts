@@ -5,7 +5,7 @@ import type { ListQuery } from '../../platform/list.js'
 import { maskContacts, maskEmail, maskPhone } from '../../platform/masking.js'
 import type { OutgoingMessage, Transport } from './outbox.transport.js'
 
-export const OUTBOX_TEMPLATES = ['password_reset', 'verification_code', 'request_receipt', 'request_notice'] as const
+export const OUTBOX_TEMPLATES = ['password_reset', 'verification_code', 'request_receipt', 'request_notice', 'staff_password_link'] as const
 export type OutboxTemplate = (typeof OUTBOX_TEMPLATES)[number]
 
 export interface QueuedMessage extends OutgoingMessage {

@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import { describeRoute } from 'hono-openapi'
 import type { AppEnv } from '../../platform/context.js'
 import { listQuerySchema, parseListQuery, sendList } from '../../platform/list.js'
@@ -6,6 +6,9 @@ import { requireRole, staffContext } from '../../platform/roles.js'
 import { validate } from '../../platform/validation.js'
 import { StaffCreate, StaffFilter, StaffIdParam, StaffPasswordReset, StaffUpdate } from './staff.schemas.js'
 import { createStaff, getStaff, listStaff, resetStaffPassword, updateStaff, type StaffSort } from './staff.service.js'
+
+/** Links point at the console this server serves (set-password.ts). */
+const consoleOrigin = (c: Context) => new URL(c.req.url).origin
 
 const SORTABLE: readonly StaffSort[] = ['id', 'email', 'name', 'role', 'status', 'last_login_at']
 const tags = ['staff']
@@ -20,8 +23,11 @@ export const staffRoutes = new Hono<AppEnv>()
   .get('/:id', describeRoute({ tags, summary: 'One staff account' }), validate('param', StaffIdParam), async (c) =>
     c.json(await getStaff(c.var.db, c.req.valid('param').id)),
   )
-  .post('/', describeRoute({ tags, summary: 'Create a staff account' }), validate('json', StaffCreate), async (c) =>
-    c.json(await createStaff(c.var.db, staffContext(c), c.req.valid('json')), 201),
+  .post(
+    '/',
+    describeRoute({ tags, summary: 'Create a staff account; emails the new staff member a set-password link' }),
+    validate('json', StaffCreate),
+    async (c) => c.json(await createStaff(c.var.db, staffContext(c), c.req.valid('json'), consoleOrigin(c)), 201),
   )
   .put(
     '/:id',
@@ -32,11 +38,11 @@ export const staffRoutes = new Hono<AppEnv>()
   )
   .post(
     '/:id/password',
-    describeRoute({ tags, summary: 'Set a new password for a staff account; ends its sessions' }),
+    describeRoute({
+      tags,
+      summary: 'Reset a staff password: the old one stops working, sessions end, and a set-password link is emailed',
+    }),
     validate('param', StaffIdParam),
     validate('json', StaffPasswordReset),
-    async (c) => {
-      await resetStaffPassword(c.var.db, staffContext(c), c.req.valid('param').id, c.req.valid('json').password)
-      return c.body(null, 204)
-    },
+    async (c) => c.json(await resetStaffPassword(c.var.db, staffContext(c), c.req.valid('param').id, consoleOrigin(c))),
   )

@@ -6,7 +6,8 @@ import { email, newPassword } from '../auth/auth.schemas.js'
 const role = z.enum(STAFF_ROLES, 'Choose one of: agent, compliance, manager, admin')
 const name = z.string().trim().min(1, 'Required').max(120)
 
-export const StaffCreate = z.strictObject({ email, name, role, password: newPassword })
+/** No password: the new staff member sets their own from an emailed link (set-password.ts); sending one is refused. */
+export const StaffCreate = z.strictObject({ email, name, role })
 export const StaffUpdate = z
   .strictObject({
     // react-admin's edit form sends the whole record back: these read-only fields are accepted and ignored.
@@ -20,7 +21,14 @@ export const StaffUpdate = z
     status: z.enum(['active', 'disabled']).optional(),
   })
   .transform(({ name, role, status }) => ({ name, role, status }))
-export const StaffPasswordReset = z.strictObject({ password: newPassword })
+/** A reset sends a set-password link; an admin never chooses a password, so the body must be empty. */
+export const StaffPasswordReset = z.strictObject({})
+
+/** The public redemption of a set-password link; the password follows the same rule as any new password. */
+export const SetPasswordBody = z.strictObject({
+  token: z.string().min(1, 'Required').max(100),
+  password: newPassword,
+})
 
 export const StaffFilter = z.strictObject({
   q: z.string().max(100).optional(),

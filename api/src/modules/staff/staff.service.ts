@@ -4,9 +4,9 @@ import { audit } from '../../platform/audit.js'
 import type { StaffContext } from '../../platform/context.js'
 import { conflict, notFound } from '../../platform/errors.js'
 import { idList, type ListQuery } from '../../platform/list.js'
-import { hashPassword } from '../../platform/passwords.js'
 import { invalidateStaffSessions } from '../../platform/session.js'
 import { inTransaction, type Trx } from '../../platform/transaction.js'
+import { deliverPasswordLink, queuePasswordLink } from './set-password.js'
 
 /** What any staff listing shows: never a credential. */
 const PUBLIC_COLUMNS = ['id', 'email', 'name', 'role', 'status', 'created_at', 'updated_at', 'last_login_at'] as const
@@ -42,15 +42,18 @@ export async function getStaff(db: Kysely<Database>, id: number) {
   return row
 }
 
-/** Creates an account; whether the email is taken is decided in the transaction that inserts it. */
+/**
+ * Creates an account with no password: the staff member is emailed a set-password link (set-password.ts) and cannot
+ * sign in until they use it. Whether the email is taken is decided in the transaction that inserts it.
+ */
 export async function createStaff(
   db: Kysely<Database>,
   ctx: StaffContext,
-  input: { email: string; name: string; role: StaffRole; password: string },
+  input: { email: string; name: string; role: StaffRole },
+  consoleOrigin: string,
 ) {
-  const passwordHash = await hashPassword(input.password)
   const at = ctx.now.toISOString()
-  return inTransaction(db, async (trx) => {
+  const { staff, queued } = await inTransaction(db, async (trx) => {
     const taken = await trx.selectFrom('staff_users').select('id').where('email', '=', input.email).executeTakeFirst()
     if (taken) throw conflict('A staff member with this email already exists.', { email: 'Already in use' })
     const { id } = await trx
@@ -58,10 +61,17 @@ export async function createStaff(
       .values({ email: input.email, name: input.name, role: input.role, created_at: at, updated_at: at, last_login_at: null })
       .returning('id')
       .executeTakeFirstOrThrow()
-    await trx.insertInto('staff_credentials').values({ staff_id: id, password_hash: passwordHash, changed_at: at }).execute()
-    await audit(trx, ctx, { action: 'staff.create', entityType: 'staff', entityId: id, details: { role: input.role } })
-    return getStaff(trx, id)
+    const queued = await queuePasswordLink(trx, ctx, { id, ...input }, 'invite', consoleOrigin)
+    await audit(trx, ctx, {
+      action: 'staff.create',
+      entityType: 'staff',
+      entityId: id,
+      details: { role: input.role, link_outbox_id: queued.outboxId },
+    })
+    return { staff: await getStaff(trx, id), queued }
   })
+  await deliverPasswordLink(db, ctx, queued)
+  return staff
 }
 
 /**
@@ -112,16 +122,25 @@ export async function updateStaff(
   })
 }
 
-export async function resetStaffPassword(db: Kysely<Database>, ctx: StaffContext, id: number, password: string) {
-  const passwordHash = await hashPassword(password)
-  await inTransaction(db, async (trx) => {
-    await getStaff(trx, id)
-    await trx
-      .updateTable('staff_credentials')
-      .set({ password_hash: passwordHash, changed_at: ctx.now.toISOString() })
-      .where('staff_id', '=', id)
-      .execute()
+/**
+ * An admin's reset after a forgotten or compromised password: the old password stops working at once, every session of
+ * the account ends, and a set-password link is emailed (ending any link sent before). The admin never learns or chooses
+ * the new password. An admin does not reset their own: they change it from their profile.
+ */
+export async function resetStaffPassword(db: Kysely<Database>, ctx: StaffContext, id: number, consoleOrigin: string) {
+  if (id === ctx.staff.id) throw conflict('Change your own password from your profile instead.')
+  const queued = await inTransaction(db, async (trx) => {
+    const staff = await getStaff(trx, id)
+    await trx.deleteFrom('staff_credentials').where('staff_id', '=', id).execute()
     await invalidateStaffSessions(trx, id)
-    await audit(trx, ctx, { action: 'staff.password_reset', entityType: 'staff', entityId: id })
+    const queued = await queuePasswordLink(trx, ctx, staff, 'reset', consoleOrigin)
+    await audit(trx, ctx, {
+      action: 'staff.password_reset',
+      entityType: 'staff',
+      entityId: id,
+      details: { link_outbox_id: queued.outboxId },
+    })
+    return queued
   })
+  return deliverPasswordLink(db, ctx, queued)
 }

@@ -1,15 +1,25 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { OutgoingMessage } from '../outbox/outbox.transport.js'
 import { createTestApp, inParallel, listUrl, tally, TEST_PASSWORD } from '../../testing.js'
 
 let t: Awaited<ReturnType<typeof createTestApp>>
 let admin: string
+/** every message the app handed to its transport, link included */
+let sent: OutgoingMessage[]
 beforeEach(async () => {
-  t = await createTestApp()
+  sent = []
+  t = await createTestApp({ config: { transport: { name: 'capture', send: async (m) => (sent.push(m), 'recorded') } } })
   admin = await t.login('admin')
 })
 afterEach(() => t.close())
 
-const newStaff = { email: 'Zhou.Min@Example.com', name: 'Zhou Min', role: 'agent', password: 'A-long-enough-password' }
+const newStaff = { email: 'Zhou.Min@Example.com', name: 'Zhou Min', role: 'agent' }
+const chosen = 'A-long-enough-password'
+/** The token of the last set-password link emailed to an address. */
+const lastToken = (to: string) => {
+  const body = sent.filter((m) => m.recipient === to).at(-1)?.body ?? ''
+  return /#\/set-password\?token=([\w-]+)/.exec(body)?.[1] ?? ''
+}
 
 describe('staff accounts', () => {
   it('are created, listed and read without any credential', async () => {
@@ -22,7 +32,11 @@ describe('staff accounts', () => {
       expect(text).not.toMatch(/password|argon2|hash/i)
     }
     expect(Object.keys(one.json).sort()).toEqual(['created_at', 'email', 'id', 'last_login_at', 'name', 'role', 'status', 'updated_at'])
-    const res = await t.request('POST', '/api/auth/login', { body: { email: newStaff.email, password: newStaff.password } })
+    // no password until the emailed link is used
+    const token = lastToken('zhou.min@example.com')
+    expect(token).toMatch(/^[\w-]{43}$/)
+    expect((await t.request('POST', '/api/auth/set-password', { body: { token, password: chosen } })).status).toBe(204)
+    const res = await t.request('POST', '/api/auth/login', { body: { email: newStaff.email, password: chosen } })
     expect(res.json.role).toBe('agent')
   })
 
@@ -63,27 +77,48 @@ describe('staff accounts', () => {
     expect((await t.request('PUT', `/api/staff/${second.json.id}`, { cookie: admin, body: { status: 'disabled' } })).status).toBe(200)
   })
 
-  it('get a new password from an admin, which ends their sessions', async () => {
-    const manager = await t.login('manager')
-    const short = await t.request('POST', '/api/staff/3/password', { cookie: admin, body: { password: 'short' } })
-    expect(short.json.error.fields.password).toBeTruthy()
-    expect((await t.request('POST', '/api/staff/3/password', { cookie: admin, body: { password: 'Brand-new-password-1' } })).status).toBe(
-      204,
+  it('never take a password from an admin, on creation or reset', async () => {
+    const created = await t.request('POST', '/api/staff', { cookie: admin, body: { ...newStaff, password: chosen } })
+    expect(created.status).toBe(400)
+    expect(await t.db.selectFrom('staff_users').select('id').where('email', '=', 'zhou.min@example.com').execute()).toEqual([])
+    const reset = await t.request('POST', '/api/staff/3/password', { cookie: admin, body: { password: 'Brand-new-password-1' } })
+    expect(reset.status).toBe(400)
+    expect((await t.request('POST', '/api/auth/login', { body: { email: 'manager@example.com', password: TEST_PASSWORD } })).status).toBe(
+      200,
     )
+  })
+
+  it('get a set-password link from an admin’s reset, which ends their sessions and their old password', async () => {
+    const manager = await t.login('manager')
+    const reset = await t.request('POST', '/api/staff/3/password', { cookie: admin, body: {} })
+    expect(reset.status).toBe(200)
+    expect(reset.json).toMatchObject({ recipient: expect.stringMatching(/\*/), status: 'recorded' })
+    expect(reset.text).not.toContain(lastToken('manager@example.com'))
     expect((await t.request('GET', '/api/auth/me', { cookie: manager })).status).toBe(401)
+    const old = await t.request('POST', '/api/auth/login', { body: { email: 'manager@example.com', password: TEST_PASSWORD } })
+    expect(old.status).toBe(401)
+    const body = { token: lastToken('manager@example.com'), password: 'Brand-new-password-1' }
+    expect((await t.request('POST', '/api/auth/set-password', { body })).status).toBe(204)
     expect(
       (await t.request('POST', '/api/auth/login', { body: { email: 'manager@example.com', password: 'Brand-new-password-1' } })).status,
     ).toBe(200)
+    // an admin does not reset their own password, which would lock them out
+    expect((await t.request('POST', '/api/staff/4/password', { cookie: admin, body: {} })).status).toBe(409)
   })
 
   it('leave every change on the record', async () => {
     const created = await t.request('POST', '/api/staff', { cookie: admin, body: newStaff })
     await t.request('PUT', `/api/staff/${created.json.id}`, { cookie: admin, body: { role: 'manager' } })
-    await t.request('POST', `/api/staff/${created.json.id}/password`, { cookie: admin, body: { password: 'Brand-new-password-1' } })
+    await t.request('POST', `/api/staff/${created.json.id}/password`, { cookie: admin, body: {} })
+    await t.request('POST', '/api/auth/set-password', { body: { token: lastToken('zhou.min@example.com'), password: chosen } })
     const rows = await t.db.selectFrom('audit_log').selectAll().where('entity_id', '=', String(created.json.id)).orderBy('id').execute()
-    expect(rows.map((r) => r.action)).toEqual(['staff.create', 'staff.update', 'staff.password_reset'])
+    expect(rows.map((r) => r.action)).toEqual(['staff.create', 'staff.update', 'staff.password_reset', 'staff.password_set'])
     expect(JSON.parse(rows[1]!.details)).toMatchObject({ role_from: 'agent', role_to: 'manager' })
-    expect(rows.every((r) => r.actor_id === 4)).toBe(true)
+    expect(rows.slice(0, 3).every((r) => r.actor_id === 4)).toBe(true)
+    // the staff member set their own password: they are its actor
+    expect(rows[3]).toMatchObject({ actor_id: created.json.id, actor_role: 'manager' })
+    expect(JSON.parse(rows[3]!.details)).toEqual({ purpose: 'reset' })
+    for (const r of rows) expect(r.details).not.toMatch(/token|password/i)
   })
 })
 
@@ -99,7 +134,8 @@ describe('staff and settings under parallel requests (promise 10)', () => {
     const http = await t.listen()
     const cookie = await http.login('admin')
     const second = await http.request('POST', '/api/staff', { cookie, body: { ...newStaff, role: 'admin' } })
-    const signIn = await http.request('POST', '/api/auth/login', { body: { email: newStaff.email, password: newStaff.password } })
+    await http.request('POST', '/api/auth/set-password', { body: { token: lastToken('zhou.min@example.com'), password: chosen } })
+    const signIn = await http.request('POST', '/api/auth/login', { body: { email: newStaff.email, password: chosen } })
     const otherCookie = signIn.headers.get('set-cookie')!.split(';')[0]!
     const first = await t.db.selectFrom('staff_users').select('id').where('email', '=', 'admin@example.com').executeTakeFirstOrThrow()
     const [a, b] = await Promise.all([

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { callerAnswers, createTestApp, fullyOnFile, listUrl } from '../../testing.js'
+import { callerAnswers, createTestApp, fullyOnFile, listUrl, TEST_PASSWORD } from '../../testing.js'
 import { wrongAnswer } from './verifications.testing.js'
 
 let t: Awaited<ReturnType<typeof createTestApp>>
@@ -71,16 +71,12 @@ describe('answering', () => {
     expect(record.json.email).toBe(truth.email)
     expect(record.json.access).toMatchObject({ basis: 'verification' })
     // another agent is not verified for this caller
-    const other = await t.request('POST', '/api/staff', {
-      cookie: await t.login('admin'),
-      body: { email: 'agent2@example.com', name: 'Second Agent', role: 'agent', password: 'Another-agent-password' },
-    })
-    expect(other.status).toBe(201)
+    await t.addStaff('agent', 'agent2@example.com', 'Second Agent')
     const agent2 = (
       await t.app.request('http://localhost/api/auth/login', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Origin: 'http://localhost' },
-        body: JSON.stringify({ email: 'agent2@example.com', password: 'Another-agent-password' }),
+        body: JSON.stringify({ email: 'agent2@example.com', password: TEST_PASSWORD }),
       })
     ).headers
       .get('set-cookie')!
