@@ -140,13 +140,7 @@ async function recountBatch(trx: Trx, ctx: SummaryContext): Promise<number> {
     (r) => r.customer_id,
   )
   if (!ids.length) return 0
-  await recountCustomers(trx, ctx, ids)
-  await trx.deleteFrom('report_dirty').where('customer_id', 'in', ids).execute()
-  await trx
-    .updateTable('report_state')
-    .set((eb) => ({ version: eb('version', '+', 1) }))
-    .where('id', '=', 1)
-    .execute()
+  await recountAndDequeue(trx, ctx, ids)
   return ids.length
 }
 
@@ -158,6 +152,11 @@ export async function recountNow(trx: Trx, ctx: SummaryContext, ids: number[]) {
   const { as_of: asOf, record_keys: countedWith } = await state(trx)
   // Before the first refresh (or with another key) everything is recounted then anyway.
   if (asOf === null || countedWith !== recordKeysId(ctx.config.auditKey)) return
+  await recountAndDequeue(trx, ctx, ids)
+}
+
+/** Recounts customers, takes them off the queue and bumps the summaries' version: one step, in the caller's transaction. */
+async function recountAndDequeue(trx: Trx, ctx: SummaryContext, ids: number[]) {
   await recountCustomers(trx, ctx, ids)
   await trx.deleteFrom('report_dirty').where('customer_id', 'in', ids).execute()
   await trx
