@@ -116,7 +116,13 @@ export function SubjectsInput() {
           error={!!error}
           helperText={error ?? translate('verity.disclosures.subject.identifier_help')}
         />
-        <Button variant="outlined" startIcon={<SearchIcon />} disabled={busy || !identifier.trim()} onClick={() => void lookUp()}>
+        <Button
+          variant="outlined"
+          startIcon={<SearchIcon />}
+          disabled={busy || !identifier.trim()}
+          onClick={() => void lookUp()}
+          sx={{ whiteSpace: 'nowrap', flexShrink: 0 }}
+        >
           {translate('verity.disclosures.subject.look_up')}
         </Button>
       </Stack>
