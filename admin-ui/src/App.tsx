@@ -5,14 +5,15 @@ import auditLog from './audit-log'
 import customers from './customers'
 import disclosures from './disclosures'
 import flags from './flags'
+import grants from './grants'
 import outbox from './outbox'
 import requests from './requests'
 import { authProvider } from './authProvider'
 import { Dashboard } from './dashboard/Dashboard'
 import { dataProvider } from './dataProvider'
 import { i18nProvider } from './i18n/i18nProvider'
-import { Layout } from './layout/Layout'
 import { darkTheme, lightTheme } from './layout/themes'
+import { FreshProofLayout } from './mfa/FreshProofLayout'
 import { NotForRole } from './NotForRole'
 import { canRoleAccess, type Role } from './roles'
 import settings from './settings'
@@ -35,6 +36,7 @@ const RESOURCES: Record<string, Views> = {
   flags,
   outbox,
   staff,
+  grants,
   'audit-log': auditLog,
   settings,
 }
@@ -76,7 +78,7 @@ export function App() {
       authProvider={authProvider}
       i18nProvider={i18nProvider}
       dashboard={Dashboard}
-      layout={Layout}
+      layout={FreshProofLayout}
       loginPage={SignInPage}
       catchAll={NotForRole}
       accessDenied={NotForRole}

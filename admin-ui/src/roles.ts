@@ -17,11 +17,13 @@ export const ACCESS: Record<Role, Record<string, Action[]>> = {
     transparency: ['list'],
     flags: ['list', 'show'],
     outbox: ['list', 'show'],
+    // two-person grants: a compliance officer approves what another asked for
+    grants: ['list'],
     'audit-log': ['list', 'show'],
     reports: ['list'],
   },
   manager: { reports: ['list'] },
-  admin: { staff: ALL, settings: ['list', 'edit'], 'audit-log': ['list', 'show'], reports: ['list'] },
+  admin: { staff: ALL, settings: ['list', 'edit'], grants: ['list'], 'audit-log': ['list', 'show'], reports: ['list'] },
 }
 
 export function canRoleAccess(role: Role | undefined, resource: string, action: string): boolean {

@@ -22,6 +22,7 @@ import { recordingTransport } from './modules/outbox/outbox.transport.js'
 import { metaRoutes } from './modules/meta/meta.routes.js'
 import { commerceRoutes } from './modules/reports/commerce.routes.js'
 import { partnerExportRoutes } from './modules/reports/partner-export.routes.js'
+import { grantsRoutes } from './modules/grants/grants.routes.js'
 import { reportsRoutes } from './modules/reports/reports.routes.js'
 import { exportsRoutes } from './modules/requests/exports.routes.js'
 import { requestsRoutes } from './modules/requests/requests.routes.js'
@@ -37,6 +38,7 @@ export const DEFAULT_CONFIG: Omit<AppConfig, 'auditKey'> = {
   now: () => new Date(),
   transport: recordingTransport,
   resetUrl: 'https://store.example.com/account/reset-password',
+  mfa: { requiredRoles: ['compliance', 'admin'], freshMs: 5 * 60_000 },
 }
 
 /** The whole application: the API under /api and, when built, the console at every other path. */
@@ -56,6 +58,7 @@ export function createApp(db: Kysely<Database>, overrides: Partial<AppConfig> & 
     .route('/reports', reportsRoutes)
     .route('/reports', commerceRoutes)
     .route('/settings', settingsRoutes)
+    .route('/grants', grantsRoutes)
     .route('/flags', flagsRoutes)
     .route('/outbox', outboxRoutes)
     .route('/disclosures', disclosuresRoutes)

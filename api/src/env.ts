@@ -1,4 +1,4 @@
-import { DEFAULT_DATABASE_URL } from '@verity/db'
+import { DEFAULT_DATABASE_URL, STAFF_ROLES, type StaffRole } from '@verity/db'
 import { z } from 'zod'
 import { AUDIT_KEY_MIN_BYTES, DEFAULT_AUDIT_KEY_FILE, parseAuditKey } from './platform/audit-key.js'
 
@@ -24,6 +24,22 @@ const auditKey = z.preprocess(
     })
     .optional(),
 )
+
+/** Roles, comma-separated; unset means the default, an empty value means none. */
+const roleList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((s, ctx) => {
+      const roles = s
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean)
+      const unknown = roles.filter((r) => !(STAFF_ROLES as readonly string[]).includes(r))
+      if (unknown.length)
+        ctx.addIssue({ code: 'custom', message: `unknown role ${unknown.join(', ')}; roles are ${STAFF_ROLES.join(', ')}` })
+      return [...new Set(roles)] as StaffRole[]
+    })
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -70,6 +86,10 @@ const EnvSchema = z.object({
       .max(24 * 7)
       .default(24),
   ),
+  /** roles that must give a second factor at sign-in; empty for none (docs/design.md, Contract) */
+  MFA_REQUIRED_ROLES: roleList('compliance,admin'),
+  /** minutes a second factor given stays fresh for dangerous acts (breaking the glass, releases, erasures, staff changes) */
+  MFA_FRESH_MINUTES: z.coerce.number().int().min(1).max(60).default(5),
 })
 
 export type Env = z.infer<typeof EnvSchema>

@@ -26,6 +26,7 @@ export async function main() {
     resetUrl: env.STORE_RESET_URL,
     auditKey,
     auditCheckpointFile,
+    mfa: { requiredRoles: env.MFA_REQUIRED_ROLES, freshMs: env.MFA_FRESH_MINUTES * 60_000 },
   }
   const { app } = createApp(handle.db, config)
   const checkpoints = await startAuditCheckpoints(handle.db, { file: auditCheckpointFile, key: auditKey })

@@ -20,11 +20,14 @@ export interface TestResponse {
   text: string
 }
 
+/** Tests sign in with the password alone unless they are about the second factor (second-factor.test.ts). */
+export const TEST_MFA: AppConfig['mfa'] = { requiredRoles: [], freshMs: 5 * 60_000 }
+
 /** A fresh app on a fresh in-memory database with the four seeded staff, and a small HTTP client for it. */
 export async function createTestApp({ customers = 0, config = {} }: { customers?: number; config?: Partial<AppConfig> } = {}) {
   const handle = await createTestDatabase({ customers })
   await seedStaff(handle.db, TEST_AUDIT_KEY, TEST_PASSWORD)
-  const { app, api } = createApp(handle.db, { auditKey: TEST_AUDIT_KEY, ...config })
+  const { app, api } = createApp(handle.db, { auditKey: TEST_AUDIT_KEY, mfa: TEST_MFA, ...config })
   const servers: { close(): void }[] = []
 
   async function request(
@@ -107,13 +110,29 @@ export async function createTestApp({ customers = 0, config = {} }: { customers?
     return { url, request: http, login: httpLogin }
   }
 
+  /**
+   * An admin changes a setting as in the console; where the change takes two people (grants), the seeded compliance
+   * officer approves it. Answers the setting's value afterwards.
+   */
+  async function changeSetting(key: string, value: number): Promise<number> {
+    const res = await request('PUT', `/api/settings/${key}`, { cookie: await login('admin'), body: { value } })
+    if (res.status === 202) {
+      const approved = await request('POST', `/api/grants/${res.json.pending_grant.id}/approve`, {
+        cookie: await login('compliance'),
+        body: {},
+      })
+      if (approved.status !== 200) throw new Error(`approving ${key} = ${value}: ${approved.status} ${approved.text}`)
+    } else if (res.status !== 200) throw new Error(`changing ${key} to ${value}: ${res.status} ${res.text}`)
+    return (await request('GET', `/api/settings/${key}`, { cookie: await login('admin') })).json.value
+  }
+
   async function close() {
     SqliteDriver.prototype.acquireConnection = acquireConnection
     for (const s of servers) s.close()
     await handle.close()
   }
 
-  return { app, api, db: handle.db, handle, request, login, addStaff, listen, close }
+  return { app, api, db: handle.db, handle, request, login, addStaff, changeSetting, listen, close }
 }
 
 /** A response read whole: its status, headers, text and, where the text is JSON, the parsed body. */

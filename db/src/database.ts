@@ -7,8 +7,11 @@ import type {
   PaymentMethodsTable,
 } from './tables/customer.tables.js'
 import type {
+  GrantsTable,
   LoginThrottleTable,
   StaffCredentialsTable,
+  StaffFactorsTable,
+  StaffRecoveryCodesTable,
   StaffPasswordLinksTable,
   StaffSessionsTable,
   StaffUsersTable,
@@ -57,6 +60,9 @@ export interface Database {
   staff_credentials: StaffCredentialsTable
   staff_sessions: StaffSessionsTable
   staff_password_links: StaffPasswordLinksTable
+  staff_factors: StaffFactorsTable
+  staff_recovery_codes: StaffRecoveryCodesTable
+  grants: GrantsTable
   login_throttle: LoginThrottleTable
   verifications: VerificationsTable
   verification_questions: VerificationQuestionsTable

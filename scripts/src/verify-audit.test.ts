@@ -81,6 +81,8 @@ beforeAll(async () => {
     AUDIT_CHECKPOINT_FILE: path.join(dir, 'audit-checkpoints.jsonl'),
     SEED_STAFF_PASSWORD: PASSWORD,
     SEED_CUSTOMERS: '0',
+    // the admin signs in with the password alone, so that each sign-in writes its entry
+    MFA_REQUIRED_ROLES: '',
   } as Record<string, string>
   // The real server: it creates the key, seeds, checkpoints at start, and again at SIGTERM before closing the database.
   const server = spawn(process.execPath, ['--import', 'tsx', 'api/src/server.ts'], { cwd: ROOT, env: serverEnv, stdio: 'pipe' })

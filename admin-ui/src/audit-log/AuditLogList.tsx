@@ -1,3 +1,4 @@
+import HowToRegIcon from '@mui/icons-material/HowToReg'
 import VisibilityIcon from '@mui/icons-material/Visibility'
 import { Box, type Theme, Tooltip, Typography, useMediaQuery } from '@mui/material'
 import {
@@ -11,9 +12,12 @@ import {
   SelectInput,
   SimpleList,
   TopToolbar,
+  useCanAccess,
   useListContext,
   useTranslate,
 } from 'react-admin'
+import { Link } from 'react-router-dom'
+import { PENDING_GRANTS } from '../grants/types'
 import { useApiQuery } from '../useApiQuery'
 import { AUDIT_ACTION_CODES, type AuditEntry, useAuditText, useDateTime } from './auditText'
 import { ChainCheckPanel } from './ChainCheckPanel'
@@ -28,6 +32,13 @@ function UnmaskedReadsButton() {
       onClick={() => setFilters({ ...filterValues, action: 'customer.read_unmasked' }, {})}
     />
   )
+}
+
+/** From the audit desk to the changes that wait for a second person (two-person grants), for whoever may see them. */
+function PendingGrantsButton() {
+  const { canAccess } = useCanAccess({ resource: 'grants', action: 'list' })
+  if (!canAccess) return null
+  return <Button component={Link} label="verity.grants.queue.title" startIcon={<HowToRegIcon />} to={PENDING_GRANTS} />
 }
 
 /** The actions by their translated names, sorted as the reader's language sorts them. */
@@ -134,6 +145,7 @@ export default function AuditLogList() {
         actions={
           <TopToolbar>
             <UnmaskedReadsButton />
+            <PendingGrantsButton />
             <ExportButton />
           </TopToolbar>
         }

@@ -65,6 +65,7 @@ function valueKey(key: string, action: string): string | null {
     case 'previous_status':
       return 'verity.customers.status'
     case 'kind':
+      if (action.startsWith('grant.')) return 'verity.grants.kinds'
       return action.startsWith('flag.') ? 'verity.flags.kinds' : 'verity.audit.values.search_kind'
     case 'channel':
       return action.startsWith('request.') ? 'verity.requests.channels' : 'verity.channel'
@@ -74,6 +75,8 @@ function valueKey(key: string, action: string): string | null {
       return action.startsWith('disclosure.') ? 'verity.disclosures.types' : 'verity.requests.types'
     case 'outcome':
       return 'verity.disclosures.outcomes'
+    case 'setting':
+      return 'verity.settings.names'
     case 'basis':
     case 'reason':
     case 'ok':
@@ -110,6 +113,27 @@ export function useAuditText() {
 
     const actionName = (action: string) => translate(`verity.audit.actions.${action}`, { _: action })
 
+    /**
+     * What a two-person grant asks for, as far as its entry says (grants.service.ts): a role for a staff member, or a
+     * setting with its values before and after where the entry has them.
+     */
+    const grantChange = (e: AuditEntry) => {
+      const d = e.details
+      const staff = e.staff_name ?? (e.staff_id != null ? `#${e.staff_id}` : '—')
+      if (d.role !== undefined && d.role !== null)
+        return translate('verity.grants.audit.role', { staff, role: value('role', d.role, e.action) })
+      if (typeof d.setting === 'string') {
+        const setting = value('setting', d.setting, e.action)
+        const to = d.value ?? d.to
+        const from = d.previous_value ?? d.from
+        if (to === undefined || to === null) return setting
+        const key = from === undefined || from === null ? 'setting_to' : 'setting'
+        return translate(`verity.grants.audit.${key}`, { setting, from: value('from', from, e.action), to: value('to', to, e.action) })
+      }
+      if (e.staff_id != null) return translate('verity.grants.audit.staff', { staff })
+      return translate('verity.grants.audit.unknown')
+    }
+
     const sentence = (e: AuditEntry) => {
       const args: Record<string, string> = {}
       for (const [k, v] of Object.entries(e.details)) args[k] = value(k, v, e.action)
@@ -119,6 +143,7 @@ export function useAuditText() {
       args.customer = e.customer_id === null ? '—' : `#${e.customer_id}`
       args.entity = e.entity_id === null ? '' : `#${e.entity_id}`
       args.setting = e.entity_id ?? '—'
+      if (e.action.startsWith('grant.')) args.change = grantChange(e)
       if (e.action === 'customer.search' && Array.isArray(e.details.customers) && e.details.results === undefined) {
         args.results = numbers.format(e.details.customers.length)
       }

@@ -7,7 +7,7 @@ import { Link, useNavigate } from 'react-router-dom'
 import { Loading, Title, useGetIdentity, usePermissions, useTranslate } from 'react-admin'
 import { CustomerSearch } from '../customers/CustomerSearch'
 import type { Role } from '../roles'
-import { FlagQueues, NoticeQueues, RequestQueues, StaffQueues } from './Queues'
+import { FlagQueues, GrantQueues, NoticeQueues, RequestQueues, StaffQueues } from './Queues'
 import { useDashboard } from './useDashboard'
 
 const SHORTCUTS: Record<Role, { icon: typeof SupportAgentIcon; links: { to: string; label: string }[] }> = {
@@ -80,10 +80,17 @@ function RoleQueues({ role }: { role: Role }) {
           <RequestQueues counts={counts} />
           <NoticeQueues counts={counts} />
           <FlagQueues counts={counts} />
+          {/* compliance officers are the second person: a waiting grant is their work */}
+          <GrantQueues counts={counts} urgent />
         </>
       )}
       {role === 'agent' && <RequestQueues counts={counts} mine />}
-      {role === 'admin' && <StaffQueues counts={counts} />}
+      {role === 'admin' && (
+        <>
+          <StaffQueues counts={counts} />
+          <GrantQueues counts={counts} />
+        </>
+      )}
     </>
   )
 }

@@ -2,6 +2,7 @@ import BadgeIcon from '@mui/icons-material/Badge'
 import EventBusyIcon from '@mui/icons-material/EventBusy'
 import FlagIcon from '@mui/icons-material/Flag'
 import GavelIcon from '@mui/icons-material/Gavel'
+import HowToRegIcon from '@mui/icons-material/HowToReg'
 import { useTranslate } from 'react-admin'
 import { type DashboardCounts, DUE } from './useDashboard'
 import { listLink, type Queue, WorkQueues } from './WorkQueues'
@@ -98,6 +99,28 @@ export function StaffQueues({ counts }: { counts: Counts }) {
       icon={<BadgeIcon color="primary" fontSize="large" />}
       title="verity.dashboard.staff.title"
       body="verity.dashboard.staff.body"
+      queues={queues}
+    />
+  )
+}
+
+/** Compliance and admin: changes that wait for a compliance officer's approval (two-person grants). */
+export function GrantQueues({ counts, urgent }: { counts: Counts; urgent?: boolean }) {
+  const translate = useTranslate()
+  const queues: Queue[] = [
+    {
+      key: 'pending',
+      label: translate('verity.grants.queue.pending'),
+      count: counts?.grants?.pending,
+      to: listLink('grants', { status: 'pending' }),
+      urgent,
+    },
+  ]
+  return (
+    <WorkQueues
+      icon={<HowToRegIcon color="primary" fontSize="large" />}
+      title="verity.grants.queue.title"
+      body="verity.grants.queue.body"
       queues={queues}
     />
   )

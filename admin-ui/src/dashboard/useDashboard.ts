@@ -13,6 +13,8 @@ export type DashboardCounts = {
   outbox?: { failed: number }
   flags?: { open: number; kinds: Record<string, number> }
   staff?: { active: number; disabled: number }
+  /** compliance and admin: role grants and setting changes waiting for a compliance officer's approval */
+  grants?: { pending: number }
 }
 
 /** Counted afresh whenever the dashboard is opened: the queues change under everyone's hands. */

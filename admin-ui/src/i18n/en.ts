@@ -56,6 +56,7 @@ export const verityEn = {
       legal_hold: 'This customer is under a legal hold: nothing may be erased until compliance releases it.',
       invalid_credentials: 'Email or password is incorrect.',
       export_budget_spent: 'This year’s privacy budget for noisy downloads is spent. Download without noise, or wait until next year.',
+      sign_in_again: 'For your safety, sign out and sign in again, then set up two-step sign-in within %{minutes} minutes.',
       subject_identifier:
         'Add a subject by the identifier the legal process names: an email, phone number, customer id or order number. Names are not accepted.',
     },
@@ -105,6 +106,98 @@ export const verityEn = {
       },
     },
     sign_in: { email: 'Email', password: 'Password', language: 'Language' },
+    mfa: {
+      copied: 'Copied.',
+      copy_failed: 'The browser did not allow copying: select the text and copy it yourself.',
+      code: {
+        totp_label: 'Code from your authenticator app',
+        totp_help: 'The 6 digits the app shows for Verity now.',
+        totp_format: 'Enter the 6 digits the app shows.',
+        totp_wrong: 'That code is not right. Enter the one the app shows now: it changes every 30 seconds.',
+        recovery_label: 'Recovery code',
+        recovery_help: 'One of the codes you saved when you set up two-step sign-in. Each works once.',
+        recovery_format: 'A recovery code is ten letters and digits, like abcde-12345.',
+        recovery_wrong: 'That recovery code is not right, or it has been used.',
+        throttled: 'Too many wrong codes. Wait a few minutes, then try again.',
+        use_recovery: 'Use a recovery code instead',
+        use_totp: 'Use a code from the app instead',
+      },
+      fresh: {
+        title: 'Enter your code again',
+        body: 'This action needs your authenticator code again: it is one that must be done by you, and it has been a while since you last gave it. A recovery code works too.',
+        submit: 'Confirm and continue',
+        declined: 'Not done: this action needs your authenticator code again, and none was given.',
+      },
+      sign_in: {
+        code_title: 'Two-step sign-in',
+        totp_intro: 'Open the authenticator app on your phone and enter the code it shows for Verity.',
+        recovery_intro: 'Lost your phone? Enter one of your recovery codes. Then set up a new authenticator from your profile.',
+        verify: 'Sign in',
+        back: 'Start again with email and password',
+        expired: 'Signing in took more than 10 minutes. Enter your email and password again.',
+        enrol_title: 'Set up two-step sign-in',
+        enrol_why:
+          'Your role must use two-step sign-in: besides your password, you will give a code from an authenticator app on your phone (such as Google Authenticator, Microsoft Authenticator or 1Password) each time you sign in. Set it up now to continue.',
+        continue: 'Continue to Verity',
+      },
+      enrol: {
+        scan_heading: '1. Add Verity to your authenticator app',
+        scan: 'In the app, choose to add an account and scan this QR code.',
+        qr_label: 'QR code to scan with your authenticator app',
+        manual: 'Cannot scan it? Choose to enter a key instead, and type this one (time-based):',
+        copy_key: 'Copy the key',
+        confirm_heading: '2. Enter the code the app now shows',
+        confirm: 'Confirm',
+        retry: 'Try again',
+      },
+      recovery: {
+        title: 'Save your recovery codes',
+        once: 'These codes are shown only this once. Save them before you go on.',
+        intro:
+          'If you lose your phone, each of these codes signs you in once in place of a code from the app. Keep them somewhere safe that is not your phone, such as a password manager or a printed page.',
+        list: 'Recovery codes',
+        copy: 'Copy the codes',
+        download: 'Download as .txt',
+        saved: 'I have saved these codes',
+        file_heading: 'Verity recovery codes. Each signs you in once in place of a code from your authenticator app.',
+        used: 'Recovery code used: %{smart_count} is left. If your phone is lost, set up a new authenticator under My sessions. |||| Recovery code used: %{smart_count} are left. If your phone is lost, set up a new authenticator under My sessions.',
+      },
+      profile: {
+        sessions_heading: 'Signed-in browsers',
+        title: 'Two-step sign-in',
+        on: 'On',
+        off: 'Off',
+        error: 'Whether two-step sign-in is on could not be loaded.',
+        status_on: 'You give a code from your authenticator app each time you sign in, and again before actions that must be done by you.',
+        status_off: 'You sign in with your password alone.',
+        required: 'Your role must use two-step sign-in.',
+        optional: 'Your role does not require it, but it keeps your account safe if your password becomes known.',
+        set_up: 'Set up two-step sign-in',
+        set_up_again: 'Set up a new authenticator',
+        new_codes: 'New recovery codes',
+        enrol_title: 'Set up two-step sign-in',
+        again_title: 'Set up a new authenticator',
+        again_warning:
+          'Once you confirm the new one, your current authenticator and recovery codes stop working, and your other sessions end.',
+        new_codes_title: 'Make new recovery codes?',
+        new_codes_body: 'Your current recovery codes stop working at once. You get ten new ones, shown once.',
+        new_codes_confirm: 'Make new codes',
+        done: 'Done',
+        enrolled: 'Two-step sign-in is on with your new authenticator.',
+      },
+      staff: {
+        column: 'Two-step sign-in',
+        on: 'On',
+        off: 'Off',
+        missing: 'Missing: required',
+        remove: 'Remove second factor',
+        remove_title: 'Remove the second factor of %{name}?',
+        remove_body:
+          'Their authenticator app and recovery codes stop working at once, and they are signed out everywhere. At their next sign-in they must set up two-step sign-in again. Do this only when they have lost their phone and their recovery codes.',
+        remove_confirm: 'Remove and sign out',
+        removed: 'Second factor removed: %{name} is signed out and sets up two-step sign-in again at the next sign-in.',
+      },
+    },
     not_for_role: {
       title: 'This page is not available to your role',
       body: 'As %{role} you cannot use this page. The dashboard shows what you can do.',
@@ -622,6 +715,10 @@ export const verityEn = {
           password_changed: '%{actor} changed their password',
           password_change_failed: '%{actor} tried to change their password: %{reason}',
           session_ended: '%{actor} ended one of their own sessions',
+          factor_enrolled: '%{actor} set up an authenticator app for two-step sign-in',
+          factor_failed: '%{actor} gave a wrong or used authenticator code',
+          factor_passed: '%{actor} confirmed their identity with the authenticator again',
+          recovery_codes_renewed: '%{actor} made new recovery codes (the old ones stopped working)',
         },
         staff: {
           create: '%{actor} created the staff account of %{staff} (%{role})',
@@ -629,6 +726,7 @@ export const verityEn = {
           update: '%{actor} changed the staff account of %{staff}: %{fields}',
           password_reset: '%{actor} reset the password of %{staff} and sent them a set-password link',
           password_set: '%{actor} set their password with an emailed link',
+          factor_removed: '%{actor} removed the authenticator of %{staff}; they set one up again at their next sign-in',
         },
         settings: { update: '%{actor} changed the setting %{setting} from %{from} to %{to}' },
         audit: { verify: '%{actor} checked the audit chain (%{checked} entries): %{ok}' },
@@ -694,6 +792,12 @@ export const verityEn = {
         },
         retention: { run: 'Verity removed data past its retention period' },
         report: { exported: '%{actor} exported the %{report} report' },
+        grant: {
+          requested: '%{actor} asked for a compliance officer’s approval (grant %{entity}): %{change}',
+          approved: '%{actor} approved grant %{entity}: %{change}',
+          rejected: '%{actor} rejected grant %{entity}: %{change}',
+          cancelled: '%{actor} withdrew grant %{entity}: %{change}',
+        },
       },
       /** The action filter's names, one per action. */
       actions: {
@@ -704,6 +808,10 @@ export const verityEn = {
           password_changed: 'Changed own password',
           password_change_failed: 'Password change failed',
           session_ended: 'Own session ended',
+          factor_enrolled: 'Authenticator set up',
+          factor_failed: 'Wrong authenticator code',
+          factor_passed: 'Authenticator code given again',
+          recovery_codes_renewed: 'Recovery codes renewed',
         },
         staff: {
           create: 'Staff account created',
@@ -711,6 +819,7 @@ export const verityEn = {
           update: 'Staff account changed',
           password_reset: 'Staff password reset (link sent)',
           password_set: 'Password set with a link',
+          factor_removed: 'Authenticator removed',
         },
         settings: { update: 'Setting changed' },
         audit: { verify: 'Audit chain checked' },
@@ -773,6 +882,12 @@ export const verityEn = {
         legal_hold: { place: 'Legal hold placed', release: 'Legal hold released' },
         retention: { run: 'Retention run' },
         report: { exported: 'Report exported' },
+        grant: {
+          requested: 'Approval asked for (grant)',
+          approved: 'Grant approved',
+          rejected: 'Grant rejected',
+          cancelled: 'Grant withdrawn',
+        },
       },
       /** Labels of the details an entry carries; a key missing here is shown with its underscores as spaces. */
       details: {
@@ -836,11 +951,16 @@ export const verityEn = {
         login_throttle: 'Sign-in throttles removed',
         staff_sessions: 'Staff sessions removed',
         reset_links: 'Reset links removed',
+        staff_links: 'Staff set-password links removed',
         request_exports: 'Exports removed',
         held_customers_skipped: 'Customers skipped (legal hold)',
         access_log_months: 'Sign-in records kept (months)',
         verification_days: 'Verification data kept (days)',
         outbox_days: 'Messages kept (days)',
+        setting: 'Setting',
+        value: 'Value asked for',
+        previous_value: 'Value before',
+        grant: 'Grant',
       },
       /** Words for coded values in the details and sentences. */
       values: {
@@ -990,6 +1110,99 @@ export const verityEn = {
         },
       },
     },
+    grants: {
+      title: 'Two-person grants',
+      intro: {
+        compliance:
+          'Giving someone the compliance role, and loosening a privacy or verification limit, take effect only once a compliance officer other than the one who asked approves. Approve or reject what others asked for; withdraw your own.',
+        admin:
+          'Giving someone the compliance role, and loosening a privacy or verification limit, take effect only once a compliance officer approves. You can withdraw what you asked for.',
+      },
+      who: '%{name} (%{email})',
+      sentences: {
+        asks: {
+          role: '%{requester} asks to make %{who} a compliance officer',
+          lower: '%{requester} asks to lower “%{setting}” from %{from} to %{to}',
+          raise: '%{requester} asks to raise “%{setting}” from %{from} to %{to}',
+          change: '%{requester} asks to set “%{setting}” to %{to}',
+        },
+        asked: {
+          role: '%{requester} asked to make %{who} a compliance officer',
+          lower: '%{requester} asked to lower “%{setting}” from %{from} to %{to}',
+          raise: '%{requester} asked to raise “%{setting}” from %{from} to %{to}',
+          change: '%{requester} asked to set “%{setting}” to %{to}',
+        },
+      },
+      requested: 'Asked %{when}',
+      decided: {
+        approved: 'Approved by %{name}, %{when}',
+        rejected: 'Rejected by %{name}, %{when}',
+        cancelled: 'Withdrawn by %{name}, %{when}',
+      },
+      statuses: { pending: 'Awaiting approval', approved: 'Approved', rejected: 'Rejected', cancelled: 'Withdrawn' },
+      kinds: { role: 'Role', setting: 'Setting' },
+      yours: 'You asked for this: a compliance officer other than you decides.',
+      approve: 'Approve',
+      reject: 'Reject',
+      cancel: 'Withdraw',
+      approve_title: { role: 'Make %{name} a compliance officer?', setting: 'Set “%{setting}” to %{to}?' },
+      reject_title: { role: 'Reject making %{name} a compliance officer?', setting: 'Reject setting “%{setting}” to %{to}?' },
+      cancel_title: { role: 'Withdraw your request for %{name}?', setting: 'Withdraw your change to “%{setting}”?' },
+      /** What approving does, said in the confirm dialog before it is done. */
+      consequences: {
+        role: '%{name} will be able to open any customer’s record and release data under legal process. They are signed out, and have the role from their next sign-in. Your approval is recorded under your name.',
+        k_anonymity:
+          'Reports will show groups as small as %{to} people, down from %{from}: the smaller the group, the easier it is to recognise someone in it. Your approval is recorded under your name.',
+        export_epsilon_per_year:
+          'Partner exports may spend a privacy budget of ε %{to} a year instead of %{from}: more noisy exports, each telling a little more about the customers counted. Your approval is recorded under your name.',
+        setting:
+          '“%{setting}” becomes %{to} at once (now %{from}), for every agent and every caller. Your approval is recorded under your name.',
+      },
+      reject_body: {
+        role: '%{name} does not become a compliance officer, and an account created for this is disabled. %{requester} sees the request as rejected.',
+        setting: '“%{setting}” stays %{from}. %{requester} sees the request as rejected.',
+      },
+      cancel_body: {
+        role: '%{name} does not become a compliance officer, and an account created for this is disabled. You can ask again later.',
+        setting: '“%{setting}” stays %{from}. You can ask again later.',
+      },
+      approve_confirm: 'Approve',
+      reject_confirm: 'Reject',
+      cancel_confirm: 'Withdraw the request',
+      done: {
+        approve: 'Approved: the change is in effect.',
+        reject: 'Rejected: nothing changed.',
+        cancel: 'Request withdrawn: nothing changed.',
+      },
+      see_pending: 'See what awaits approval',
+      queue: {
+        title: 'Grants awaiting approval',
+        body: 'Compliance roles and loosened limits that take effect once a compliance officer approves.',
+        pending: 'Awaiting approval',
+      },
+      settings: {
+        sent: 'Sent for approval: a compliance officer must approve this change',
+        pending_value: '%{value} awaiting approval',
+        pending_notice: 'A change to %{value}, asked for by %{requester}, awaits a compliance officer’s approval.',
+      },
+      staff: {
+        pending_status: 'Awaiting approval',
+        pending_role: '%{role}: awaiting approval',
+        created_pending: 'Account created for %{name}. A compliance officer must approve it before they can sign in.',
+        role_pending: 'Sent for approval: a compliance officer must approve before %{name} becomes a compliance officer.',
+        account_notice: 'A compliance officer must approve this account before %{name} can sign in.',
+        role_notice: 'The role %{role} for %{name} awaits a compliance officer’s approval; until then their role stays as it is.',
+        confirm_note: 'A compliance officer must approve this first; until then %{name} keeps their current role.',
+      },
+      /** What a grant asks for, in the audit desk's sentences. */
+      audit: {
+        role: '%{staff} as %{role}',
+        setting: '%{setting} from %{from} to %{to}',
+        setting_to: '%{setting} to %{to}',
+        staff: 'a role for %{staff}',
+        unknown: 'a change that needs a second person',
+      },
+    },
     settings: {
       names: {
         unmask_window_minutes: 'Unmask window after a passed verification (minutes)',
@@ -1106,6 +1319,10 @@ export const verityEn = {
         created_at: 'Created',
         q: 'Search',
       },
+    },
+    grants: {
+      name: 'Grant |||| Grants',
+      fields: { status: 'Status', requested_at: 'Asked', request: 'What is asked', actions: 'Your steps' },
     },
     'audit-log': {
       name: 'Audit entry |||| Audit log',

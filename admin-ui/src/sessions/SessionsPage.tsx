@@ -1,19 +1,29 @@
 import { Card, CardContent, Typography } from '@mui/material'
 import { Title, useTranslate } from 'react-admin'
+import { TwoStepSection } from '../mfa/TwoStepSection'
 import { SessionList } from './SessionList'
 
-/** "My sessions" (its heading is the page title in the app bar): every browser signed in as me, and a way to end any of them (any role). */
+/**
+ * "My sessions" (its heading is the page title in the app bar), any role: every browser signed in as me, and a way to
+ * end any of them; then one's two-step sign-in.
+ */
 export default function SessionsPage() {
   const translate = useTranslate()
   return (
-    <Card sx={{ mt: 2 }}>
+    <>
       <Title title={translate('verity.sessions.title')} />
-      <CardContent>
-        <Typography variant="body2" sx={{ mb: 2 }}>
-          {translate('verity.sessions.intro')}
-        </Typography>
-        <SessionList path="auth/sessions" />
-      </CardContent>
-    </Card>
+      <Card sx={{ mt: 2 }} component="section" aria-labelledby="my-sessions-heading">
+        <CardContent>
+          <Typography id="my-sessions-heading" component="h2" variant="h6" gutterBottom>
+            {translate('verity.mfa.profile.sessions_heading')}
+          </Typography>
+          <Typography variant="body2" sx={{ mb: 2 }}>
+            {translate('verity.sessions.intro')}
+          </Typography>
+          <SessionList path="auth/sessions" />
+        </CardContent>
+      </Card>
+      <TwoStepSection />
+    </>
   )
 }

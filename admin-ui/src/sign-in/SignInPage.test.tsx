@@ -1,8 +1,10 @@
 import { render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { http } from 'msw'
-import { describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { App } from '../App'
+import { i18nProvider } from '../i18n/i18nProvider'
+import { GOOD_CODE, mfaApi, RECOVERY, SECRET } from '../mfa/testApi'
 import { apiError, server } from '../test/server'
 
 const signedOut = () => server.use(http.get('/api/auth/me', () => apiError(401, 'unauthenticated', 'Sign in')))
@@ -34,5 +36,136 @@ describe('the sign-in page', () => {
     expect(within(zh).getByRole('button', { name: '简体中文' }).getAttribute('lang')).toBe('zh-Hans')
     await userEvent.click(within(zh).getByRole('button', { name: 'English' }))
     expect(await screen.findByLabelText(/^email/i)).toBeTruthy()
+  })
+})
+
+async function givePassword(user = userEvent.setup()) {
+  render(<App />)
+  await user.type(await screen.findByLabelText(/^email/i, {}, { timeout: 5000 }), 'compliance@example.com')
+  await user.type(screen.getByLabelText(/^password/i, { selector: 'input' }), 'correct horse battery')
+  await user.click(screen.getByRole('button', { name: 'Sign in' }))
+  return user
+}
+
+describe('signing in with a second factor', () => {
+  afterEach(() => i18nProvider.changeLocale('en'))
+
+  it('asks for the app’s code after the password: six digits, filled in by the phone, Enter sends; a wrong one is said', async () => {
+    const calls = mfaApi({ step: 'totp' })
+    const user = await givePassword()
+    expect(await screen.findByRole('heading', { name: 'Two-step sign-in' })).toBeTruthy()
+    expect(calls.login).toEqual([{ email: 'compliance@example.com', password: 'correct horse battery' }])
+    const code = screen.getByLabelText(/^Code from your authenticator app/) as HTMLInputElement
+    expect(code.autocomplete).toBe('one-time-code')
+    expect(code.inputMode).toBe('numeric')
+    expect(document.activeElement).toBe(code)
+
+    await user.type(code, '12{Enter}')
+    expect(await screen.findByText('Enter the 6 digits the app shows.')).toBeTruthy()
+    expect(calls.mfa).toEqual([])
+
+    await user.clear(code)
+    await user.type(code, '000000{Enter}')
+    expect((await screen.findByRole('alert')).textContent).toMatch(/^That code is not right/)
+    expect(code.value).toBe('')
+    expect(document.activeElement).toBe(code)
+
+    await user.type(code, '123 456{Enter}')
+    expect(await screen.findByText('Welcome, Wang Fang', {}, { timeout: 5000 })).toBeTruthy()
+    expect(calls.mfa).toEqual(['000000', GOOD_CODE])
+  })
+
+  it('takes a recovery code instead, typed as letters', async () => {
+    const calls = mfaApi({ step: 'totp' })
+    const user = await givePassword()
+    await user.click(await screen.findByRole('button', { name: 'Use a recovery code instead' }))
+    const field = screen.getByLabelText(/^Recovery code/) as HTMLInputElement
+    expect(document.activeElement).toBe(field)
+    expect(field.inputMode).toBe('text')
+    expect(screen.getByText(/Lost your phone\? Enter one of your recovery codes/)).toBeTruthy()
+    await user.type(field, `${RECOVERY[0]}{Enter}`)
+    expect(await screen.findByText('Welcome, Wang Fang', {}, { timeout: 5000 })).toBeTruthy()
+    expect(calls.mfa).toEqual([RECOVERY[0]])
+    expect(await screen.findByText(/^Recovery code used: 9 are left\. If your phone is lost, set up a new authenticator/)).toBeTruthy()
+  })
+
+  it('sends back to the password when the ten minutes it gave ran out', async () => {
+    mfaApi({ step: 'totp' })
+    server.use(http.post('/api/auth/mfa', () => apiError(401, 'unauthenticated', 'Sign in')))
+    const user = await givePassword()
+    await user.type(await screen.findByLabelText(/^Code from your authenticator app/), `${GOOD_CODE}{Enter}`)
+    expect(await screen.findByText(/Signing in took more than 10 minutes/)).toBeTruthy()
+    expect(screen.getByLabelText(/^email/i)).toBeTruthy()
+  })
+
+  it('speaks Chinese at the code step', async () => {
+    mfaApi({ step: 'totp' })
+    localStorage.setItem('RaStore.locale', JSON.stringify('zh'))
+    render(<App />)
+    const user = userEvent.setup()
+    await user.type(await screen.findByLabelText(/^电子邮件/, {}, { timeout: 5000 }), 'compliance@example.com')
+    await user.type(screen.getByLabelText(/^密码/, { selector: 'input' }), 'correct horse battery')
+    await user.click(screen.getByRole('button', { name: '登录' }))
+    expect(await screen.findByRole('heading', { name: '两步登录' })).toBeTruthy()
+    expect(screen.getByLabelText(/^身份验证器应用中的验证码/)).toBeTruthy()
+    expect(screen.getByRole('button', { name: '改用恢复码' })).toBeTruthy()
+  })
+})
+
+describe('setting up the second factor at sign-in, where the role must have one', () => {
+  const saved: { name: string; text: Promise<string> }[] = []
+  beforeEach(() => {
+    saved.length = 0
+    const blobs: Blob[] = []
+    URL.createObjectURL = vi.fn((b: Blob) => `blob:${blobs.push(b)}`)
+    URL.revokeObjectURL = vi.fn()
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      saved.push({ name: this.download, text: blobs[Number(this.href.split(':').pop()) - 1]!.text() })
+    })
+  })
+  afterEach(() => vi.restoreAllMocks())
+
+  it('says why, shows the QR code and the key, checks a code, then shows the recovery codes once before going on', async () => {
+    const calls = mfaApi({ step: 'enrol' })
+    const user = await givePassword()
+    expect(await screen.findByRole('heading', { name: 'Set up two-step sign-in' })).toBeTruthy()
+    expect(screen.getByText(/^Your role must use two-step sign-in/)).toBeTruthy()
+    expect(await screen.findByRole('img', { name: 'QR code to scan with your authenticator app' }, { timeout: 5000 })).toBeTruthy()
+    expect(screen.getByText('JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP')).toBeTruthy()
+    await user.click(screen.getByRole('button', { name: 'Copy the key' }))
+    expect(await navigator.clipboard.readText()).toBe(SECRET)
+    expect(calls.totp).toBe(1)
+
+    const code = screen.getByLabelText(/^Code from your authenticator app/) as HTMLInputElement
+    expect(code.autocomplete).toBe('one-time-code')
+    await user.type(code, '999999{Enter}')
+    expect((await screen.findByRole('alert')).textContent).toMatch(/^That code is not right/)
+    await user.type(code, `${GOOD_CODE}{Enter}`)
+
+    expect(await screen.findByRole('heading', { name: 'Save your recovery codes' })).toBeTruthy()
+    expect(screen.getByText(/shown only this once/)).toBeTruthy()
+    const list = screen.getByRole('list', { name: 'Recovery codes' })
+    expect(
+      within(list)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(RECOVERY)
+    // signed in now: no way back to the password while the codes are on screen
+    expect(screen.queryByRole('button', { name: 'Start again with email and password' })).toBeNull()
+
+    await user.click(screen.getByRole('button', { name: 'Copy the codes' }))
+    expect(await navigator.clipboard.readText()).toContain(RECOVERY.join('\n'))
+    await user.click(screen.getByRole('button', { name: 'Download as .txt' }))
+    expect(saved.map((s) => s.name)).toEqual(['verity-recovery-codes.txt'])
+    expect(await saved[0]!.text).toContain(RECOVERY.join('\n'))
+
+    const go = screen.getByRole('button', { name: 'Continue to Verity' })
+    expect((go as HTMLButtonElement).disabled).toBe(true)
+    await user.click(screen.getByRole('checkbox', { name: 'I have saved these codes' }))
+    expect((go as HTMLButtonElement).disabled).toBe(false)
+    await user.click(go)
+    expect(await screen.findByText('Welcome, Wang Fang', {}, { timeout: 5000 })).toBeTruthy()
+    expect(screen.queryByText(RECOVERY[0]!)).toBeNull()
+    expect(calls).toMatchObject({ totp: 1, confirm: ['999999', GOOD_CODE], mfa: [] })
   })
 })

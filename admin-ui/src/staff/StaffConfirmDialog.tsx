@@ -14,7 +14,8 @@ export function consequencesOf(before: StaffState, after: StaffState): { key: st
   if (after.role !== before.role) {
     return [
       { key: `verity.staff.confirm.roles.${after.role}`, args },
-      { key: 'verity.staff.confirm.signed_out', args },
+      // the compliance role waits for a compliance officer's approval (two-person grant); nothing changes until then
+      { key: after.role === 'compliance' ? 'verity.grants.staff.confirm_note' : 'verity.staff.confirm.signed_out', args },
     ]
   }
   return []

@@ -13,9 +13,11 @@ import {
   useTranslate,
 } from 'react-admin'
 import { StaffSessions } from '../sessions'
+import { StaffFactorButton } from './StaffFactorButton'
 import { StaffPasswordButton } from './StaffPasswordButton'
+import { PendingRoleNotice, statusChoicesFor, useStaffSaved, withoutPendingStatus } from './pendingGrant'
 import { consequencesOf, StaffConfirmDialog, type StaffState } from './StaffConfirmDialog'
-import { RoleInput, STATUS_CHOICES } from './StaffInputs'
+import { RoleInput } from './StaffInputs'
 
 type StaffRecord = StaffState & { id: number; email: string }
 
@@ -53,10 +55,11 @@ function StaffEditForm() {
   return (
     <>
       <SimpleForm onSubmit={submit}>
+        <PendingRoleNotice />
         <TextInput source="email" disabled />
         <TextInput source="name" validate={required()} />
         <RoleInput validate={required()} {...lockedProps} />
-        <SelectInput source="status" choices={STATUS_CHOICES} validate={required()} {...lockedProps} />
+        <SelectInput source="status" choices={statusChoicesFor(record?.status)} validate={required()} {...lockedProps} />
       </SimpleForm>
       {record && pending && (
         <StaffConfirmDialog
@@ -75,12 +78,16 @@ function StaffEditForm() {
 }
 
 export default function StaffEdit() {
+  const onSuccess = useStaffSaved('updated')
   return (
     <Edit
       mutationMode="pessimistic"
+      mutationOptions={{ onSuccess }}
+      transform={withoutPendingStatus}
       actions={
         <TopToolbar>
           <StaffPasswordButton />
+          <StaffFactorButton />
         </TopToolbar>
       }
     >

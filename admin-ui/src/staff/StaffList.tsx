@@ -1,4 +1,4 @@
-import { Chip, type Theme, useMediaQuery } from '@mui/material'
+import { Chip, Stack, type Theme, useMediaQuery } from '@mui/material'
 import {
   CreateButton,
   DataTable,
@@ -11,9 +11,11 @@ import {
   TopToolbar,
   useTranslate,
 } from 'react-admin'
+import { AwaitingApprovalChip } from '../grants/GrantChips'
+import { FactorChip, type FactorFields } from '../mfa/FactorChip'
 import { RoleInput, STATUS_CHOICES, useRoleName } from './StaffInputs'
 
-type StaffRecord = { id: number; name: string; email: string; role: string; status: string }
+type StaffRecord = { id: number; name: string; email: string; role: string; status: string; pending_role?: string | null }
 
 const filters = [
   <SearchInput key="q" source="q" alwaysOn />,
@@ -23,7 +25,32 @@ const filters = [
 
 function StatusChip({ status }: { status: string }) {
   const translate = useTranslate()
+  // a new compliance officer's account waits for another compliance officer's approval (two-person grant)
+  if (status === 'pending') return <AwaitingApprovalChip />
   return <Chip size="small" color={status === 'active' ? 'success' : 'default'} label={translate(`verity.status.${status}`)} />
+}
+
+/** The role, and the one asked for while it waits for a compliance officer's approval. */
+function RoleCell({ r }: { r: StaffRecord }) {
+  const roleName = useRoleName()
+  return (
+    <Stack direction="row" spacing={0.5} alignItems="center" flexWrap="wrap" useFlexGap component="span">
+      <span>{roleName(r.role)}</span>
+      {r.pending_role && <AwaitingApprovalChip role={r.pending_role} />}
+    </Stack>
+  )
+}
+
+/** On a phone, what waits for approval (the account, or the role asked for) goes under the email, where there is room. */
+function EmailAndPending({ r }: { r: StaffRecord }) {
+  const account = r.status === 'pending'
+  if (!account && !r.pending_role) return <>{r.email}</>
+  return (
+    <Stack spacing={0.5} component="span" sx={{ alignItems: 'flex-start', overflowWrap: 'anywhere' }}>
+      <span>{r.email}</span>
+      <AwaitingApprovalChip role={account ? null : r.pending_role} />
+    </Stack>
+  )
 }
 
 /** A table on wide screens; on a phone, one line per person with their role and status. */
@@ -45,16 +72,22 @@ export default function StaffList() {
         <SimpleList<StaffRecord>
           linkType="edit"
           primaryText={(r) => r.name}
-          secondaryText={(r) => r.email}
+          secondaryText={(r) => <EmailAndPending r={r} />}
           tertiaryText={(r) => roleName(r.role)}
-          rightIcon={(r) => <StatusChip status={r.status} />}
+          rightIcon={(r) => (r.status === 'pending' ? null : <StatusChip status={r.status} />)}
         />
       ) : (
         <DataTable rowClick="edit" bulkActionButtons={false}>
           <DataTable.Col source="name" />
           <DataTable.Col source="email" />
-          <DataTable.Col source="role" render={(r: StaffRecord) => roleName(r.role)} />
+          <DataTable.Col source="role" render={(r: StaffRecord) => <RoleCell r={r} />} />
           <DataTable.Col source="status" render={(r: StaffRecord) => <StatusChip status={r.status} />} />
+          <DataTable.Col
+            source="factor"
+            label="verity.mfa.staff.column"
+            disableSort
+            render={(r: StaffRecord & FactorFields) => <FactorChip record={r} />}
+          />
           <DataTable.Col source="last_login_at" field={DateField} />
         </DataTable>
       )}

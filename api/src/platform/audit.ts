@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { type AuditLogEntry, type Database, FLAG_KINDS, isPostgres } from '@verity/db'
 import { type Kysely, sql } from 'kysely'
-import type { AppConfig, RequestContext } from './context.js'
+import type { AppConfig, RequestContext, SignedInStaff } from './context.js'
 
 export type AuditValue = string | number | boolean | null | string[] | number[]
 
@@ -13,11 +13,20 @@ export const AUDIT_ACTIONS = [
   'auth.password_changed',
   'auth.password_change_failed',
   'auth.session_ended',
+  'auth.factor_enrolled',
+  'auth.factor_failed',
+  'auth.factor_passed',
+  'auth.recovery_codes_renewed',
   'staff.session_ended',
   'staff.create',
   'staff.update',
   'staff.password_reset',
   'staff.password_set',
+  'staff.factor_removed',
+  'grant.requested',
+  'grant.approved',
+  'grant.rejected',
+  'grant.cancelled',
   'settings.update',
   'audit.verify',
   'customer.search',
@@ -80,7 +89,10 @@ export interface AuditEvent {
 }
 
 /** What an entry needs of its context: who, from where, when, and the chain's key. */
-export type AuditContext = Pick<RequestContext, 'staff' | 'ip' | 'now'> & { config: Pick<AppConfig, 'auditKey'> }
+export type AuditContext = Pick<RequestContext, 'ip' | 'now'> & {
+  staff: Pick<SignedInStaff, 'id' | 'role'> | null
+  config: Pick<AppConfig, 'auditKey'>
+}
 
 /** An entry as written: every column but the id the database gives it. */
 export type AuditRow = Omit<AuditLogEntry, 'id'>

@@ -1,4 +1,4 @@
-import type { Database, StaffRole } from '@verity/db'
+import type { Database, SessionStage, StaffRole } from '@verity/db'
 import type { Kysely } from 'kysely'
 import type { Transport } from '../modules/outbox/outbox.transport.js'
 
@@ -19,6 +19,8 @@ export interface AppConfig {
   auditKey: Uint8Array
   /** the file of the chain's checkpoints, compared by the audit desk's chain check; omitted, it checks the chain alone */
   auditCheckpointFile?: string
+  /** second factor: the roles that must give one at sign-in, and how long one given stays fresh for dangerous acts */
+  mfa: { requiredRoles: StaffRole[]; freshMs: number }
 }
 
 export interface SignedInStaff {
@@ -27,6 +29,17 @@ export interface SignedInStaff {
   name: string
   role: StaffRole
   sessionId: string
+  /** the second factor the account has enrolled, if any */
+  factor: 'totp' | null
+  /** when this session's holder last gave it */
+  factorAt: string | null
+  /** when this session was opened (the password given) */
+  signedInAt: string
+}
+
+/** A session a right password opened while the second factor is still owed: it signs no one in. */
+export interface PartialSession extends SignedInStaff {
+  stage: Exclude<SessionStage, 'signed_in'>
 }
 
 /**
@@ -50,6 +63,7 @@ export type AppEnv = {
     db: Kysely<Database>
     config: AppConfig
     staff: SignedInStaff | null
+    partial: PartialSession | null
     ctx: RequestContext
   }
 }

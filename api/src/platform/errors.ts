@@ -7,6 +7,9 @@ export type ErrorCode =
   | 'validation_failed'
   | 'unauthenticated'
   | 'invalid_credentials'
+  | 'invalid_code'
+  | 'account_pending'
+  | 'fresh_factor_required'
   | 'forbidden'
   | 'origin_rejected'
   | 'not_found'
@@ -35,6 +38,7 @@ export type ErrorReason =
   | 'invalid_credentials'
   | 'export_budget_spent'
   | 'subject_identifier'
+  | 'sign_in_again'
 
 /** field name → message, the shape react-admin forms show beside each input */
 export type FieldErrors = Record<string, string>

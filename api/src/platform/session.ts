@@ -1,6 +1,6 @@
 import { sha256 } from '@oslojs/crypto/sha2'
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding'
-import type { Database } from '@verity/db'
+import type { Database, SessionStage } from '@verity/db'
 import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { createMiddleware } from 'hono/factory'
@@ -23,16 +23,24 @@ export function sessionIdFor(token: string): string {
   return encodeHexLowerCase(sha256(new TextEncoder().encode(token)))
 }
 
-/** Opens a session for a staff member at the request's time and address; answers the token for the cookie. */
+/** How long a partial session (a right password, the second factor still owed) may take to give or enrol it. */
+export const PARTIAL_SESSION_MS = 10 * 60_000
+
+/**
+ * Opens a session for a staff member at the request's time and address; answers the token for the cookie. A partial
+ * stage ('factor', 'enrol') lasts PARTIAL_SESSION_MS and signs no one in (sessionMiddleware); `factorAt` records a
+ * second factor given as the session opens.
+ */
 export async function createSession(
   db: Kysely<Database>,
   ctx: Pick<RequestContext, 'config' | 'now' | 'ip'>,
   staffId: number,
   userAgent: string | null,
+  { stage = 'signed_in', factorAt = null }: { stage?: SessionStage; factorAt?: string | null } = {},
 ): Promise<{ token: string; sessionId: string; expiresAt: Date }> {
   const token = generateSessionToken()
   const sessionId = sessionIdFor(token)
-  const expiresAt = new Date(ctx.now.getTime() + ctx.config.session.absoluteMs)
+  const expiresAt = new Date(ctx.now.getTime() + (stage === 'signed_in' ? ctx.config.session.absoluteMs : PARTIAL_SESSION_MS))
   await db
     .insertInto('staff_sessions')
     .values({
@@ -43,18 +51,41 @@ export async function createSession(
       last_used_at: ctx.now.toISOString(),
       ip: ctx.ip,
       user_agent: userAgent?.slice(0, 300) ?? null,
+      stage,
+      factor_at: factorAt,
     })
     .execute()
   return { token, sessionId, expiresAt }
 }
 
-/** The staff member behind a token, or null when it is unknown, expired, idle too long, or its account disabled. */
-export async function validateSessionToken(db: Kysely<Database>, config: AppConfig, token: string): Promise<SignedInStaff | null> {
+/**
+ * The staff member behind a token and the session's stage, or null when it is unknown, expired, idle too long, or its
+ * account no longer active.
+ */
+export async function validateSessionToken(
+  db: Kysely<Database>,
+  config: AppConfig,
+  token: string,
+): Promise<{ staff: SignedInStaff; stage: SessionStage } | null> {
   const id = sessionIdFor(token)
   const row = await db
     .selectFrom('staff_sessions as s')
     .innerJoin('staff_users as u', 'u.id', 's.staff_id')
-    .select(['s.id', 's.expires_at', 's.last_used_at', 'u.id as staff_id', 'u.email', 'u.name', 'u.role', 'u.status'])
+    .leftJoin('staff_factors as f', 'f.staff_id', 's.staff_id')
+    .select([
+      's.id',
+      's.expires_at',
+      's.last_used_at',
+      's.stage',
+      's.factor_at',
+      's.created_at',
+      'u.id as staff_id',
+      'u.email',
+      'u.name',
+      'u.role',
+      'u.status',
+    ])
+    .select('f.kind as factor')
     .where('s.id', '=', id)
     .executeTakeFirst()
   if (!row) return null
@@ -71,7 +102,19 @@ export async function validateSessionToken(db: Kysely<Database>, config: AppConf
       .where('id', '=', id)
       .execute()
   }
-  return { id: row.staff_id, email: row.email, name: row.name, role: row.role, sessionId: row.id }
+  return {
+    staff: {
+      id: row.staff_id,
+      email: row.email,
+      name: row.name,
+      role: row.role,
+      sessionId: row.id,
+      factor: row.factor ?? null,
+      factorAt: row.factor_at === null ? null : new Date(row.factor_at).toISOString(),
+      signedInAt: new Date(row.created_at).toISOString(),
+    },
+    stage: row.stage,
+  }
 }
 
 /**
@@ -116,12 +159,16 @@ export function clearSessionCookie(c: Context<AppEnv>): void {
   deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Lax', secure: isHttps(c) })
 }
 
-/** Resolves the session cookie, if any, into c.var.staff. Roles are checked later, per route. */
+/**
+ * Resolves the session cookie, if any, into c.var.staff. Roles are checked later, per route. A partial session (the
+ * second factor still owed) signs no one in: it is c.var.partial, which only the second factor's routes read.
+ */
 export const sessionMiddleware = createMiddleware<AppEnv>(async (c, next) => {
   const token = getCookie(c, SESSION_COOKIE)
-  const staff = token ? await validateSessionToken(c.var.db, c.var.config, token) : null
-  if (token && !staff) clearSessionCookie(c)
-  c.set('staff', staff)
+  const found = token ? await validateSessionToken(c.var.db, c.var.config, token) : null
+  if (token && !found) clearSessionCookie(c)
+  c.set('staff', found?.stage === 'signed_in' ? found.staff : null)
+  c.set('partial', found && found.stage !== 'signed_in' ? { ...found.staff, stage: found.stage } : null)
   await next()
 })
 

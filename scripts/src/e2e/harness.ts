@@ -25,12 +25,18 @@ export interface Journey {
 
 /**
  * Verity on a scratch SQLite database with the built console, and headless Chromium to drive it. `transport` replaces
- * the recording one, for a journey that must read a message's link (the outbox never stores it).
+ * the recording one, for a journey that must read a message's link (the outbox never stores it). `mfa` is the second
+ * factor's configuration; journeys about other things sign in with the password alone unless they pass one.
  */
 export async function startJourney({
   customers = 300,
   transport,
-}: { customers?: number; transport?: Parameters<typeof createApp>[1]['transport'] } = {}): Promise<Journey> {
+  mfa = { requiredRoles: [], freshMs: 5 * 60_000 },
+}: {
+  customers?: number
+  transport?: Parameters<typeof createApp>[1]['transport']
+  mfa?: Parameters<typeof createApp>[1]['mfa']
+} = {}): Promise<Journey> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`)
   ensureConsoleBuilt()
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verity-e2e-'))
@@ -38,7 +44,7 @@ export async function startJourney({
   // A scratch database gets a scratch audit key.
   const auditKey = randomBytes(32)
   const handle = await prepareDatabase(env, auditKey, () => undefined)
-  const { app } = createApp(handle.db, { uiDir: path.join(ROOT, 'admin-ui/dist'), auditKey, ...(transport ? { transport } : {}) })
+  const { app } = createApp(handle.db, { uiDir: path.join(ROOT, 'admin-ui/dist'), auditKey, mfa, ...(transport ? { transport } : {}) })
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
   await new Promise((r) => server.once('listening', r))
   const base = `http://localhost:${(server.address() as AddressInfo).port}`
@@ -97,6 +103,8 @@ const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe
 export async function seriousAccessibilityProblems(page: Page): Promise<string[]> {
   // Evaluated through the debugging protocol, which the console's Content-Security-Policy (no inline scripts) allows.
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(`${AXE};void 0`)
+  // A dialog still fading in has text of low contrast for a moment: judge the page once its transitions have ended.
+  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))))
   return page.evaluate(async () => {
     const axe = (
       window as unknown as {

@@ -2,10 +2,11 @@ import { Hono } from 'hono'
 import { describeRoute } from 'hono-openapi'
 import type { AppEnv } from '../../platform/context.js'
 import { requireSignedIn, staffContext } from '../../platform/roles.js'
-import { clearSessionCookie, setSessionCookie } from '../../platform/session.js'
+import { clearSessionCookie, invalidateSession, setSessionCookie } from '../../platform/session.js'
 import { validate } from '../../platform/validation.js'
 import { ChangePasswordBody, LoginBody } from './auth.schemas.js'
 import { changeOwnPassword, signIn, signOut } from './auth.service.js'
+import { describeMe, secondFactorRoutes } from './second-factor.routes.js'
 import { ownSessionRoutes } from './sessions.routes.js'
 
 export const authRoutes = new Hono<AppEnv>()
@@ -15,20 +16,21 @@ export const authRoutes = new Hono<AppEnv>()
     validate('json', LoginBody),
     async (c) => {
       const { email, password } = c.req.valid('json')
-      const { session, me } = await signIn(c.var.db, c.var.ctx, { email, password, userAgent: c.req.header('user-agent') ?? null })
+      const { session, answer } = await signIn(c.var.db, c.var.ctx, { email, password, userAgent: c.req.header('user-agent') ?? null })
       setSessionCookie(c, session.token, session.expiresAt)
-      return c.json(me)
+      return c.json(answer)
     },
   )
   .post('/logout', describeRoute({ tags: ['auth'], summary: 'Sign out: ends this session' }), async (c) => {
     if (c.var.ctx.staff) await signOut(c.var.db, staffContext(c))
+    // a sign-in abandoned at the second factor ends too
+    else if (c.var.partial) await invalidateSession(c.var.db, c.var.partial.sessionId)
     clearSessionCookie(c)
     return c.body(null, 204)
   })
-  .get('/me', describeRoute({ tags: ['auth'], summary: 'The signed-in staff member' }), requireSignedIn, (c) => {
-    const { id, email, name, role } = staffContext(c).staff
-    return c.json({ id, email, name, role })
-  })
+  .get('/me', describeRoute({ tags: ['auth'], summary: 'The signed-in staff member' }), requireSignedIn, (c) =>
+    c.json(describeMe(staffContext(c))),
+  )
   .post(
     '/password',
     describeRoute({ tags: ['auth'], summary: "Change one's own password; ends every other session" }),
@@ -44,3 +46,4 @@ export const authRoutes = new Hono<AppEnv>()
     },
   )
   .route('/sessions', ownSessionRoutes)
+  .route('/', secondFactorRoutes)

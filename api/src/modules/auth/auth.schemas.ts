@@ -21,6 +21,9 @@ export const ChangePasswordBody = z.strictObject({
   newPassword,
 })
 
+/** A TOTP code or a recovery code, as typed. */
+export const FactorCodeBody = z.strictObject({ code: z.string().trim().min(1, 'Required').max(40) })
+
 export const Me = z.object({
   id: z.number(),
   email: z.string(),

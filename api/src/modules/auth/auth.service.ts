@@ -5,10 +5,13 @@ import type { RequestContext, StaffContext } from '../../platform/context.js'
 import { AppError, badRequest, because, conflict } from '../../platform/errors.js'
 import { burnPasswordCheck, hashPassword, verifyPassword } from '../../platform/passwords.js'
 import { createSession, invalidateSession, invalidateStaffSessions } from '../../platform/session.js'
-import { inTransaction } from '../../platform/transaction.js'
+import { inTransaction, refuseAfterCommit } from '../../platform/transaction.js'
 import { refundAttempt, reserveAttempt, throttleKeys } from './login-throttle.js'
+import { factorRequired } from './second-factor.js'
 
 const invalidCredentials = () => because('invalid_credentials', new AppError(401, 'invalid_credentials', 'Email or password is incorrect.'))
+const accountPending = () =>
+  new AppError(403, 'account_pending', 'This account waits for a compliance officer to approve its role. Try again once they have.')
 
 interface SignInInput {
   email: string
@@ -17,7 +20,8 @@ interface SignInInput {
 }
 
 /**
- * Signs in with email and password. The attempt is charged to the throttle before the password is checked (argon2 is
+ * Signs in with email and password; where the account owes a second factor, opens a partial session for it instead
+ * (second-factor.ts) and answers `{mfa: 'totp' | 'enrol'}`. The attempt is charged to the throttle before the password is checked (argon2 is
  * slow, so it runs outside any transaction); a right password takes the charge back, a wrong one leaves it standing.
  */
 export async function signIn(db: Kysely<Database>, ctx: RequestContext, input: SignInInput) {
@@ -51,28 +55,35 @@ export async function signIn(db: Kysely<Database>, ctx: RequestContext, input: S
       ? 'unknown_email'
       : !passed || staff.password_hash !== found?.password_hash
         ? 'wrong_password'
-        : staff.status !== 'active'
-          ? 'account_disabled'
-          : null
+        : staff.status === 'pending'
+          ? 'account_pending'
+          : staff.status !== 'active'
+            ? 'account_disabled'
+            : null
     if (!staff || reason) {
       await audit(
         trx,
         { ...ctx, staff: null },
         { action: 'auth.login_failed', entityType: 'staff', entityId: staff?.id, details: { reason } },
       )
-      return null
+      // a right password on an account still waiting for its grant is told so; nothing else says more than "incorrect"
+      return reason === 'account_pending' ? refuseAfterCommit(accountPending()) : null
     }
 
+    const me = { id: staff.id, email: staff.email, name: staff.name, role: staff.role }
+    // A password alone opens a partial session while a second factor is owed: giving it, or enrolling one, signs in.
+    // Its charge stands until then, so that a thief who knows the password cannot clear wrong codes by typing it again.
+    const factor = await trx.selectFrom('staff_factors').select('kind').where('staff_id', '=', staff.id).executeTakeFirst()
+    const owed = factor ? 'factor' : factorRequired(ctx, staff.role) ? 'enrol' : null
+    if (owed) {
+      const session = await createSession(trx, ctx, staff.id, input.userAgent, { stage: owed })
+      return { session, answer: { mfa: owed === 'factor' ? ('totp' as const) : ('enrol' as const) } }
+    }
     await refundAttempt(trx, keys)
     await trx.updateTable('staff_users').set({ last_login_at: ctx.now.toISOString() }).where('id', '=', staff.id).execute()
     const session = await createSession(trx, ctx, staff.id, input.userAgent)
-    const me = { id: staff.id, email: staff.email, name: staff.name, role: staff.role }
-    await audit(
-      trx,
-      { ...ctx, staff: { ...me, sessionId: session.sessionId } },
-      { action: 'auth.login', entityType: 'staff', entityId: staff.id },
-    )
-    return { session, me }
+    await audit(trx, { ...ctx, staff: me }, { action: 'auth.login', entityType: 'staff', entityId: staff.id })
+    return { session, answer: me }
   })
   // thrown after the commit, so that the failure's audit entry stays
   if (!result) throw invalidCredentials()

@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { describeRoute } from 'hono-openapi'
 import type { AppEnv } from '../../platform/context.js'
+import { freshProof } from '../../platform/fresh-proof.js'
 import { requireRole, requireSignedIn, staffContext } from '../../platform/roles.js'
 import { clearSessionCookie } from '../../platform/session.js'
 import { validate } from '../../platform/validation.js'
@@ -48,6 +49,7 @@ export const staffSessionRoutes = new Hono<AppEnv>()
     '/:id/sessions/:sid',
     describeRoute({ tags: ['staff'], summary: "End one of a staff member's sessions" }),
     requireRole('admin'),
+    freshProof,
     validate('param', StaffSessionParam),
     async (c) => {
       const { id, sid } = c.req.valid('param')

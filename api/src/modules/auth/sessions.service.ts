@@ -1,4 +1,4 @@
-import type { Database } from '@verity/db'
+import type { Database, SessionStage } from '@verity/db'
 import type { Kysely } from 'kysely'
 import { audit } from '../../platform/audit.js'
 import type { StaffContext } from '../../platform/context.js'
@@ -20,6 +20,8 @@ export interface SessionView {
   browser: string | null
   os: string | null
   current: boolean
+  /** 'signed_in', or a right password still waiting for its second factor ('factor') or an enrolment ('enrol') */
+  stage: SessionStage
 }
 
 /** 404 unless the staff account exists, so that an admin's look at a mistyped account is not an empty list. */
@@ -32,7 +34,7 @@ export async function requireStaffAccount(db: Kysely<Database>, staffId: number)
 export async function listSessions(db: Kysely<Database>, ctx: StaffContext, staffId: number): Promise<SessionView[]> {
   const rows = await db
     .selectFrom('staff_sessions')
-    .select(['id', 'created_at', 'last_used_at', 'expires_at', 'ip', 'user_agent'])
+    .select(['id', 'created_at', 'last_used_at', 'expires_at', 'ip', 'user_agent', 'stage'])
     .where('staff_id', '=', staffId)
     .execute()
   return rows
@@ -46,6 +48,7 @@ export async function listSessions(db: Kysely<Database>, ctx: StaffContext, staf
       ip: r.ip,
       ...deviceOf(r.user_agent),
       current: r.id === ctx.staff.sessionId,
+      stage: r.stage,
     }))
 }
 

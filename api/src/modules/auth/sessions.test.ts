@@ -50,7 +50,7 @@ describe('my sessions', () => {
     const [first, second] = res.json
     expect(first).toMatchObject({ browser: 'Safari', os: 'iOS', current: true, createdAt: '2026-11-27T09:05:00.000Z' })
     expect(second).toMatchObject({ browser: 'Firefox', os: 'Windows', current: false, lastSeenAt: '2026-11-27T09:00:00.000Z' })
-    expect(Object.keys(first).sort()).toEqual(['browser', 'createdAt', 'current', 'expiresAt', 'id', 'ip', 'lastSeenAt', 'os'])
+    expect(Object.keys(first).sort()).toEqual(['browser', 'createdAt', 'current', 'expiresAt', 'id', 'ip', 'lastSeenAt', 'os', 'stage'])
     const stored = await t.db.selectFrom('staff_sessions').select('id').execute()
     for (const secret of [laptop.split('=')[1]!, phone.split('=')[1]!, ...stored.map((s) => s.id)]) {
       expect(res.text).not.toContain(secret)

@@ -6,6 +6,7 @@ import type { StaffContext } from '../../platform/context.js'
 import { AppError, badRequest, because, conflict, notFound, tooManyAttempts, unprocessable } from '../../platform/errors.js'
 import { idList, type ListQuery } from '../../platform/list.js'
 import { countEvent } from '../../platform/rate-counter.js'
+import { requireFreshProof } from '../../platform/fresh-proof.js'
 import { type CommittedRefusal, inTransaction, refuseAfterCommit, type Trx } from '../../platform/transaction.js'
 import { openFlag, raiseFlag } from '../flags/flags.service.js'
 import { isUnderLegalHold } from '../disclosures/legal-holds.js'
@@ -309,6 +310,7 @@ export async function readCustomer(db: Kysely<Database>, ctx: StaffContext, id: 
 
 /** Compliance opens a record unmasked by giving a written reason ("break-glass"); audited and shown on the record, which is then read as usual. */
 export async function breakGlass(db: Kysely<Database>, ctx: StaffContext, id: number, reason: string) {
+  requireFreshProof(ctx)
   const minutes = await getSetting(db, 'unmask_window_minutes')
   const expiresAt = new Date(ctx.now.getTime() + minutes * 60_000).toISOString()
   return inTransaction(db, async (trx) => {

@@ -5,6 +5,7 @@ import type { ListQuery } from '../../platform/list.js'
 import { type DisclosureFilter, listDisclosures } from '../disclosures/disclosures.service.js'
 import { listOutbox } from '../outbox/outbox.service.js'
 import { listRequests, type RequestFilter } from '../requests/requests.service.js'
+import { listGrants } from '../grants/grants.service.js'
 import { listStaff, type StaffFilter } from '../staff/staff.service.js'
 
 /**
@@ -12,14 +13,22 @@ import { listStaff, type StaffFilter } from '../staff/staff.service.js'
  * with that list's own filter, so the number on the dashboard is the number of rows the list shows.
  */
 export type Dashboard =
-  | { role: 'compliance'; requests: RequestQueues; disclosures: DisclosureQueues; outbox: { failed: number }; flags: FlagQueues }
+  | {
+      role: 'compliance'
+      requests: RequestQueues
+      disclosures: DisclosureQueues
+      outbox: { failed: number }
+      flags: FlagQueues
+      grants: GrantQueues
+    }
   | { role: 'agent'; requests: RequestQueues }
-  | { role: 'admin'; staff: { active: number; disabled: number } }
+  | { role: 'admin'; staff: { active: number; disabled: number }; grants: GrantQueues }
   | { role: 'manager' }
 
 type RequestQueues = Record<NonNullable<RequestFilter['due']>, number>
 type DisclosureQueues = { notice_due: number; review_due: number; holds: number }
 type FlagQueues = { open: number; kinds: Record<FlagKind, number> }
+type GrantQueues = { pending: number }
 
 /** One row is enough: a list's total is the count. */
 const first = <S extends string, F>(field: S, filter: F): ListQuery<S, F> => ({
@@ -53,6 +62,10 @@ async function flagQueues(db: Kysely<Database>): Promise<FlagQueues> {
   return { open: Object.values(kinds).reduce((a, b) => a + b, 0), kinds }
 }
 
+async function grantQueues(db: Kysely<Database>): Promise<GrantQueues> {
+  return { pending: (await listGrants(db, first('id', { status: 'pending' as const }))).total }
+}
+
 async function staffCounts(db: Kysely<Database>) {
   const count = async (status: StaffFilter['status']) => (await listStaff(db, first('id', { status }))).total
   const [active, disabled] = await Promise.all([count('active'), count('disabled')])
@@ -63,18 +76,19 @@ async function staffCounts(db: Kysely<Database>) {
 export async function dashboard(db: Kysely<Database>, ctx: StaffContext): Promise<Dashboard> {
   switch (ctx.staff.role) {
     case 'compliance': {
-      const [requests, disclosures, failed, flags] = await Promise.all([
+      const [requests, disclosures, failed, flags, grants] = await Promise.all([
         requestQueues(db, ctx),
         disclosureQueues(db, ctx),
         listOutbox(db, first('id', { status: 'failed' as const })).then((r) => r.total),
         flagQueues(db),
+        grantQueues(db),
       ])
-      return { role: 'compliance', requests, disclosures, outbox: { failed }, flags }
+      return { role: 'compliance', requests, disclosures, outbox: { failed }, flags, grants }
     }
     case 'agent':
       return { role: 'agent', requests: await requestQueues(db, ctx) }
     case 'admin':
-      return { role: 'admin', staff: await staffCounts(db) }
+      return { role: 'admin', staff: await staffCounts(db), grants: await grantQueues(db) }
     case 'manager':
       return { role: 'manager' }
   }

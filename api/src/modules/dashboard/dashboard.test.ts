@@ -96,7 +96,10 @@ beforeAll(async () => {
     created_at: at(-1),
     sent_at: null,
   })
-  await t.db.insertInto('outbox').values([message('failed'), message('sent'), message('failed')]).execute()
+  await t.db
+    .insertInto('outbox')
+    .values([message('failed'), message('sent'), message('failed')])
+    .execute()
   await t.addStaff('agent', 'gone@example.com')
   await t.db.updateTable('staff_users').set({ status: 'disabled' }).where('email', '=', 'gone@example.com').execute()
 })
@@ -117,7 +120,8 @@ describe('GET /api/dashboard', () => {
     expect(d.outbox).toEqual({ failed: 2 })
     expect(d.flags.open).toBe(3)
     expect(d.flags.kinds).toMatchObject({ search_rate: 2, agent_probing: 1, agent_failing: 0, verification_locked: 0 })
-    expect(Object.keys(d).sort()).toEqual(['disclosures', 'flags', 'outbox', 'requests', 'role'])
+    expect(d.grants).toEqual({ pending: 0 })
+    expect(Object.keys(d).sort()).toEqual(['disclosures', 'flags', 'grants', 'outbox', 'requests', 'role'])
 
     const c = cookies.compliance!
     for (const due of ['overdue', 'this_week', 'later']) expect(await total('requests', { due }, c)).toBe(d.requests[due])
@@ -125,20 +129,23 @@ describe('GET /api/dashboard', () => {
     expect(await total('outbox', { status: 'failed' }, c)).toBe(d.outbox.failed)
     expect(await total('flags', { open: true }, c)).toBe(d.flags.open)
     for (const [kind, n] of Object.entries(d.flags.kinds)) expect(await total('flags', { open: true, kind }, c)).toBe(n)
+    expect(await total('grants', { status: 'pending' }, c)).toBe(d.grants.pending)
   })
 
   it('gives an agent only the requests they filed, and nothing of compliance’s', async () => {
     const res = await t.request('GET', '/api/dashboard', { cookie: cookies.agent })
     expect(res.status).toBe(200)
     expect(res.json).toEqual({ role: 'agent', requests: { overdue: 1, this_week: 1, later: 2 } })
-    for (const due of ['overdue', 'this_week', 'later']) expect(await total('requests', { due }, cookies.agent!)).toBe(res.json.requests[due])
+    for (const due of ['overdue', 'this_week', 'later'])
+      expect(await total('requests', { due }, cookies.agent!)).toBe(res.json.requests[due])
   })
 
   it('gives an admin the staff counts and no casework', async () => {
     const res = await t.request('GET', '/api/dashboard', { cookie: cookies.admin })
     expect(res.status).toBe(200)
-    expect(res.json).toEqual({ role: 'admin', staff: { active: 4, disabled: 1 } })
-    for (const status of ['active', 'disabled'] as const) expect(await total('staff', { status }, cookies.admin!)).toBe(res.json.staff[status])
+    expect(res.json).toEqual({ role: 'admin', staff: { active: 4, disabled: 1 }, grants: { pending: 0 } })
+    for (const status of ['active', 'disabled'] as const)
+      expect(await total('staff', { status }, cookies.admin!)).toBe(res.json.staff[status])
   })
 
   it('gives a manager no counts at all', async () => {
@@ -149,12 +156,12 @@ describe('GET /api/dashboard', () => {
 
   it('counts a request once its due date passes, and drops it once settled', async () => {
     const before = (await t.request('GET', '/api/dashboard', { cookie: cookies.compliance })).json.requests
-    const { id } = await t.db
-      .selectFrom('data_requests')
-      .select('id')
-      .where('customer_id', '=', 7)
-      .executeTakeFirstOrThrow()
-    await t.db.updateTable('data_requests').set({ due_at: at(-1) }).where('id', '=', id).execute()
+    const { id } = await t.db.selectFrom('data_requests').select('id').where('customer_id', '=', 7).executeTakeFirstOrThrow()
+    await t.db
+      .updateTable('data_requests')
+      .set({ due_at: at(-1) })
+      .where('id', '=', id)
+      .execute()
     const moved = (await t.request('GET', '/api/dashboard', { cookie: cookies.compliance })).json.requests
     expect(moved).toEqual({ ...before, overdue: before.overdue + 1, this_week: before.this_week - 1 })
     await t.db.updateTable('data_requests').set({ status: 'completed' }).where('id', '=', id).execute()

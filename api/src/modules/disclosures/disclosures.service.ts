@@ -13,6 +13,7 @@ import type { RequestContext, StaffContext } from '../../platform/context.js'
 import { conflict, forbidden, notFound, unprocessable } from '../../platform/errors.js'
 import { idList, type ListQuery } from '../../platform/list.js'
 import { maskName } from '../../platform/masking.js'
+import { requireFreshProof } from '../../platform/fresh-proof.js'
 import { inTransaction, type Trx } from '../../platform/transaction.js'
 import { AMENDABLE, type AmendedFields, type DisclosureSort, OPEN_STATUSES } from './disclosures.schemas.js'
 import { resolveSubjects, type SubjectInput } from './disclosure-subjects.js'
@@ -445,6 +446,7 @@ export function closeDisclosure(db: Kysely<Database>, ctx: StaffContext, input: 
   if (!produced && input.categoriesProduced?.length) {
     throw unprocessable('Nothing is produced with this outcome.', { categoriesProduced: 'Leave empty for this outcome' })
   }
+  if (produced) requireFreshProof(ctx)
   const status: DisclosureStatus = produced && input.partial ? 'partially_disclosed' : STATUS_FOR[input.outcome]
   const at = ctx.now.toISOString()
   return step(db, ctx, input.id, async (row, trx) => {
@@ -520,15 +522,27 @@ export function recordPostReview(db: Kysely<Database>, ctx: StaffContext, input:
   })
 }
 
-/** A correction, appended with who and why; the record shows the corrected values and keeps every amendment in order. */
+/**
+ * A correction, appended with who and why; the record shows the corrected values and keeps every amendment in order.
+ * A correction that says data was produced is a release, and is held to closing's rules: fresh proof, and an officer
+ * other than whoever logged the record where one is active.
+ */
 export async function amendDisclosure(
   db: Kysely<Database>,
   ctx: StaffContext,
   input: { id: number; reason: string; changes: AmendedFields },
 ) {
+  const { outcome, categoriesProduced } = input.changes
+  const releases = outcome === 'content' || outcome === 'non_content' || !!categoriesProduced?.length
+  if (releases) requireFreshProof(ctx)
   return inTransaction(db, async (trx) => {
     // Locked so that amendments to one record are numbered in the order they are applied.
-    await lockDisclosure(trx, input.id)
+    const row = await lockDisclosure(trx, input.id)
+    const release = releases ? await mayRelease(trx, ctx.staff.id, row) : null
+    if (release && !release.allowed) {
+      throw forbidden('Another compliance officer records a release under a record you logged. Ask a colleague to amend it.')
+    }
+    if (release?.lone) await trx.updateTable('disclosures').set({ lone_officer_release: 1 }).where('id', '=', input.id).execute()
     const { id: amendmentId } = await trx
       .insertInto('disclosure_amendments')
       .values({

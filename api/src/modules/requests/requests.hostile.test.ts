@@ -17,6 +17,7 @@ import {
   ORIGIN,
   tally,
   TEST_AUDIT_KEY,
+  TEST_MFA,
   TEST_PASSWORD,
   verifyCaller,
 } from '../../testing.js'
@@ -242,7 +243,7 @@ describe('erasure leaves nothing behind', () => {
         .insertInto('staff_credentials')
         .values({ staff_id: officer, password_hash: await hashPassword(TEST_PASSWORD), changed_at: at })
         .execute()
-      const { app } = createApp(handle.db, { auditKey: TEST_AUDIT_KEY })
+      const { app } = createApp(handle.db, { auditKey: TEST_AUDIT_KEY, mfa: TEST_MFA })
       const call = async (path: string, body: unknown, cookie?: string) => {
         const res = await app.request(`${ORIGIN}${path}`, {
           method: 'POST',
@@ -794,7 +795,7 @@ describe('on PostgreSQL', () => {
       .insertInto('staff_credentials')
       .values({ staff_id: id, password_hash: await hashPassword(TEST_PASSWORD), changed_at: at })
       .execute()
-    const { app } = createApp(pg.db, { auditKey: TEST_AUDIT_KEY })
+    const { app } = createApp(pg.db, { auditKey: TEST_AUDIT_KEY, mfa: TEST_MFA })
     call = async (path, body, cookie) => {
       const res = await app.request(`${ORIGIN}${path}`, {
         method: 'POST',

@@ -14,6 +14,7 @@ import type { StaffContext } from '../../platform/context.js'
 import { conflict, forbidden, notFound, unprocessable } from '../../platform/errors.js'
 import { idList, type ListQuery } from '../../platform/list.js'
 import { maskEmail, maskName, maskPhone } from '../../platform/masking.js'
+import { requireFreshProof } from '../../platform/fresh-proof.js'
 import { inTransaction, type Trx } from '../../platform/transaction.js'
 import { deliverMessage, type QueuedMessage, queueMessage } from '../outbox/outbox.service.js'
 import { customerDataExport, storeExport } from './access-export.js'
@@ -310,6 +311,7 @@ export async function approveRequest(db: Kysely<Database>, ctx: StaffContext, id
   const outcome = await inTransaction(db, async (trx) => {
     const r = await pendingRequest(trx, ctx, id)
     fourEyes(r, ctx)
+    if (r.type === 'erasure') requireFreshProof(ctx)
     if (r.caller === 'authorised_agent') {
       const letters = await trx.selectFrom('request_attachments').select('id').where('request_id', '=', id).execute()
       if (!letters.length) throw conflict('Attach the authorised agent’s written permission before approving their request.')

@@ -13,6 +13,7 @@ const LABELS: Record<keyof RetentionCounts, string> = {
   login_throttle: 'expired sign-in throttles deleted',
   staff_sessions: 'expired staff sessions deleted',
   reset_links: 'expired password-reset links deleted',
+  staff_links: 'expired staff set-password links deleted',
   request_exports: 'expired access exports deleted',
   held_customers_skipped: 'customers under legal hold skipped',
 }

@@ -28,6 +28,8 @@ export interface RetentionCounts {
   staff_sessions: number
   /** expired password-reset links (their token hashes); named apart from the word the audit refuses in details */
   reset_links: number
+  /** staff set-password links past their day, used or not */
+  staff_links: number
   request_exports: number
   /** customers under legal hold who had something that would otherwise have gone */
   held_customers_skipped: number
@@ -210,6 +212,7 @@ export async function runRetention(db: Kysely<Database>, ctx: RetentionContext):
         .executeTakeFirstOrThrow(),
     )
     const reset_links = count(await trx.deleteFrom('password_reset_tokens').where('expires_at', '<=', now).executeTakeFirstOrThrow())
+    const staff_links = count(await trx.deleteFrom('staff_password_links').where('expires_at', '<=', now).executeTakeFirstOrThrow())
     // an export's link works until it expires, downloaded or not; after that its content has no use
     const request_exports = count(await trx.deleteFrom('request_exports').where('expires_at', '<=', now).executeTakeFirstOrThrow())
 
@@ -224,6 +227,7 @@ export async function runRetention(db: Kysely<Database>, ctx: RetentionContext):
       login_throttle,
       staff_sessions,
       reset_links,
+      staff_links,
       request_exports,
       held_customers_skipped: held.size,
     }

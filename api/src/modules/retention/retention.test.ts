@@ -173,6 +173,24 @@ describe('a retention run', () => {
       .values([exportRow(-1, 'a'.repeat(64)), exportRow(7, 'b'.repeat(64))])
       .execute()
 
+    // set-password links for staff: one past its day, one still good
+    for (const [token_hash, expires] of [
+      ['a'.repeat(64), -1],
+      ['b'.repeat(64), 1],
+    ] as const) {
+      await t.db
+        .insertInto('staff_password_links')
+        .values({
+          staff_id: 1,
+          token_hash,
+          purpose: 'reset',
+          requested_by: 4,
+          created_at: clock.toISOString(),
+          expires_at: new Date(clock.getTime() + expires * 86_400_000).toISOString(),
+          used_at: null,
+        })
+        .execute()
+    }
     const counts = await runRetention(t.db, systemContext())
     expect(counts).toEqual({
       access_logs: oldLogs.length - heldOldLogs,
@@ -185,6 +203,7 @@ describe('a retention run', () => {
       login_throttle: expect.any(Number),
       staff_sessions: 2, // the agent's and the officer's of 100 days ago
       reset_links: 2,
+      staff_links: 1,
       request_exports: 1,
       held_customers_skipped: 1,
     })
@@ -218,6 +237,7 @@ describe('a retention run', () => {
     expect(await t.db.selectFrom('staff_sessions').select('id').execute()).toHaveLength(1)
     expect(await t.request('GET', '/api/auth/me', { cookie: fresh })).toMatchObject({ status: 200 })
     expect(await t.db.selectFrom('password_reset_tokens').select('id').execute()).toHaveLength(0)
+    expect(await t.db.selectFrom('staff_password_links').select('token_hash').execute()).toEqual([{ token_hash: 'b'.repeat(64) }])
     expect(await t.db.selectFrom('request_exports').select('token_hash').execute()).toEqual([{ token_hash: 'b'.repeat(64) }])
     const counters = await t.db.selectFrom('rate_counters').select('window_started_at').execute()
     expect(counters.every((c) => c.window_started_at > new Date(clock.getTime() - DAY).toISOString())).toBe(true)
@@ -249,6 +269,7 @@ describe('a retention run', () => {
       login_throttle: 0,
       staff_sessions: 0,
       reset_links: 0,
+      staff_links: 0,
       request_exports: 0,
       held_customers_skipped: 1,
     })

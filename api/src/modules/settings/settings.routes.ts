@@ -5,7 +5,8 @@ import type { AppEnv } from '../../platform/context.js'
 import { listQuerySchema, sendList } from '../../platform/list.js'
 import { requireRole, staffContext } from '../../platform/roles.js'
 import { validate } from '../../platform/validation.js'
-import { getSettingRecord, listSettings, updateSetting } from './settings.service.js'
+import { updateSetting } from './setting-change.js'
+import { getSettingRecord, listSettings } from './settings.service.js'
 
 const tags = ['settings']
 const KeyParam = z.object({ id: z.string().regex(/^[a-z_]{1,64}$/) })
@@ -23,8 +24,12 @@ export const settingsRoutes = new Hono<AppEnv>()
   )
   .put(
     '/:id',
-    describeRoute({ tags, summary: 'Change a setting' }),
+    describeRoute({ tags, summary: 'Change a setting; changes that need a second person answer 202 with the pending grant' }),
     validate('param', KeyParam),
     validate('json', SettingUpdate),
-    async (c) => c.json(await updateSetting(c.var.db, staffContext(c), c.req.valid('param').id, c.req.valid('json').value)),
+    async (c) => {
+      const record = await updateSetting(c.var.db, staffContext(c), c.req.valid('param').id, c.req.valid('json').value)
+      // 202: accepted, waiting for a compliance officer's approval (grants)
+      return c.json(record, record.pending_grant ? 202 : 200)
+    },
   )

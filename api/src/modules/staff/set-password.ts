@@ -149,7 +149,7 @@ export async function setPasswordWithLink(db: Kysely<Database>, ctx: RequestCont
     // the staff member is the actor: the link proved who they are
     await audit(
       trx,
-      { ...ctx, staff: { ...staff, sessionId: '' } },
+      { ...ctx, staff },
       { action: 'staff.password_set', entityType: 'staff', entityId: staff.id, details: { purpose: link.purpose } },
     )
   })

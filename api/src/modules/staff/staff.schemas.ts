@@ -16,11 +16,16 @@ export const StaffUpdate = z
     created_at: z.string().optional(),
     updated_at: z.string().optional(),
     last_login_at: z.string().nullable().optional(),
+    factor: z.string().nullable().optional(),
+    lacks_factor: z.boolean().optional(),
+    pending_role: z.string().nullable().optional(),
+    pending_grant_id: z.number().nullable().optional(),
     name: name.optional(),
     role: role.optional(),
-    status: z.enum(['active', 'disabled']).optional(),
+    // 'pending' comes back from the edit form of an account waiting for its grant: it changes nothing
+    status: z.enum(['active', 'disabled', 'pending']).optional(),
   })
-  .transform(({ name, role, status }) => ({ name, role, status }))
+  .transform(({ name, role, status }) => ({ name, role, status: status === 'pending' ? undefined : status }))
 /** A reset sends a set-password link; an admin never chooses a password, so the body must be empty. */
 export const StaffPasswordReset = z.strictObject({})
 
@@ -33,7 +38,7 @@ export const SetPasswordBody = z.strictObject({
 export const StaffFilter = z.strictObject({
   q: z.string().max(100).optional(),
   role: role.optional(),
-  status: z.enum(['active', 'disabled']).optional(),
+  status: z.enum(['active', 'disabled', 'pending']).optional(),
   id: idFilter.optional(),
 })
 

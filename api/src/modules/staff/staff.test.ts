@@ -31,7 +31,20 @@ describe('staff accounts', () => {
     for (const text of [created.text, list.text, one.text]) {
       expect(text).not.toMatch(/password|argon2|hash/i)
     }
-    expect(Object.keys(one.json).sort()).toEqual(['created_at', 'email', 'id', 'last_login_at', 'name', 'role', 'status', 'updated_at'])
+    expect(Object.keys(one.json).sort()).toEqual([
+      'created_at',
+      'email',
+      'factor',
+      'id',
+      'lacks_factor',
+      'last_login_at',
+      'name',
+      'pending_grant_id',
+      'pending_role',
+      'role',
+      'status',
+      'updated_at',
+    ])
     // no password until the emailed link is used
     const token = lastToken('zhou.min@example.com')
     expect(token).toMatch(/^[\w-]{43}$/)
@@ -49,11 +62,11 @@ describe('staff accounts', () => {
 
   it('take a role change and a disable at once, ending the account’s sessions', async () => {
     const agent = await t.login('agent')
-    const promoted = await t.request('PUT', '/api/staff/1', { cookie: admin, body: { role: 'compliance' } })
-    expect(promoted.json.role).toBe('compliance')
+    const promoted = await t.request('PUT', '/api/staff/1', { cookie: admin, body: { role: 'manager' } })
+    expect(promoted.json.role).toBe('manager')
     expect((await t.request('GET', '/api/auth/me', { cookie: agent })).status).toBe(401)
     const again = await t.login('agent')
-    expect((await t.request('GET', '/api/auth/me', { cookie: again })).json.role).toBe('compliance')
+    expect((await t.request('GET', '/api/auth/me', { cookie: again })).json.role).toBe('manager')
     await t.request('PUT', '/api/staff/1', { cookie: admin, body: { status: 'disabled' } })
     expect((await t.request('GET', '/api/auth/me', { cookie: again })).status).toBe(401)
     const signIn = await t.request('POST', '/api/auth/login', { body: { email: 'agent@example.com', password: TEST_PASSWORD } })
@@ -153,12 +166,12 @@ describe('staff and settings under parallel requests (promise 10)', () => {
     const http = await t.listen()
     const cookie = await http.login('admin')
     const { statuses } = await inParallel(30, (i) =>
-      http.request('PUT', '/api/settings/unmask_window_minutes', { cookie, body: { value: i + 1 } }),
+      http.request('PUT', '/api/settings/export_link_days', { cookie, body: { value: i + 1 } }),
     )
     expect(tally(statuses)).toEqual({ 200: 30 })
     const entries = await t.db.selectFrom('audit_log').select('details').where('action', '=', 'settings.update').orderBy('id').execute()
     const changes = entries.map((e) => JSON.parse(e.details) as { from: number; to: number })
-    expect(changes[0]!.from).toBe(15)
+    expect(changes[0]!.from).toBe(7)
     for (let i = 1; i < changes.length; i++) expect(changes[i]!.from).toBe(changes[i - 1]!.to)
   })
 })

@@ -145,7 +145,7 @@ describe('the unmask window', () => {
   })
 
   it('follows the setting an admin changes', async () => {
-    await t.request('PUT', '/api/settings/unmask_window_minutes', { cookie: await t.login('admin'), body: { value: 5 } })
+    await t.changeSetting('unmask_window_minutes', 5)
     await answerAll((await start()).json, true)
     later(6)
     expect((await t.request('GET', `/api/customers/${customerId}`, { cookie: agent })).json.masked).toBe(true)
