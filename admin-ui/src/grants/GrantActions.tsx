@@ -1,20 +1,11 @@
 import CheckIcon from '@mui/icons-material/Check'
 import CloseIcon from '@mui/icons-material/Close'
 import UndoIcon from '@mui/icons-material/Undo'
-import {
-  Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogContentText,
-  DialogTitle,
-  Stack,
-  type Theme,
-  useMediaQuery,
-} from '@mui/material'
-import { useId, useState } from 'react'
+import { Button, DialogContentText, Stack } from '@mui/material'
+import { useState } from 'react'
 import { useDataProvider, useGetIdentity, useNotify, usePermissions, useRecordContext, useRefresh, useTranslate } from 'react-admin'
 import type { VerityDataProvider } from '../dataProvider'
+import { ConfirmDialog } from '../layout/ConfirmDialog'
 import { useGrantText } from './grantText'
 import { type GrantAction, grantActions, type GrantRow } from './types'
 
@@ -38,8 +29,6 @@ function GrantStep({ grant, action }: { grant: GrantRow; action: GrantAction }) 
   const refresh = useRefresh()
   const dataProvider = useDataProvider<VerityDataProvider>()
   const text = useGrantText()
-  const fullScreen = useMediaQuery((theme: Theme) => theme.breakpoints.down('sm'))
-  const id = useId()
   const [open, setOpen] = useState(false)
   const [busy, setBusy] = useState(false)
   const { icon: Icon, color, variant } = LOOKS[action]
@@ -75,36 +64,17 @@ function GrantStep({ grant, action }: { grant: GrantRow; action: GrantAction }) 
         {label}
       </Button>
       {open && (
-        <Dialog
-          open
+        <ConfirmDialog
+          title={text.title(grant, action)}
+          confirmLabel={translate(`verity.grants.${action}_confirm`)}
+          danger={action === 'reject'}
+          busy={busy}
+          onConfirm={() => void run()}
           onClose={() => setOpen(false)}
-          onClick={(e) => e.stopPropagation()}
-          aria-labelledby={`${id}-title`}
-          aria-describedby={`${id}-body`}
-          fullWidth
-          maxWidth="sm"
-          fullScreen={fullScreen}
         >
-          <DialogTitle id={`${id}-title`}>{text.title(grant, action)}</DialogTitle>
-          <DialogContent>
-            <DialogContentText id={`${id}-body`} gutterBottom>
-              {text.consequence(grant, action)}
-            </DialogContentText>
-            <DialogContentText variant="body2">{text.sentence(grant)}</DialogContentText>
-          </DialogContent>
-          <DialogActions sx={{ flexWrap: 'wrap', gap: 1 }}>
-            <Button onClick={() => setOpen(false)}>{translate('ra.action.cancel')}</Button>
-            <Button
-              autoFocus
-              variant="contained"
-              color={action === 'reject' ? 'error' : 'primary'}
-              disabled={busy}
-              onClick={() => void run()}
-            >
-              {translate(`verity.grants.${action}_confirm`)}
-            </Button>
-          </DialogActions>
-        </Dialog>
+          <DialogContentText gutterBottom>{text.consequence(grant, action)}</DialogContentText>
+          <DialogContentText variant="body2">{text.sentence(grant)}</DialogContentText>
+        </ConfirmDialog>
       )}
     </>
   )

@@ -1,21 +1,10 @@
-import {
-  Alert,
-  Box,
-  Button,
-  Chip,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogContentText,
-  DialogTitle,
-  Stack,
-  Typography,
-} from '@mui/material'
+import { Alert, Box, Button, Chip, Stack, Typography } from '@mui/material'
 import { useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { Loading, useLogout, useNotify, useTranslate } from 'react-admin'
 import { useAuditText, useDateTime } from '../audit-log/auditText'
 import { httpClient } from '../httpClient'
+import { ConfirmDialog } from '../layout/ConfirmDialog'
 import { useApiQuery } from '../useApiQuery'
 import type { Session } from './types'
 
@@ -123,29 +112,18 @@ export function SessionList({ path, owner }: { path: string; owner?: string }) {
         })}
       </Stack>
       {asking && (
-        <Dialog
-          open
+        <ConfirmDialog
+          title={translate('verity.sessions.confirm_title', { device: device(asking) })}
+          confirmLabel={translate('verity.sessions.end_confirm')}
+          danger
+          busy={ending}
+          onConfirm={() => end(asking)}
           onClose={() => setAsking(null)}
-          aria-labelledby="session-end-title"
-          aria-describedby="session-end-body"
-          fullWidth
-          maxWidth="xs"
         >
-          <DialogTitle id="session-end-title">{translate('verity.sessions.confirm_title', { device: device(asking) })}</DialogTitle>
-          <DialogContent>
-            <DialogContentText id="session-end-body">
-              {owner
-                ? translate('verity.sessions.confirm_staff', { name: owner, device: device(asking) })
-                : translate('verity.sessions.confirm_other', { device: device(asking) })}
-            </DialogContentText>
-          </DialogContent>
-          <DialogActions sx={{ flexWrap: 'wrap', gap: 1 }}>
-            <Button onClick={() => setAsking(null)}>{translate('ra.action.cancel')}</Button>
-            <Button autoFocus variant="contained" color="error" disabled={ending} onClick={() => end(asking)}>
-              {translate('verity.sessions.end_confirm')}
-            </Button>
-          </DialogActions>
-        </Dialog>
+          {owner
+            ? translate('verity.sessions.confirm_staff', { name: owner, device: device(asking) })
+            : translate('verity.sessions.confirm_other', { device: device(asking) })}
+        </ConfirmDialog>
       )}
     </>
   )

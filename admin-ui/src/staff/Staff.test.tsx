@@ -13,6 +13,8 @@ function staffApi(record: typeof LI_NA, activeAdmins = 2) {
   server.use(
     ...signedInAs('admin'),
     http.get(`/api/staff/${record.id}`, () => HttpResponse.json(record)),
+    // the edit page lists the account's sessions (sessions/SessionList.tsx)
+    http.get(`/api/staff/${record.id}/sessions`, () => HttpResponse.json([])),
     http.put(`/api/staff/${record.id}`, async ({ request }) => {
       const body = (await request.json()) as Record<string, unknown>
       sent.push(body)

@@ -1,5 +1,6 @@
-import { Button, Dialog, DialogActions, DialogContent, DialogTitle, List, ListItem, ListItemText } from '@mui/material'
+import { List, ListItem, ListItemText } from '@mui/material'
 import { useTranslate } from 'react-admin'
+import { ConfirmDialog } from '../layout/ConfirmDialog'
 
 export interface StaffState {
   name: string
@@ -42,23 +43,23 @@ export function StaffConfirmDialog({
   const consequences = consequencesOf(before, after)
   const disabling = after.status === 'disabled' && before.status !== 'disabled'
   return (
-    <Dialog open onClose={onCancel} aria-labelledby="staff-confirm-title" aria-describedby="staff-confirm-body" fullWidth maxWidth="xs">
-      <DialogTitle id="staff-confirm-title">{translate('verity.staff.confirm.title', { name: before.name })}</DialogTitle>
-      <DialogContent>
-        <List id="staff-confirm-body" disablePadding>
-          {consequences.map((c) => (
-            <ListItem key={c.key} disableGutters>
-              <ListItemText primary={translate(c.key, c.args)} />
-            </ListItem>
-          ))}
-        </List>
-      </DialogContent>
-      <DialogActions sx={{ flexWrap: 'wrap', gap: 1 }}>
-        <Button onClick={onCancel}>{translate('ra.action.cancel')}</Button>
-        <Button autoFocus variant="contained" color={disabling ? 'error' : 'primary'} disabled={saving} onClick={onConfirm}>
-          {disabling ? translate('verity.staff.confirm.disable', { name: before.name }) : translate('verity.staff.confirm.change_role')}
-        </Button>
-      </DialogActions>
-    </Dialog>
+    <ConfirmDialog
+      title={translate('verity.staff.confirm.title', { name: before.name })}
+      confirmLabel={
+        disabling ? translate('verity.staff.confirm.disable', { name: before.name }) : translate('verity.staff.confirm.change_role')
+      }
+      danger={disabling}
+      busy={saving}
+      onConfirm={onConfirm}
+      onClose={onCancel}
+    >
+      <List disablePadding>
+        {consequences.map((c) => (
+          <ListItem key={c.key} disableGutters>
+            <ListItemText primary={translate(c.key, c.args)} />
+          </ListItem>
+        ))}
+      </List>
+    </ConfirmDialog>
   )
 }

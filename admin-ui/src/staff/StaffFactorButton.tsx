@@ -1,8 +1,9 @@
 import PhonelinkEraseIcon from '@mui/icons-material/PhonelinkErase'
-import { Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle } from '@mui/material'
+import { Button } from '@mui/material'
 import { useState } from 'react'
 import { useGetIdentity, useNotify, useRecordContext, useRefresh, useTranslate } from 'react-admin'
 import { httpClient } from '../httpClient'
+import { ConfirmDialog } from '../layout/ConfirmDialog'
 
 /**
  * Removes a staff member's lost second factor (DELETE /api/staff/:id/factor), after a confirmation naming what
@@ -41,25 +42,16 @@ export function StaffFactorButton() {
         {translate('verity.mfa.staff.remove')}
       </Button>
       {open && (
-        <Dialog
-          open
+        <ConfirmDialog
+          title={translate('verity.mfa.staff.remove_title', { name: record.name })}
+          confirmLabel={translate('verity.mfa.staff.remove_confirm')}
+          danger
+          busy={removing}
+          onConfirm={() => void remove()}
           onClose={() => setOpen(false)}
-          aria-labelledby="staff-factor-title"
-          aria-describedby="staff-factor-body"
-          fullWidth
-          maxWidth="xs"
         >
-          <DialogTitle id="staff-factor-title">{translate('verity.mfa.staff.remove_title', { name: record.name })}</DialogTitle>
-          <DialogContent>
-            <DialogContentText id="staff-factor-body">{translate('verity.mfa.staff.remove_body', { name: record.name })}</DialogContentText>
-          </DialogContent>
-          <DialogActions sx={{ flexWrap: 'wrap', gap: 1 }}>
-            <Button onClick={() => setOpen(false)}>{translate('ra.action.cancel')}</Button>
-            <Button autoFocus variant="contained" color="error" disabled={removing} onClick={() => void remove()}>
-              {translate('verity.mfa.staff.remove_confirm')}
-            </Button>
-          </DialogActions>
-        </Dialog>
+          {translate('verity.mfa.staff.remove_body', { name: record.name })}
+        </ConfirmDialog>
       )}
     </>
   )

@@ -41,14 +41,18 @@ function RoleCell({ r }: { r: StaffRecord }) {
   )
 }
 
-/** On a phone, what waits for approval (the account, or the role asked for) goes under the email, where there is room. */
-function EmailAndPending({ r }: { r: StaffRecord }) {
+/**
+ * On a phone, what needs an admin's eye goes under the email, where there is room: what waits for approval (the account,
+ * or the role asked for), and a second factor the role needs and the account lacks.
+ */
+function EmailAndPending({ r }: { r: StaffRecord & FactorFields }) {
   const account = r.status === 'pending'
-  if (!account && !r.pending_role) return <>{r.email}</>
+  if (!account && !r.pending_role && !r.lacks_factor) return <>{r.email}</>
   return (
     <Stack spacing={0.5} component="span" sx={{ alignItems: 'flex-start', overflowWrap: 'anywhere' }}>
       <span>{r.email}</span>
-      <AwaitingApprovalChip role={account ? null : r.pending_role} />
+      {(account || r.pending_role) && <AwaitingApprovalChip role={account ? null : r.pending_role} />}
+      {r.lacks_factor && <FactorChip record={r} />}
     </Stack>
   )
 }
@@ -69,7 +73,7 @@ export default function StaffList() {
       }
     >
       {small ? (
-        <SimpleList<StaffRecord>
+        <SimpleList<StaffRecord & FactorFields>
           linkType="edit"
           primaryText={(r) => r.name}
           secondaryText={(r) => <EmailAndPending r={r} />}

@@ -1,8 +1,9 @@
 import KeyIcon from '@mui/icons-material/Key'
-import { Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle } from '@mui/material'
+import { Button } from '@mui/material'
 import { useState } from 'react'
 import { useDataProvider, useGetIdentity, useNotify, useRecordContext, useTranslate } from 'react-admin'
 import type { VerityDataProvider } from '../dataProvider'
+import { ConfirmDialog } from '../layout/ConfirmDialog'
 
 /**
  * Resets a staff member's password: after a confirmation naming what follows, the server makes the current password
@@ -39,25 +40,16 @@ export function StaffPasswordButton() {
         {translate('verity.staff.send_link')}
       </Button>
       {open && (
-        <Dialog
-          open
+        <ConfirmDialog
+          title={translate('verity.staff.send_link_title', { name: record.name })}
+          confirmLabel={translate('verity.staff.send_link_confirm')}
+          danger
+          busy={sending}
+          onConfirm={send}
           onClose={() => setOpen(false)}
-          aria-labelledby="staff-link-title"
-          aria-describedby="staff-link-body"
-          fullWidth
-          maxWidth="xs"
         >
-          <DialogTitle id="staff-link-title">{translate('verity.staff.send_link_title', { name: record.name })}</DialogTitle>
-          <DialogContent>
-            <DialogContentText id="staff-link-body">{translate('verity.staff.send_link_body')}</DialogContentText>
-          </DialogContent>
-          <DialogActions sx={{ flexWrap: 'wrap', gap: 1 }}>
-            <Button onClick={() => setOpen(false)}>{translate('ra.action.cancel')}</Button>
-            <Button autoFocus variant="contained" color="error" disabled={sending} onClick={send}>
-              {translate('verity.staff.send_link_confirm')}
-            </Button>
-          </DialogActions>
-        </Dialog>
+          {translate('verity.staff.send_link_body')}
+        </ConfirmDialog>
       )}
     </>
   )
