@@ -1,10 +1,13 @@
-import { type DatabaseHandle, migrateToLatest, openDatabase, seedCustomers } from '@verity/db'
+import { type DatabaseHandle, flushErasedValues, migrateToLatest, openDatabase, seedCustomers } from '@verity/db'
 import type { Env } from './env.js'
 import { SEED_STAFF, seedStaff } from './modules/staff/staff.seed.js'
 
 /** Opens the database, migrates it and, when empty, seeds the demo staff and customers. */
 export async function prepareDatabase(env: Env, auditKey: Uint8Array, log: (line: string) => void = console.log): Promise<DatabaseHandle> {
   const handle = openDatabase(env.DATABASE_URL)
+  // An erasure flushes its erased values out of the write-ahead log after it commits (promise 5); a crash in between
+  // would leave them in the files until the next erasure, so every start flushes too.
+  await flushErasedValues(handle.db)
   const applied = await migrateToLatest(handle.db)
   if (applied.length) log(`Migrated ${handle.dialect} database: ${applied.join(', ')}`)
 

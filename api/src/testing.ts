@@ -8,6 +8,8 @@ import type { AppConfig } from './platform/context.js'
 import { seedStaff } from './modules/staff/staff.seed.js'
 import { hashPassword } from './platform/passwords.js'
 
+export { everyText, personalValues } from './modules/requests/requests.testing.js'
+
 export const TEST_PASSWORD = 'Correct-horse-battery-9'
 export const ORIGIN = 'http://localhost'
 /** The audit chain's key in tests; the server's comes from AUDIT_KEY or its key file. */

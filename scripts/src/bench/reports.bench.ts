@@ -1,40 +1,5 @@
-import type { App } from '@verity/api'
-import { type Database, isPostgres, yearMonth } from '@verity/db'
+import { type Database, yearMonth } from '@verity/db'
 import { type Kysely, sql } from 'kysely'
-
-/**
- * Tops the orders up to `target` by copying existing ones to other months (new numbers): the seed makes about 2.4
- * orders a customer, the issue's scale is 3.
- */
-export async function topUpOrders(db: Kysely<Database>, target: number) {
-  const count = async () =>
-    Number(
-      (
-        await db
-          .selectFrom('orders')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    )
-  let n = await count()
-  for (let round = 1; n < target; round++) {
-    const { max } = await db
-      .selectFrom('orders')
-      .select((eb) => eb.fn.max('id').as('max'))
-      .executeTakeFirstOrThrow()
-    const take = Math.min(target - n, 200_000)
-    // Copies of the first `take` orders, placed a month (or two, …) earlier than the original.
-    await sql`insert into orders (customer_id, number, placed_at, status, total_cents, currency, ship_name, ship_address, ship_phone, ship_country)
-      select customer_id, number || ${`-B${round}`}, ${
-        isPostgres(db)
-          ? sql`to_char((placed_at::timestamptz - ${`${round} month`}::interval) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
-          : sql`strftime('%Y-%m-%dT%H:%M:%fZ', placed_at, ${`-${round} months`})`
-      }, status, total_cents, currency, ship_name, ship_address, ship_phone, ship_country
-      from orders where id <= ${Number(max)} and number not like '%-B%' order by id limit ${take}`.execute(db)
-    n = await count()
-  }
-  return n
-}
 
 interface Ask {
   name: string
@@ -145,13 +110,14 @@ async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
 }
 
 /**
- * Each report through the whole API (session, validation, refresh, summary, protection) as a manager asks it: cold (the
- * first ask after a change to the data, which recounts the changed customer and publishes the table afresh) and warm
- * (asked again, p50 of 20), beside the plain GROUP BY over the base tables that the summaries replace.
+ * Each report through the production server (session, validation, refresh, summary, protection) as a manager asks it,
+ * one at a time: cold (the first ask after a change to the data, which recounts the changed customer and publishes the
+ * table afresh) and warm (asked again, p50 of 20), beside the plain GROUP BY over the base tables that the summaries
+ * replace, run on `db` in this process.
  */
-export async function timeReports(app: App, db: Kysely<Database>, cookie: string, today: string) {
+export async function timeReports(get: (path: string) => Promise<Response>, db: Kysely<Database>, today: string) {
   const ask = async (path: string) => {
-    const res = await app.request(`http://localhost${path}`, { headers: { Cookie: cookie } })
+    const res = await get(path)
     if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${await res.text()}`)
     return res.json()
   }
@@ -169,7 +135,7 @@ export async function timeReports(app: App, db: Kysely<Database>, cookie: string
     for (let i = 0; i < 20; i++) warm.push((await timed(() => ask(a.path)))[0])
     warm.sort((x, y) => x - y)
     const base = a.base ? (await timed(() => a.base!(db)))[0] : null
-    rows.push({ name: a.name, cold, warm: percentile(warm, 0.5), warmMax: warm.at(-1)!, base })
+    rows.push({ name: a.name, path: a.path, cold, warm: percentile(warm, 0.5), warmMax: warm.at(-1)!, base })
   }
   return rows
 }

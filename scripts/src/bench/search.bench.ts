@@ -1,21 +1,40 @@
+import SQLite from 'better-sqlite3'
+import { createApp } from '@verity/api'
+import { callerAnswers } from '@verity/api/testing'
 import type { Database } from '@verity/db'
-import type { Kysely } from 'kysely'
-import type { App } from '@verity/api'
+import { Kysely, SqliteDialect } from 'kysely'
+import type { BenchDatabase } from './database.bench.js'
 
 export interface SearchSample {
   kind: string
   queries: string[]
 }
 
-/** Real identifiers of customers spread over the whole table, typed the ways agents type them. */
-export async function searchSamples(db: Kysely<Database>, count: number): Promise<SearchSample[]> {
+/** A page of the customers list as the console asks for it: a search, the first ten by id. */
+export function customersPath(filter: Record<string, string>, range: [number, number] = [0, 9]): string {
+  const q = new URLSearchParams({ filter: JSON.stringify(filter), range: JSON.stringify(range), sort: '["id","ASC"]' })
+  return `/api/customers?${q}`
+}
+
+/** Ids spread over the whole table: `count` of them, evenly. */
+async function spreadIds(db: Kysely<Database>, count: number): Promise<number[]> {
   const { max } = await db
     .selectFrom('customers')
     .select((eb) => eb.fn.max('id').as('max'))
     .executeTakeFirstOrThrow()
-  const ids = Array.from({ length: count }, (_, i) => 1 + Math.floor(((i + 0.5) / count) * Number(max)))
+  return Array.from({ length: count }, (_, i) => 1 + Math.floor(((i + 0.5) / count) * Number(max)))
+}
+
+/** Real identifiers of customers spread over the whole table, typed the ways agents type them. */
+export async function searchSamples(db: Kysely<Database>, count: number): Promise<SearchSample[]> {
+  const ids = await spreadIds(db, count)
   const rows = await db.selectFrom('customers').selectAll().where('id', 'in', ids).execute()
-  const orders = await db.selectFrom('orders').select(['customer_id', 'number']).where('customer_id', 'in', ids).execute()
+  const orders = await db
+    .selectFrom('orders')
+    .select(['customer_id', 'number'])
+    .where('customer_id', 'in', ids)
+    .where('number', 'not like', '%-B%') // the seed's own numbers, not the copies that top the orders up
+    .execute()
   const han = rows.filter((r) => /\p{Script=Han}/u.test(r.last_name ?? ''))
   const pinyin = rows.filter((r) => r.country === 'CN' && !/\p{Script=Han}/u.test(r.last_name ?? ''))
   return [
@@ -30,18 +49,32 @@ export async function searchSamples(db: Kysely<Database>, count: number): Promis
   ]
 }
 
+export interface Caller {
+  customerId: number
+  /** what the caller answers to each question, as on file */
+  answers: Record<string, string | null>
+}
+
+/** Active customers spread over the table and what each would answer when verified: the verification load's callers. */
+export async function callers(db: Kysely<Database>, count: number): Promise<Caller[]> {
+  const ids = await spreadIds(db, count)
+  const active = await db.selectFrom('customers').select('id').where('id', 'in', ids).where('status', '=', 'active').execute()
+  const out: Caller[] = []
+  for (const { id } of active) out.push({ customerId: id, answers: await callerAnswers(db, id) })
+  return out
+}
+
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!
 
-/** Times each search through the whole HTTP stack (session, validation, query, count, audit entry). */
-export async function timeSearches(app: App, cookie: string, samples: SearchSample[]) {
+/** Times each search one at a time through the production server (session, validation, query, count, audit entry). */
+export async function timeSearches(get: (path: string) => Promise<Response>, samples: SearchSample[]) {
   const results = []
   for (const { kind, queries } of samples) {
     const times: number[] = []
     let found = 0
     for (const q of queries) {
-      const url = `http://localhost/api/customers?filter=${encodeURIComponent(JSON.stringify({ q }))}&range=${encodeURIComponent('[0,9]')}`
       const started = performance.now()
-      const res = await app.request(url, { headers: { Cookie: cookie } })
+      const res = await get(customersPath({ q }))
       const body = (await res.json()) as unknown[]
       times.push(performance.now() - started)
       if (res.status !== 200) throw new Error(`${kind} search "${q}" answered ${res.status}`)
@@ -58,4 +91,64 @@ export async function timeSearches(app: App, cookie: string, samples: SearchSamp
     })
   }
   return results
+}
+
+interface Statement {
+  sql: string
+  parameters: readonly unknown[]
+}
+
+/**
+ * The SQL a search for `q` runs over the customers table, exactly as the service builds it: one search through the whole
+ * app in this process on the bench database (its session check, rate count and audit entry included), with every query
+ * recorded, keeping the reads of `customers` (the page, the count, the ids recorded as found).
+ */
+export async function searchStatements(bench: BenchDatabase, agent: string, password: string, q: string): Promise<Statement[]> {
+  const statements: Statement[] = []
+  let recording = false
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: new SQLite(bench.url) }),
+    log: (event) => {
+      if (recording && event.level === 'query') statements.push({ sql: event.query.sql, parameters: event.query.parameters })
+    },
+  })
+  try {
+    const { app } = createApp(db, { auditKey: bench.auditKey, mfa: { requiredRoles: [], freshMs: 5 * 60_000 } })
+    const login = await app.request('http://localhost/api/auth/login', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: 'http://localhost' },
+      body: JSON.stringify({ email: agent, password }),
+    })
+    if (login.status !== 200) throw new Error(`sign-in as ${agent} answered ${login.status}`)
+    recording = true
+    const res = await app.request(`http://localhost${customersPath({ q })}`, {
+      headers: { Cookie: login.headers.get('set-cookie')!.split(';')[0]! },
+    })
+    recording = false
+    if (res.status !== 200) throw new Error(`search "${q}" answered ${res.status}: ${await res.text()}`)
+    return statements.filter((s) => /^select\b/i.test(s.sql) && /\bfrom "customers"/i.test(s.sql))
+  } finally {
+    await db.destroy()
+  }
+}
+
+/**
+ * The raw baseline: `statements` run straight through better-sqlite3 (prepared once, no HTTP, no framework, no
+ * transaction, no audit), one search after another for `seconds`; answers searches a second.
+ */
+export function rawSearchRate(file: string, statements: Statement[], seconds: number): number {
+  const sqlite = new SQLite(file, { readonly: true })
+  try {
+    const prepared = statements.map((s) => ({ stmt: sqlite.prepare(s.sql), parameters: s.parameters }))
+    const started = performance.now()
+    const until = started + seconds * 1000
+    let searches = 0
+    while (performance.now() < until) {
+      for (const { stmt, parameters } of prepared) stmt.all(...parameters)
+      searches++
+    }
+    return searches / ((performance.now() - started) / 1000)
+  } finally {
+    sqlite.close()
+  }
 }

@@ -13,7 +13,7 @@ import { getSetting, getSettingRecord, needsSecondPerson, SETTINGS, type Setting
  * happened.
  */
 export async function updateSetting(db: Kysely<Database>, ctx: StaffContext, key: string, value: unknown) {
-  if (!(key in SETTINGS)) throw notFound('Setting')
+  if (!Object.hasOwn(SETTINGS, key)) throw notFound('Setting')
   const setting = key as SettingKey
   const parsed = SETTINGS[setting].schema.safeParse(value)
   if (!parsed.success) throw badRequest('Invalid value.', { value: fieldErrors(parsed.error.issues)._ ?? 'Invalid value' })

@@ -1,0 +1,238 @@
+import { createHash } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import SQLite from 'better-sqlite3'
+import { defaultAuditCheckpointFile, loadAuditKey, seedStaff } from '@verity/api'
+import { type Database, isPostgresUrl, migrateToLatest, openDatabase, seedCustomers, type StaffRole } from '@verity/db'
+import { type Kysely, sql } from 'kysely'
+// The chain's own entry builder, so that the entries the bench adds verify as the server's do.
+import { buildAuditEntry, GENESIS_HASH } from '../../../api/src/platform/audit.js'
+import { ROOT } from '../build-console.js'
+
+/** The bench's records (results, the databases it built and how long their seed took); ignored by git. */
+export const BENCH_DIR = path.join(ROOT, '.bench')
+const MANIFEST = path.join(BENCH_DIR, 'databases.json')
+/** The seeded staff's password on every bench database. */
+export const BENCH_PASSWORD = 'Bench-password-2026'
+
+export interface BenchDatabase {
+  url: string
+  /** the audit key beside the database (AUDIT_KEY_FILE), created with it */
+  keyFile: string
+  checkpointFile: string
+  auditKey: Uint8Array
+  customers: number
+  orders: number
+  /** seconds the seed generator took for the customers and their orders: this run's, or the one recorded when it was built */
+  seedSeconds: number
+  seededAt: string
+  /** built by this run (else reused) */
+  seeded: boolean
+}
+
+interface ManifestEntry {
+  customers: number
+  orders: number
+  /** the seed generator's sources when it was built: a change to them builds it afresh */
+  generator: string
+  seed_s: number
+  seeded_at: string
+}
+
+function readManifest(): Record<string, ManifestEntry> {
+  return fs.existsSync(MANIFEST) ? (JSON.parse(fs.readFileSync(MANIFEST, 'utf8')) as Record<string, ManifestEntry>) : {}
+}
+
+/** A digest of the seed generator's sources (db/src/seed, tests aside). */
+function generatorDigest(): string {
+  const dir = path.join(ROOT, 'db/src/seed')
+  const hash = createHash('sha256')
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .sort()) {
+    hash.update(f).update(fs.readFileSync(path.join(dir, f)))
+  }
+  return hash.digest('hex').slice(0, 16)
+}
+
+const count = async (db: Kysely<Database>, table: 'customers' | 'orders' | 'audit_log') =>
+  Number(
+    (
+      await db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  )
+
+/**
+ * The bench database: `customers` customers with `orders` orders, made by the seed generator and kept for the next run,
+ * which reuses it while the generator and the sizes are unchanged (and builds it afresh otherwise). A file the bench did
+ * not build is never removed. Then, on every run: migrations, the seeded staff, a pool of staff for the load generator's
+ * connections, searches unlimited, and an audit log of at least one entry per customer.
+ */
+export async function prepareBenchDatabase(url: string, customers: number, orders: number): Promise<BenchDatabase> {
+  if (isPostgresUrl(url)) throw new Error('The bench measures SQLite: its raw baseline runs the same SQL through better-sqlite3.')
+  const keyFile = path.join(path.dirname(url), `${path.basename(url, path.extname(url))}.audit.key`)
+  const checkpointFile = defaultAuditCheckpointFile(url)
+  const manifest = readManifest()
+  const entry = manifest[path.resolve(url)]
+  const generator = generatorDigest()
+  const current = entry && entry.customers === customers && entry.orders === orders && entry.generator === generator && fs.existsSync(url)
+
+  if (!current) {
+    if (fs.existsSync(url) && !entry) {
+      throw new Error(`${url} was not built by npm run bench: remove it, or set BENCH_DATABASE_URL to another file.`)
+    }
+    for (const f of [url, `${url}-wal`, `${url}-shm`, keyFile, checkpointFile]) fs.rmSync(f, { force: true })
+  }
+  const handle = openDatabase(url)
+  try {
+    await migrateToLatest(handle.db)
+    const { key: auditKey } = loadAuditKey({ file: keyFile, create: true, log: () => {} })
+    let seeded: { seconds: number; at: string } | null = null
+    if (!current) {
+      console.log(`Seeding ${customers.toLocaleString('en')} customers into ${url} (kept for later runs)…`)
+      const started = performance.now()
+      await seedCustomers(handle.db, handle.dialect, {
+        count: customers,
+        onProgress: ({ done, total, elapsedMs }) =>
+          process.stdout.write(`\r  ${done.toLocaleString('en')} / ${total.toLocaleString('en')} in ${(elapsedMs / 1000).toFixed(0)} s`),
+      })
+      const customersDone = performance.now()
+      const made = await topUpOrders(handle.db, orders)
+      const seconds = (performance.now() - started) / 1000
+      console.log(
+        `\nSeeded in ${seconds.toFixed(1)} s: customers ${((customersDone - started) / 1000).toFixed(1)} s, ` +
+          `orders topped up to ${made.toLocaleString('en')} in ${((performance.now() - customersDone) / 1000).toFixed(1)} s.`,
+      )
+      seeded = { seconds, at: new Date().toISOString() }
+      fs.mkdirSync(BENCH_DIR, { recursive: true })
+      const next = readManifest()
+      next[path.resolve(url)] = { customers, orders, generator, seed_s: seconds, seeded_at: seeded.at }
+      fs.writeFileSync(MANIFEST, `${JSON.stringify(next, null, 2)}\n`)
+    }
+    await seedStaff(handle.db, auditKey, BENCH_PASSWORD)
+    // The bench times searches, not the per-staff lookup rate that would stop one agent searching this fast.
+    const unlimited = { value: '1000000000', updated_at: new Date().toISOString(), updated_by: null }
+    for (const key of ['searches_per_minute', 'searches_per_hour'])
+      await handle.db
+        .insertInto('settings')
+        .values({ key, ...unlimited })
+        .onConflict((oc) => oc.column('key').doUpdateSet(unlimited))
+        .execute()
+    return {
+      url,
+      keyFile,
+      checkpointFile,
+      auditKey,
+      customers: await count(handle.db, 'customers'),
+      orders: await count(handle.db, 'orders'),
+      seedSeconds: seeded?.seconds ?? entry!.seed_s,
+      seededAt: seeded?.at ?? entry!.seeded_at,
+      seeded: !!seeded,
+    }
+  } finally {
+    await handle.close()
+  }
+}
+
+/**
+ * Tops the orders up to `target` by copying existing ones to other months (new numbers): the seed makes about 2.4
+ * orders a customer, the issue's scale is 3.
+ */
+async function topUpOrders(db: Kysely<Database>, target: number) {
+  let n = await count(db, 'orders')
+  for (let round = 1; n < target; round++) {
+    const { max } = await db
+      .selectFrom('orders')
+      .select((eb) => eb.fn.max('id').as('max'))
+      .executeTakeFirstOrThrow()
+    const take = Math.min(target - n, 200_000)
+    // Copies of the first `take` orders, placed a month (or two, …) earlier than the original.
+    await sql`insert into orders (customer_id, number, placed_at, status, total_cents, currency, ship_name, ship_address, ship_phone, ship_country)
+      select customer_id, number || ${`-B${round}`}, strftime('%Y-%m-%dT%H:%M:%fZ', placed_at, ${`-${round} months`}),
+        status, total_cents, currency, ship_name, ship_address, ship_phone, ship_country
+      from orders where id <= ${Number(max)} and number not like '%-B%' order by id limit ${take}`.execute(db)
+    n = await count(db, 'orders')
+  }
+  return n
+}
+
+/**
+ * `count` staff of `role` for the load generator, one a connection as at a call centre's desks: bench-<role>-<i>@example.com,
+ * put straight into the tables with the seeded staff member's password hash (as the API's test helper adds staff), so they
+ * sign in with the bench password. Answers their emails.
+ */
+export async function benchStaff(url: string, role: Extract<StaffRole, 'agent' | 'compliance'>, n: number): Promise<string[]> {
+  const handle = openDatabase(url)
+  try {
+    const { password_hash } = await handle.db
+      .selectFrom('staff_credentials as c')
+      .innerJoin('staff_users as s', 's.id', 'c.staff_id')
+      .select('c.password_hash')
+      .where('s.email', '=', `${role}@example.com`)
+      .executeTakeFirstOrThrow()
+    const emails = Array.from({ length: n }, (_, i) => `bench-${role}-${String(i + 1).padStart(3, '0')}@example.com`)
+    const at = new Date().toISOString()
+    for (const [i, email] of emails.entries()) {
+      const found = await handle.db.selectFrom('staff_users').select('id').where('email', '=', email).executeTakeFirst()
+      if (found) continue
+      const { id } = await handle.db
+        .insertInto('staff_users')
+        .values({ email, name: `Bench ${role} ${i + 1}`, role, created_at: at, updated_at: at, last_login_at: null })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      await handle.db.insertInto('staff_credentials').values({ staff_id: id, password_hash, changed_at: at }).execute()
+    }
+    return emails
+  } finally {
+    await handle.close()
+  }
+}
+
+/**
+ * Grows the audit log to `target` entries, chained under the database's key as the server chains them (an agent's
+ * searches by customer id), so that the chain check runs over as many entries as the issue's scale asks: one per
+ * customer. Straight through better-sqlite3, a batch a transaction; the server must not be running.
+ */
+export function topUpAudit(bench: BenchDatabase, target: number): number {
+  const sqlite = new SQLite(bench.url)
+  try {
+    const have = (sqlite.prepare('select count(*) as n from audit_log').get() as { n: number }).n
+    if (have >= target) return have
+    const agent = sqlite.prepare(`select id from staff_users where email = 'agent@example.com'`).get() as { id: number }
+    const last = sqlite.prepare('select hash from audit_log order by id desc limit 1').get() as { hash: string } | undefined
+    const started = performance.now()
+    let prev = last?.hash ?? GENESIS_HASH
+    let insert: SQLite.Statement | null = null
+    const batch = sqlite.transaction((from: number, to: number) => {
+      const now = new Date()
+      for (let i = from; i < to; i++) {
+        const customerId = 1 + (i % bench.customers)
+        const row = buildAuditEntry(
+          bench.auditKey,
+          { staff: { id: agent.id, role: 'agent' }, ip: '127.0.0.1', now },
+          { action: 'customer.search', details: { kind: 'id', results: 1, customers: [customerId], bench: 'filler' } },
+          prev,
+        )
+        insert ??= sqlite.prepare(
+          `insert into audit_log (${Object.keys(row).join(', ')}) values (${Object.keys(row)
+            .map((k) => `@${k}`)
+            .join(', ')})`,
+        )
+        insert.run(row)
+        prev = row.hash
+      }
+    })
+    for (let i = have; i < target; i += 50_000) {
+      batch(i, Math.min(target, i + 50_000))
+      process.stdout.write(`\r  audit log ${Math.min(target, i + 50_000).toLocaleString('en')} / ${target.toLocaleString('en')} entries`)
+    }
+    console.log(` (added ${(target - have).toLocaleString('en')} in ${((performance.now() - started) / 1000).toFixed(1)} s)`)
+    return target
+  } finally {
+    sqlite.close()
+  }
+}
