@@ -1,18 +1,6 @@
 import { spawn } from 'node:child_process'
-import net from 'node:net'
 import { ROOT } from '../build-console.js'
-
-/** A loopback port no one listens on now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo
-      probe.close(() => resolve(port))
-    })
-  })
-}
+import { freePort } from '../server.testing.js'
 
 export interface BenchServer {
   /** `http://127.0.0.1:<port>`: loopback, the address the load generator and the Origin header name */
