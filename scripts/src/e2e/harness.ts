@@ -104,7 +104,18 @@ export async function seriousAccessibilityProblems(page: Page): Promise<string[]
   // Evaluated through the debugging protocol, which the console's Content-Security-Policy (no inline scripts) allows.
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(`${AXE};void 0`)
   // A dialog still fading in has text of low contrast for a moment: judge the page once its transitions have ended.
-  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))))
+  // (finite ones only, and two seconds at most: a spinner turns for ever)
+  await page.evaluate(() =>
+    Promise.race([
+      Promise.all(
+        document
+          .getAnimations()
+          .filter((a) => a.effect?.getComputedTiming().endTime !== Infinity)
+          .map((a) => a.finished.catch(() => undefined)),
+      ),
+      new Promise((resolve) => setTimeout(resolve, 2_000)),
+    ]),
+  )
   return page.evaluate(async () => {
     const axe = (
       window as unknown as {
