@@ -6,9 +6,7 @@ import {
   CardContent,
   Chip,
   Dialog,
-  DialogActions,
   DialogContent,
-  DialogContentText,
   DialogTitle,
   Skeleton,
   type Theme,
@@ -23,6 +21,7 @@ import { httpClient } from '../httpClient'
 import { useApiQuery } from '../useApiQuery'
 import { Enrolment } from './Enrolment'
 import { RecoveryCodes } from './RecoveryCodes'
+import { ConfirmDialog } from '../layout/ConfirmDialog'
 
 type Open = null | 'enrol' | 'renew' | { recoveryCodes: string[] }
 
@@ -145,25 +144,15 @@ export function TwoStepSection() {
       )}
 
       {open === 'renew' && (
-        <Dialog
-          open
+        <ConfirmDialog
+          title={translate('verity.mfa.profile.new_codes_title')}
+          confirmLabel={translate('verity.mfa.profile.new_codes_confirm')}
+          busy={renewing}
+          onConfirm={() => void renew()}
           onClose={() => setOpen(null)}
-          aria-labelledby="two-step-renew-title"
-          aria-describedby="two-step-renew-body"
-          fullWidth
-          maxWidth="xs"
         >
-          <DialogTitle id="two-step-renew-title">{translate('verity.mfa.profile.new_codes_title')}</DialogTitle>
-          <DialogContent>
-            <DialogContentText id="two-step-renew-body">{translate('verity.mfa.profile.new_codes_body')}</DialogContentText>
-          </DialogContent>
-          <DialogActions sx={{ flexWrap: 'wrap', gap: 1 }}>
-            <Button onClick={() => setOpen(null)}>{translate('ra.action.cancel')}</Button>
-            <Button autoFocus variant="contained" disabled={renewing} onClick={() => void renew()}>
-              {translate('verity.mfa.profile.new_codes_confirm')}
-            </Button>
-          </DialogActions>
-        </Dialog>
+          {translate('verity.mfa.profile.new_codes_body')}
+        </ConfirmDialog>
       )}
 
       {open && typeof open === 'object' && (

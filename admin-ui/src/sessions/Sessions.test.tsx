@@ -20,6 +20,7 @@ const LAPTOP: Session = {
   browser: 'Firefox',
   os: 'Windows',
   current: true,
+  stage: 'signed_in',
 }
 const PHONE: Session = { ...LAPTOP, id: 'b'.repeat(32), ip: '198.51.100.4', browser: 'Safari', os: 'iOS', current: false }
 

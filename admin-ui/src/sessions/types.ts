@@ -9,4 +9,6 @@ export interface Session {
   browser: string | null
   os: string | null
   current: boolean
+  /** 'signed_in', or a right password still waiting for its second factor ('factor') or enrolment ('enrol') */
+  stage: 'signed_in' | 'factor' | 'enrol'
 }
