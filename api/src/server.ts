@@ -4,6 +4,7 @@ import { createApp } from './app.js'
 import { prepareDatabase } from './bootstrap.js'
 import { loadEnv } from './env.js'
 import { recordingTransport, smtpTransport } from './modules/outbox/outbox.transport.js'
+import { compaction } from './modules/retention/compaction.js'
 import { type ScheduledJob, startRetentionSchedule } from './modules/retention/retention.schedule.js'
 import { checkAgeCompliance, describeAgeCompliance } from './modules/flags/age-compliance.js'
 import { startSummaryRefresh } from './modules/reports/summaries.js'
@@ -50,7 +51,7 @@ export async function main() {
   const retention = startRetentionSchedule(handle.db, {
     intervalMs: env.RETENTION_INTERVAL_HOURS * 3_600_000,
     context: systemContext,
-    jobs: [ageCheck],
+    jobs: [ageCheck, compaction],
   })
   // Report summaries follow every change; counted now, so the first report after seeding waits for nothing.
   const summaries = startSummaryRefresh(handle.db, systemContext)

@@ -47,6 +47,7 @@ import type {
   ReportStateTable,
   SalesCellsTable,
 } from './tables/report.tables.js'
+import type { MaintenanceRunsTable } from './tables/maintenance.table.js'
 import type { ReportExportsTable } from './tables/report-exports.table.js'
 
 export interface Database {
@@ -92,4 +93,5 @@ export interface Database {
   password_reset_tokens: PasswordResetTokensTable
   audit_log: AuditLogTable
   report_exports: ReportExportsTable
+  maintenance_runs: MaintenanceRunsTable
 }

@@ -41,7 +41,27 @@ export function lockForUpdate<Q extends { forUpdate(): Q }>(db: Kysely<any>, que
 /**
  * After an erasure: on SQLite, copies the write-ahead log into the database and empties it, so that the erased values,
  * overwritten in the database (secure_delete), are not left in the log either. PostgreSQL reclaims old row versions by vacuum.
+ * A reader can hold the copy back: SQLite waits for it (busy_timeout), then answers busy rather than failing; the copy is
+ * tried three times, and a log that still will not empty is an error for the caller to report.
  */
 export async function flushErasedValues(db: Kysely<any>): Promise<void> {
-  if (!isPostgres(db)) await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db)
+  if (isPostgres(db)) return
+  for (let attempt = 0; ; attempt++) {
+    const { rows } = await sql<{ busy: number }>`pragma wal_checkpoint(TRUNCATE)`.execute(db)
+    if (!rows[0]?.busy) return
+    if (attempt === 2) throw new Error('The write-ahead log could not be emptied: a reader kept it in use')
+  }
+}
+
+/**
+ * Rewrites a SQLite database from its live rows (VACUUM), then empties the log. secure_delete zeroes deleted rows, but not
+ * the copies SQLite leaves in a page's unused space when it moves rows between pages; only a rewrite clears those
+ * (docs/decisions/0016-erased-values-in-the-files.md). Every write waits while it runs. On PostgreSQL it does nothing and
+ * answers false: there, its own vacuum reclaims dead row versions.
+ */
+export async function compactDatabase(db: Kysely<any>): Promise<boolean> {
+  if (isPostgres(db)) return false
+  await sql`vacuum`.execute(db)
+  await flushErasedValues(db)
+  return true
 }

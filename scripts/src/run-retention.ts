@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { describeRetention, loadAuditKey, loadEnv, runRetention } from '@verity/api'
+import { compactAfterErasures, describeRetention, loadAuditKey, loadEnv, runRetention } from '@verity/api'
 import { isPostgresUrl, openDatabase } from '@verity/db'
 
 /**
@@ -27,6 +27,7 @@ async function retention(): Promise<number> {
     })
     console.log(`Retention run at ${now.toISOString()} (audited as retention.run):`)
     for (const line of describeRetention(counts)) console.log(`  ${line}`)
+    console.log(`  ${(await compactAfterErasures(handle.db, now)) ?? 'no erasure since the last compaction'}`)
     return 0
   } finally {
     await handle.close()
