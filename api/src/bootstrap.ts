@@ -20,7 +20,7 @@ export async function prepareDatabase(env: Env, auditKey: Uint8Array, log: (line
   const anyCustomer = await handle.db.selectFrom('customers').select('id').limit(1).executeTakeFirst()
   if (!anyCustomer && env.SEED_CUSTOMERS > 0) {
     log(`Seeding ${env.SEED_CUSTOMERS.toLocaleString('en')} demo customers…`)
-    const done = await seedCustomers(handle.db, handle.dialect, {
+    const done = await seedCustomers(handle, {
       count: env.SEED_CUSTOMERS,
       onProgress: (p) => {
         if (p.done === p.total || p.done % 50_000 === 0) log(`  ${p.done.toLocaleString('en')} / ${p.total.toLocaleString('en')}`)

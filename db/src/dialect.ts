@@ -12,6 +12,8 @@ export interface DatabaseHandle {
   dialect: DialectName
   /** a SQLite file path or a PostgreSQL URL, as given */
   url: string
+  /** SQLite's own connection, the one Kysely runs on: for work that prepares a statement once and runs it a million times (the seed) */
+  sqlite?: SQLite.Database
   close(): Promise<void>
 }
 
@@ -43,5 +45,5 @@ export function openDatabase(url: string = DEFAULT_DATABASE_URL): DatabaseHandle
   sqlite.pragma('secure_delete = ON')
   sqlite.pragma('busy_timeout = 5000')
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
-  return { db, dialect: 'sqlite', url, close: () => db.destroy() }
+  return { db, dialect: 'sqlite', url, sqlite, close: () => db.destroy() }
 }

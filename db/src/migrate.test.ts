@@ -50,7 +50,7 @@ describe('PostgreSQL', () => {
   })
 
   it('migrates, seeds and reads back the same data as SQLite', async () => {
-    await seedCustomers(h.db, h.dialect, { count: 40, seed: 7 })
+    await seedCustomers(h, { count: 40, seed: 7 })
     const lite = await createTestDatabase({ customers: 40 })
     const pgRows = await h.db.selectFrom('customers').selectAll().orderBy('id').execute()
     const liteRows = await lite.db.selectFrom('customers').selectAll().orderBy('id').execute()

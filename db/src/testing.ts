@@ -6,7 +6,7 @@ import { seedCustomers } from './seed/seed-customers.js'
 export async function createTestDatabase({ customers = 0 }: { customers?: number } = {}): Promise<DatabaseHandle> {
   const handle = openDatabase(':memory:')
   await migrateToLatest(handle.db)
-  if (customers) await seedCustomers(handle.db, handle.dialect, { count: customers, seed: 7 })
+  if (customers) await seedCustomers(handle, { count: customers, seed: 7 })
   return handle
 }
 

@@ -52,7 +52,7 @@ beforeAll(async () => {
   database = path.join(dir, 'verity.sqlite')
   const handle = openDatabase(database)
   await migrateToLatest(handle.db)
-  await seedCustomers(handle.db, handle.dialect, { count: 20, seed: 7 })
+  await seedCustomers(handle, { count: 20, seed: 7 })
   // one more, recent enough to stay whenever the test runs
   await handle.db
     .insertInto('access_logs')

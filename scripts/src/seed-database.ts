@@ -19,7 +19,7 @@ const last = await handle.db
   .executeTakeFirst()
 const firstId = Number(last?.id ?? 0) + 1
 const started = Date.now()
-const done = await seedCustomers(handle.db, handle.dialect, {
+const done = await seedCustomers(handle, {
   count,
   seed: Number(values.seed),
   batchSize: Number(values.batch),

@@ -95,7 +95,7 @@ export async function prepareBenchDatabase(url: string, customers: number, order
     if (!current) {
       console.log(`Seeding ${customers.toLocaleString('en')} customers into ${url} (kept for later runs)…`)
       const started = performance.now()
-      await seedCustomers(handle.db, handle.dialect, {
+      await seedCustomers(handle, {
         count: customers,
         onProgress: ({ done, total, elapsedMs }) =>
           process.stdout.write(`\r  ${done.toLocaleString('en')} / ${total.toLocaleString('en')} in ${(elapsedMs / 1000).toFixed(0)} s`),

@@ -261,7 +261,7 @@ summariesOn('PostgreSQL', async () => {
   await admin.close()
   const handle = openDatabase(`${TEST_POSTGRES_URL}?options=-c%20search_path%3D${schema}`)
   await migrateToLatest(handle.db)
-  await seedCustomers(handle.db, handle.dialect, { count: 300, seed: 7 })
+  await seedCustomers(handle, { count: 300, seed: 7 })
   return {
     handle,
     drop: async () => {

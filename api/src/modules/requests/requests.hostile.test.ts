@@ -231,7 +231,7 @@ describe('erasure leaves nothing behind', () => {
     const handle = openDatabase(file)
     try {
       await migrateToLatest(handle.db)
-      await seedCustomers(handle.db, handle.dialect, { count: 30, seed: 7 })
+      await seedCustomers(handle, { count: 30, seed: 7 })
       await seedStaff(handle.db, TEST_AUDIT_KEY, TEST_PASSWORD)
       const at = new Date().toISOString()
       const { id: officer } = await handle.db
@@ -783,7 +783,7 @@ describe('on PostgreSQL', () => {
     }
     pg = openDatabase(`${TEST_POSTGRES_URL}?options=-c%20search_path%3D${schema}`)
     await migrateToLatest(pg.db)
-    await seedCustomers(pg.db, pg.dialect, { count: 80, seed: 7 })
+    await seedCustomers(pg, { count: 80, seed: 7 })
     await seedStaff(pg.db, TEST_AUDIT_KEY, TEST_PASSWORD)
     const at = new Date().toISOString()
     const { id } = await pg.db
