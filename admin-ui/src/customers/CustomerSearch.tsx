@@ -1,5 +1,17 @@
 import SearchIcon from '@mui/icons-material/Search'
-import { Alert, Chip, InputAdornment, List, ListItemButton, ListItemText, Paper, Stack, TextField, Typography } from '@mui/material'
+import {
+  Alert,
+  Chip,
+  InputAdornment,
+  List,
+  ListItem,
+  ListItemButton,
+  ListItemText,
+  Paper,
+  Stack,
+  TextField,
+  Typography,
+} from '@mui/material'
 import { useState, type KeyboardEvent } from 'react'
 import { useTranslate } from 'react-admin'
 import { type MaskedCustomer, useCustomerSearch } from './useCustomerSearch'
@@ -66,23 +78,26 @@ export function CustomerSearch({ onPick, autoFocus = true }: { onPick: (c: Maske
         <Paper variant="outlined">
           <List dense disablePadding aria-label={translate('verity.search.results', { smart_count: total ?? results.length })}>
             {results.map((c, i) => (
-              <ListItemButton key={c.id} selected={i === active} onClick={() => onPick(c)}>
-                <ListItemText
-                  primary={
-                    <Stack direction="row" spacing={1} alignItems="center" flexWrap="wrap" useFlexGap>
-                      <span>{c.name}</span>
-                      <Typography component="span" variant="body2" color="text.secondary">
-                        #{c.id}
-                      </Typography>
-                      {c.status !== 'active' && (
-                        <Chip size="small" color="warning" label={translate(`verity.customer.status.${c.status}`)} />
-                      )}
-                    </Stack>
-                  }
-                  slotProps={{ secondary: { sx: { overflowWrap: 'anywhere' } } }}
-                  secondary={[c.email, c.phone, [c.city, c.country].filter(Boolean).join(', ')].filter(Boolean).join(' · ')}
-                />
-              </ListItemButton>
+              // each result is an item of the list (a bare button in a <ul> is no list item to a screen reader)
+              <ListItem key={c.id} disablePadding>
+                <ListItemButton selected={i === active} onClick={() => onPick(c)}>
+                  <ListItemText
+                    primary={
+                      <Stack direction="row" spacing={1} alignItems="center" flexWrap="wrap" useFlexGap>
+                        <span>{c.name}</span>
+                        <Typography component="span" variant="body2" color="text.secondary">
+                          #{c.id}
+                        </Typography>
+                        {c.status !== 'active' && (
+                          <Chip size="small" color="warning" label={translate(`verity.customer.status.${c.status}`)} />
+                        )}
+                      </Stack>
+                    }
+                    slotProps={{ secondary: { sx: { overflowWrap: 'anywhere' } } }}
+                    secondary={[c.email, c.phone, [c.city, c.country].filter(Boolean).join(', ')].filter(Boolean).join(' · ')}
+                  />
+                </ListItemButton>
+              </ListItem>
             ))}
           </List>
         </Paper>

@@ -1,18 +1,21 @@
 import LanguageIcon from '@mui/icons-material/Language'
 import { IconButton, Menu as MuiMenu, MenuItem, type Theme, Tooltip, useMediaQuery } from '@mui/material'
-import { type ReactNode, useState } from 'react'
+import { type ReactNode, useEffect, useRef, useState } from 'react'
 import {
   AppBar,
   LoadingIndicator,
   Logout,
   LocalesMenuButton,
   Layout as RaLayout,
+  Sidebar,
+  type SidebarProps,
   TitlePortal,
   ToggleThemeButton,
   useGetIdentity,
   useLocales,
   useLocaleState,
   UserMenu,
+  useSidebarState,
   useTranslate,
 } from 'react-admin'
 import { SessionsMenuItem } from '../sessions/SessionsMenuItem'
@@ -85,9 +88,38 @@ const StaffAppBar = () => (
   </AppBar>
 )
 
+/**
+ * The menu on the side becomes a phone's drawer when the window narrows below 600 px. Switched in place, that drawer
+ * kept the menu's "open" but drew nothing while covering the page: the next click was swallowed, and a screen reader
+ * heard none of the page. A new drawer is made for the other width instead, and the menu closes as the screen turns
+ * small (as a phone starts), opening again when it widens if it was open.
+ */
+function StaffSidebar(props: SidebarProps) {
+  const small = useMediaQuery((theme: Theme) => theme.breakpoints.down('sm'))
+  return <Sidebar key={small ? 'drawer' : 'side'} {...props} />
+}
+
+function MenuFollowsWidth() {
+  const small = useMediaQuery((theme: Theme) => theme.breakpoints.down('sm'))
+  const [open, setOpen] = useSidebarState()
+  const reopen = useRef(false)
+  useEffect(() => {
+    if (small && open) {
+      reopen.current = true
+      setOpen(false)
+    } else if (!small && reopen.current) {
+      reopen.current = false
+      setOpen(true)
+    }
+    // only a change of width moves the menu; opening or closing it by hand is the user's
+  }, [small])
+  return null
+}
+
 export function Layout({ children }: { children: ReactNode }) {
   return (
-    <RaLayout menu={Menu} appBar={StaffAppBar}>
+    <RaLayout menu={Menu} appBar={StaffAppBar} sidebar={StaffSidebar}>
+      <MenuFollowsWidth />
       {children}
     </RaLayout>
   )

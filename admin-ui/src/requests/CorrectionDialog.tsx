@@ -143,6 +143,8 @@ export function CorrectionDialog({
       onChange={(e) => set(e.target.value)}
       error={!!error}
       helperText={error ?? (locked(name) ? translate('verity.requests.file.verified_with') : ' ')}
+      // why a field is locked is read, not greyed out with it (the disabled grey fails WCAG contrast)
+      slotProps={{ formHelperText: { sx: { '&.Mui-disabled': { color: 'text.secondary' } } } }}
     />
   )
 

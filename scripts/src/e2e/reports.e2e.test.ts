@@ -1,7 +1,6 @@
-import fs from 'node:fs'
-import type { Download, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Journey, screenshot, seriousAccessibilityProblems, signIn, startJourney } from './harness.js'
+import { type Journey, signIn, startJourney } from './harness.js'
+import { checkedShots, choose, csvOf, WIDE } from './steps.js'
 
 let j: Journey
 beforeAll(async () => {
@@ -9,56 +8,6 @@ beforeAll(async () => {
   j = await startJourney({ customers: 1500 })
 })
 afterAll(() => j?.close())
-
-const WIDE = { width: 1440, height: 900 }
-const NARROW = { width: 390, height: 844 }
-
-/**
- * The page at a desktop width and at a phone's, where nothing may widen the page beyond the screen; axe-core finds
- * nothing serious at either.
- */
-async function shots(page: Page, name: string) {
-  await page.setViewportSize(WIDE)
-  await page.waitForTimeout(300)
-  await screenshot(page, `${name}-1440`)
-  expect(await seriousAccessibilityProblems(page)).toEqual([])
-  await page.setViewportSize(NARROW)
-  await page.waitForTimeout(300)
-  await screenshot(page, `${name}-390`)
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(NARROW.width)
-  expect(await seriousAccessibilityProblems(page)).toEqual([])
-  await page.setViewportSize(WIDE)
-  await page.waitForTimeout(300)
-}
-
-/** A CSV as the export writes it (RFC 4180, CRLF), as records by column name. */
-function parseCsv(text: string): Record<string, string>[] {
-  const records: string[][] = []
-  let field = ''
-  let record: string[] = []
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') ((field += '"'), i++)
-      else if (ch === '"') quoted = false
-      else field += ch
-    } else if (ch === '"') quoted = true
-    else if (ch === ',') (record.push(field), (field = ''))
-    else if (ch === '\n') (record.push(field.replace(/\r$/, '')), records.push(record), (record = []), (field = ''))
-    else field += ch
-  }
-  if (field || record.length) (record.push(field), records.push(record))
-  const [header, ...rows] = records
-  return rows.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i] ?? ''])))
-}
-
-const csvOf = async (download: Download) => parseCsv(fs.readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, ''))
-
-async function choose(page: Page, select: string, option: string) {
-  await page.getByRole('combobox', { name: select }).click()
-  await page.getByRole('option', { name: option, exact: true }).click()
-}
 
 describe('the demographics dashboard, in Chromium', () => {
   it('a manager crosses age band with country, sees hidden groups marked, and downloads the table and a noisy copy', async () => {
@@ -79,7 +28,7 @@ describe('the demographics dashboard, in Chromium', () => {
     expect(k).toBe(10)
     const table = page.getByRole('region', { name: 'Exact figures' })
     await expect(table.getByRole('cell', { name: `hidden (fewer than ${k})` }).count()).resolves.toBeGreaterThan(0)
-    await shots(page, 'reports-demographics-age-country')
+    await checkedShots(page, 'reports-demographics-age-country')
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()])
     expect(download.suggestedFilename()).toMatch(/^verity-demographics-age_band-country.*\.csv$/)
@@ -101,7 +50,7 @@ describe('the demographics dashboard, in Chromium', () => {
     const dialog = page.getByRole('dialog', { name: 'Download with privacy noise' })
     await dialog.getByText(/^Budget left for \d{4}: /).waitFor()
     await page.waitForTimeout(400)
-    await shots(page, 'reports-noisy-dialog')
+    await checkedShots(page, 'reports-noisy-dialog')
     const epsilon = dialog.getByLabel('ε (epsilon)')
     await epsilon.fill('2.5')
     await dialog.getByText('Choose an ε from 0.05 to 2.00.').waitFor()
@@ -138,17 +87,17 @@ describe('the demographics dashboard, in Chromium', () => {
     const map = page.getByRole('region', { name: /^按年龄段 × 国家\/地区统计的客户热力图/ })
     await map.getByRole('columnheader', { name: '中国' }).waitFor()
     await map.getByRole('rowheader', { name: '25–34 岁' }).waitFor()
-    await shots(page, 'reports-demographics-zh-dark')
+    await checkedShots(page, 'reports-demographics-zh-dark')
 
     await page.goto(`${j.base}/#/business-reports`)
     await page.getByRole('heading', { name: '订单与收入' }).waitFor()
     await page.locator('.recharts-bar-rectangle').first().waitFor()
-    await shots(page, 'reports-sales-zh-dark')
+    await checkedShots(page, 'reports-sales-zh-dark')
     // months along the axis, the largest countries as series
     await choose(page, '分组依据', '月份和国家/地区')
     await page.getByRole('columnheader', { name: '国家/地区' }).waitFor()
     await page.getByRole('listitem').filter({ hasText: '中国' }).first().waitFor()
-    await shots(page, 'reports-sales-month-country-zh-dark')
+    await checkedShots(page, 'reports-sales-month-country-zh-dark')
     await page.context().close()
   })
 })

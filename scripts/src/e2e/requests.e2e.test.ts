@@ -1,31 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { QUESTION_LABELS } from '@verity/api'
-import { callerAnswers, fullyOnFile } from '@verity/api/testing'
 import type { Page } from 'playwright-core'
 import { type Journey, screenshot, signIn, startJourney } from './harness.js'
+import { type Caller, callerOnFile, filedRequestId, NARROW, searchFor, verify, WIDE } from './steps.js'
 
 let j: Journey
-type Caller = Awaited<ReturnType<typeof caller>>
 let callers: Caller[]
-
-/** A seeded customer with something on file for every question, and what a real caller would answer, by question label. */
-async function caller(offset: number) {
-  const id = await fullyOnFile(j.handle.db, offset)
-  const customer = await j.handle.db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
-  const truth = await callerAnswers(j.handle.db, id)
-  const answers = Object.fromEntries(Object.entries(QUESTION_LABELS).map(([field, label]) => [label, truth[field]]))
-  return { customer, answers }
-}
 
 beforeAll(async () => {
   j = await startJourney()
   // Picked before anything is erased: erasing one would shift the offsets.
-  callers = [await caller(0), await caller(1)]
+  callers = [await callerOnFile(j.handle.db, 0), await callerOnFile(j.handle.db, 1)]
 })
 afterAll(() => j?.close())
-
-const WIDE = { width: 1440, height: 900 }
-const NARROW = { width: 390, height: 844 }
 
 /** The page as it is, at a desktop width and at a phone's. */
 async function shots(page: Page, name: string) {
@@ -37,43 +23,6 @@ async function shots(page: Page, name: string) {
   await screenshot(page, `${name}-390`)
   await page.setViewportSize(WIDE)
   await page.waitForTimeout(300)
-}
-
-async function searchFor(page: Page, email: string) {
-  await page.goto(`${j.base}/#/verify`)
-  const search = page.getByLabel('Find the caller')
-  await search.fill(email)
-  await search.press('Enter')
-}
-
-/** The agent finds the caller by email and verifies them with the right answers, landing on the unmasked record. */
-async function verify(page: Page, { customer, answers }: Caller) {
-  await searchFor(page, customer.email!)
-  await page.getByText(`#${customer.id}`).waitFor()
-  await page.getByLabel('Find the caller').press('Enter')
-  await page.getByRole('button', { name: 'Start verification' }).click()
-  for (let i = 0; i < 3; i++) {
-    const field = page.getByLabel(/^The caller says:/)
-    await field.waitFor()
-    const label = await page.locator('label', { hasText: 'The caller says:' }).innerText()
-    const question = label
-      .replace(/^The caller says: /, '')
-      .replace(/\s*\*$/, '')
-      .trim()
-    expect(answers[question], question).toBeTruthy()
-    await field.fill(answers[question]!)
-    await field.press('Enter')
-    await page.getByText('Match', { exact: true }).nth(i).waitFor()
-  }
-  await page.waitForURL(new RegExp(`#/customers/${customer.id}/show`))
-  await page.getByText(/Verified caller: visible until/).waitFor()
-}
-
-/** The id in the "Request #N filed" notice. */
-async function filedRequestId(page: Page) {
-  const notice = page.getByText(/^Request #\d+ filed\./)
-  await notice.waitFor()
-  return Number(/#(\d+)/.exec(await notice.innerText())![1])
 }
 
 /** A compliance officer, who did not file the request, opens it from the request list (or the dashboard's count). */
@@ -103,7 +52,7 @@ describe('requests, in Chromium', () => {
     const agent = await j.newPage()
     await agent.setViewportSize(WIDE)
     await signIn(agent, j.base, 'agent')
-    await verify(agent, callers[0]!)
+    await verify(agent, j.base, callers[0]!)
 
     await agent.getByRole('button', { name: 'Request…' }).click()
     await agent.getByRole('menuitem', { name: 'Delete account' }).waitFor()
@@ -151,7 +100,7 @@ describe('requests, in Chromium', () => {
     expect(row.status).toBe('erased')
     expect(row.email).toBeNull()
 
-    await searchFor(agent, customer.email!)
+    await searchFor(agent, j.base, customer.email!)
     await agent.getByText('No customer matches. Check the spelling, or ask for another detail.').waitFor()
     await screenshot(agent, 'request-erased-search')
     await agent.context().close()
@@ -171,7 +120,7 @@ describe('requests, in Chromium', () => {
     const agent = await j.newPage()
     await agent.setViewportSize(WIDE)
     await signIn(agent, j.base, 'agent')
-    await verify(agent, callers[1]!)
+    await verify(agent, j.base, callers[1]!)
     await agent.getByRole('button', { name: 'Request…' }).click()
     await agent.getByRole('menuitem', { name: 'Correct details' }).click()
     const form = agent.getByRole('dialog')

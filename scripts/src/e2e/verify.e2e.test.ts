@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { QUESTION_LABELS } from '@verity/api'
-import { callerAnswers, fullyOnFile } from '@verity/api/testing'
 import { type Journey, screenshot, signIn, startJourney } from './harness.js'
+import { callerOnFile } from './steps.js'
 
 let j: Journey
 beforeAll(async () => {
@@ -9,14 +8,7 @@ beforeAll(async () => {
 })
 afterAll(() => j?.close())
 
-/** A seeded customer with something on file for every question, and what a real caller would answer, by question label. */
-async function caller(offset: number) {
-  const id = await fullyOnFile(j.handle.db, offset)
-  const customer = await j.handle.db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
-  const truth = await callerAnswers(j.handle.db, id)
-  const answers = Object.fromEntries(Object.entries(QUESTION_LABELS).map(([field, label]) => [label, truth[field]]))
-  return { customer, answers }
-}
+const caller = (offset: number) => callerOnFile(j.handle.db, offset)
 
 describe('verifying a caller, in Chromium', () => {
   it('an agent verifies a caller with the right answers, by keyboard, and lands on the unmasked record', async () => {
