@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import type { StaffRole } from '@verity/db'
 import { createTestDatabase } from '@verity/db/testing'
-import { SqliteDriver } from 'kysely'
+import { GroupCommitDriver } from '@verity/db'
 import { createApp } from './app.js'
 import type { AppConfig } from './platform/context.js'
 import { seedStaff } from './modules/staff/staff.seed.js'
@@ -129,7 +129,7 @@ export async function createTestApp({ customers = 0, config = {} }: { customers?
   }
 
   async function close() {
-    SqliteDriver.prototype.acquireConnection = acquireConnection
+    GroupCommitDriver.prototype.acquireConnection = acquireConnection
     for (const s of servers) s.close()
     await handle.close()
   }
@@ -151,9 +151,9 @@ async function testResponse(res: Response): Promise<TestResponse> {
 
 const emailOf = (who: string) => (who.includes('@') ? who : `${who}@example.com`)
 
-const acquireConnection = SqliteDriver.prototype.acquireConnection
+const acquireConnection = GroupCommitDriver.prototype.acquireConnection
 function interleaveQueries() {
-  SqliteDriver.prototype.acquireConnection = async function (this: SqliteDriver) {
+  GroupCommitDriver.prototype.acquireConnection = async function (this: GroupCommitDriver) {
     await new Promise((resolve) => setTimeout(resolve, 3))
     return acquireConnection.call(this)
   }

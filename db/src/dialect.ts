@@ -1,9 +1,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import type { Database } from './database.js'
+import { GroupCommitDialect } from './group-commit.js'
 
 export type DialectName = 'sqlite' | 'postgres'
 
@@ -44,6 +45,7 @@ export function openDatabase(url: string = DEFAULT_DATABASE_URL): DatabaseHandle
   // Deleted rows are overwritten, not left in free pages: an erased customer's values do not linger in the file.
   sqlite.pragma('secure_delete = ON')
   sqlite.pragma('busy_timeout = 5000')
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+  // Many requests' transactions share one commit, so durability costs one fsync per batch (docs/decisions/0017).
+  const db = new Kysely<Database>({ dialect: new GroupCommitDialect({ database: sqlite }) })
   return { db, dialect: 'sqlite', url, sqlite, close: () => db.destroy() }
 }

@@ -13,8 +13,8 @@ export const refuseAfterCommit = (error: AppError) => new CommittedRefusal(error
 /**
  * The one way a service opens a transaction. Whatever a step checks (a status, a counter, a lock) is read inside the
  * callback, and its write is conditional, so parallel requests give one effect (docs/design.md promise 10).
- * On SQLite, Kysely's driver holds the single connection for the whole transaction, so transactions of one process run
- * one after another. On PostgreSQL each transaction first takes the audit chain's lock, which every write needs before
+ * On SQLite, the driver holds the single connection for the whole transaction, so transactions of one process run
+ * one after another, and answers once the transaction's group commit has made it durable (docs/decisions/0017). On PostgreSQL each transaction first takes the audit chain's lock, which every write needs before
  * it can append its entry anyway: taken first, it orders the row locks taken after it (`lockForUpdate`, db/), and no two
  * transactions can each hold what the other waits for.
  * Throwing rolls everything back; returning `refuseAfterCommit(error)` keeps what was written and then refuses.

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { parse as parseDisposition } from 'content-disposition'
-import { SqliteDriver } from 'kysely'
+import { GroupCommitDriver } from '@verity/db'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createTestApp, inParallel, listUrl, ORIGIN, tally, TEST_PASSWORD } from '../../testing.js'
 
@@ -503,15 +503,15 @@ describe('lists', () => {
  * other requests run. This gives each SQLite query such a turn, so parallel requests interleave as they do in production.
  */
 function interleaveQueries() {
-  const acquire = SqliteDriver.prototype.acquireConnection
+  const acquire = GroupCommitDriver.prototype.acquireConnection
   beforeAll(() => {
-    SqliteDriver.prototype.acquireConnection = async function (this: SqliteDriver) {
+    GroupCommitDriver.prototype.acquireConnection = async function (this: GroupCommitDriver) {
       await new Promise((resolve) => setTimeout(resolve, 10))
       return acquire.call(this)
     }
   })
   afterAll(() => {
-    SqliteDriver.prototype.acquireConnection = acquire
+    GroupCommitDriver.prototype.acquireConnection = acquire
   })
 }
 

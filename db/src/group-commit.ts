@@ -1,0 +1,240 @@
+import type SQLite from 'better-sqlite3'
+import {
+  type CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  type QueryResult,
+  SelectQueryNode,
+  SqliteDialect,
+  type SqliteDialectConfig,
+} from 'kysely'
+
+/**
+ * Group commit for SQLite (docs/decisions/0017-group-commit.md). An acknowledged write is durable (synchronous = FULL),
+ * and SQLite makes a commit durable with an fsync that blocks the one thread for a millisecond or more; one commit per
+ * request made that the limit of every audited request. Here the transactions of many requests share one commit:
+ *
+ * - A transaction runs inside the open *batch* (one SQLite transaction, `begin immediate`) as a savepoint of its own.
+ *   Its end releases the savepoint, lets the next request have the connection, and waits: it returns only once the batch
+ *   that holds it has committed. Rolling back undoes that savepoint alone.
+ * - The batch commits when the requests that were waiting for the connection have had their turn (the commit takes its
+ *   place in the queue); those that come later make the next batch. Under load a batch holds as many transactions as
+ *   arrived during the last commit; alone, a transaction commits at once, as before.
+ * - A query outside a transaction never reads what is not yet committed: it waits for the open batch, and if another
+ *   has opened meanwhile, commits it first. So nothing a response shows can be lost by a crash.
+ * - If the batch cannot commit, or SQLite rolls it back whole (disk full, I/O error), every transaction in it fails,
+ *   and none of them has been acknowledged.
+ */
+export class GroupCommitDriver implements Driver {
+  readonly sqlite: SQLite.Database
+  readonly #queue = new FifoLock()
+  #batch: Batch | null = null
+  #flushQueued = false
+
+  constructor(sqlite: SQLite.Database) {
+    this.sqlite = sqlite
+  }
+
+  async init(): Promise<void> {}
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return new Lease(this)
+  }
+
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await (connection as Lease).begin()
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await (connection as Lease).commit()
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    ;(connection as Lease).rollback()
+  }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    ;(connection as Lease).release()
+  }
+
+  async destroy(): Promise<void> {
+    await this.#queue.lock()
+    try {
+      this.commitBatch()
+    } finally {
+      this.#queue.unlock()
+      this.sqlite.close()
+    }
+  }
+
+  lock = () => this.#queue.lock()
+  unlock = () => this.#queue.unlock()
+
+  /** The open batch, or a new one begun (the caller holds the connection). */
+  joinBatch(): Batch {
+    if (this.#batch && !this.sqlite.inTransaction) this.failBatch(new Error('SQLite rolled back the transaction batch'))
+    if (!this.#batch) {
+      this.sqlite.exec('begin immediate')
+      this.#batch = new Batch()
+    }
+    return this.#batch
+  }
+
+  get openBatch(): Batch | null {
+    return this.#batch
+  }
+
+  /** Commits the open batch now (the caller holds the connection) and settles its transactions. */
+  commitBatch(): void {
+    const batch = this.#batch
+    if (!batch) return
+    this.#batch = null
+    try {
+      if (!this.sqlite.inTransaction) throw new Error('SQLite rolled back the transaction batch')
+      this.sqlite.exec('commit')
+      batch.settle()
+    } catch (e) {
+      if (this.sqlite.inTransaction) this.sqlite.exec('rollback')
+      batch.settle(e)
+    }
+  }
+
+  failBatch(error: unknown): void {
+    const batch = this.#batch
+    this.#batch = null
+    batch?.settle(error)
+  }
+
+  /** Commits the open batch once those already waiting for the connection have had it. */
+  scheduleCommit(): void {
+    if (this.#flushQueued) return
+    this.#flushQueued = true
+    void this.#queue.lock().then(() => {
+      this.#flushQueued = false
+      try {
+        this.commitBatch()
+      } finally {
+        this.#queue.unlock()
+      }
+    })
+  }
+}
+
+/** The SQLite dialect of Kysely on a group-committing driver. */
+export class GroupCommitDialect extends SqliteDialect {
+  readonly #sqlite: SQLite.Database
+  constructor(config: SqliteDialectConfig & { database: SQLite.Database }) {
+    super(config)
+    this.#sqlite = config.database
+  }
+  override createDriver(): Driver {
+    return new GroupCommitDriver(this.#sqlite)
+  }
+}
+
+/** One commit shared by many transactions, awaited by each of them. */
+class Batch {
+  readonly done: Promise<void>
+  #settle!: (error?: unknown) => void
+  constructor() {
+    this.done = new Promise<void>((resolve, reject) => {
+      this.#settle = (error) => (error === undefined ? resolve() : reject(error))
+    })
+    // Awaited by those it concerns; a batch that fails with no one waiting is not an unhandled rejection.
+    this.done.catch(() => {})
+  }
+  settle(error?: unknown) {
+    this.#settle(error)
+  }
+}
+
+/** What Kysely holds for a query or a transaction: the connection, taken when first used. */
+class Lease implements DatabaseConnection {
+  readonly #driver: GroupCommitDriver
+  #locked = false
+  #batch: Batch | null = null
+
+  constructor(driver: GroupCommitDriver) {
+    this.#driver = driver
+  }
+
+  async begin(): Promise<void> {
+    await this.#driver.lock()
+    this.#locked = true
+    this.#batch = this.#driver.joinBatch()
+    this.#driver.sqlite.exec('savepoint verity_transaction')
+  }
+
+  async commit(): Promise<void> {
+    const batch = this.#batch!
+    this.#driver.sqlite.exec('release verity_transaction')
+    this.#batch = null
+    this.release()
+    this.#driver.scheduleCommit()
+    await batch.done
+  }
+
+  rollback(): void {
+    if (!this.#batch) return
+    this.#batch = null
+    const { sqlite } = this.#driver
+    try {
+      sqlite.exec('rollback to verity_transaction')
+      sqlite.exec('release verity_transaction')
+    } catch (e) {
+      // Some faults (a full disk, an I/O error) make SQLite roll back the whole batch, this savepoint with it.
+      if (sqlite.inTransaction) throw e
+      this.#driver.failBatch(new Error('SQLite rolled back the transaction batch'))
+    }
+  }
+
+  release(): void {
+    if (!this.#locked) return
+    this.#locked = false
+    if (this.#batch) this.rollback()
+    this.#driver.unlock()
+    if (this.#driver.openBatch) this.#driver.scheduleCommit()
+  }
+
+  async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    if (!this.#locked) await this.#lockOutsideBatch()
+    const statement = this.#driver.sqlite.prepare(compiledQuery.sql)
+    const parameters = compiledQuery.parameters as unknown[]
+    if (statement.reader) return { rows: statement.all(parameters) as R[] }
+    const { changes, lastInsertRowid } = statement.run(parameters)
+    return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] }
+  }
+
+  async *streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    if (!SelectQueryNode.is(compiledQuery.query)) throw new Error('Only select queries can be streamed')
+    if (!this.#locked) await this.#lockOutsideBatch()
+    for (const row of this.#driver.sqlite.prepare(compiledQuery.sql).iterate(compiledQuery.parameters as unknown[]))
+      yield { rows: [row as R] }
+  }
+
+  /** A query outside a transaction: after the open batch has committed, and never inside one. */
+  async #lockOutsideBatch(): Promise<void> {
+    await this.#driver.openBatch?.done.catch(() => {})
+    await this.#driver.lock()
+    this.#locked = true
+    this.#driver.commitBatch()
+  }
+}
+
+/** First come, first served: the commit takes its place behind those already waiting. */
+class FifoLock {
+  #held = false
+  readonly #waiting: (() => void)[] = []
+  lock(): Promise<void> {
+    if (!this.#held) {
+      this.#held = true
+      return Promise.resolve()
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve))
+  }
+  unlock(): void {
+    const next = this.#waiting.shift()
+    if (next) next()
+    else this.#held = false
+  }
+}
