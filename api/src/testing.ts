@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
-import type { StaffRole } from '@verity/db'
+import type { DialectName, StaffRole } from '@verity/db'
 import { createTestDatabase } from '@verity/db/testing'
 import { GroupCommitDriver } from '@verity/db'
 import { createApp } from './app.js'
@@ -25,9 +25,16 @@ export interface TestResponse {
 /** Tests sign in with the password alone unless they are about the second factor (second-factor.test.ts). */
 export const TEST_MFA: AppConfig['mfa'] = { requiredRoles: [], freshMs: 5 * 60_000 }
 
-/** A fresh app on a fresh in-memory database with the four seeded staff, and a small HTTP client for it. */
-export async function createTestApp({ customers = 0, config = {} }: { customers?: number; config?: Partial<AppConfig> } = {}) {
-  const handle = await createTestDatabase({ customers })
+/**
+ * A fresh app on a fresh database with the four seeded staff, and a small HTTP client for it: in memory on SQLite, or
+ * on PostgreSQL (`database: 'postgres'`) in a schema of its own that `close()` drops.
+ */
+export async function createTestApp({
+  customers = 0,
+  config = {},
+  database = 'sqlite',
+}: { customers?: number; config?: Partial<AppConfig>; database?: DialectName } = {}) {
+  const handle = await createTestDatabase({ customers, dialect: database })
   await seedStaff(handle.db, TEST_AUDIT_KEY, TEST_PASSWORD)
   const { app, api } = createApp(handle.db, { auditKey: TEST_AUDIT_KEY, mfa: TEST_MFA, ...config })
   const servers: { close(): void }[] = []

@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import { z } from 'zod'
 import { badRequest } from './errors.js'
-import { fieldErrors } from './validation.js'
+import { fieldErrors, nulFields, recordId } from './validation.js'
 
 /** The ra-data-simple-rest list protocol: `sort`, `range` and `filter` as JSON query parameters. */
 export const MAX_PAGE_SIZE = 500
@@ -74,6 +74,8 @@ export function parseListQuery<S extends string, F extends z.ZodType>(
   if (!filter.success) {
     throw badRequest('Unsupported filter.', prefixed('filter', fieldErrors(filter.error.issues)))
   }
+  const nul = nulFields(filter.data)
+  if (nul) throw badRequest('Unsupported filter.', prefixed('filter', nul))
   return { sort, offset, limit, filter: filter.data }
 }
 
@@ -89,5 +91,5 @@ export function sendList<T>(c: Context, resource: string, rows: T[], offset: num
 }
 
 /** `filter.id` as ra-data-simple-rest's getMany sends it: one id or several. */
-export const idFilter = z.union([z.coerce.number().int().positive(), z.array(z.coerce.number().int().positive()).max(MAX_PAGE_SIZE)])
+export const idFilter = z.union([recordId, z.array(recordId).max(MAX_PAGE_SIZE)])
 export const idList = (id: z.output<typeof idFilter>) => (Array.isArray(id) ? id : [id])

@@ -7,14 +7,14 @@ import type { AppEnv } from '../../platform/context.js'
 import { idFilter, listQuerySchema, parseListQuery, sendList } from '../../platform/list.js'
 import { requireRole, staffContext } from '../../platform/roles.js'
 import { inTransaction } from '../../platform/transaction.js'
-import { validate } from '../../platform/validation.js'
+import { isoDayOrInstant, recordId, validate } from '../../platform/validation.js'
 import { getAuditEntry, lastChainCheck, listAudit, listAuditStaff, verifyAuditChain, type AuditSort } from './audit.service.js'
 
 const SORTABLE: readonly AuditSort[] = ['id', 'at', 'action', 'actor_id']
-const isoTime = z.iso.datetime({ offset: true }).or(z.iso.date())
+const isoTime = isoDayOrInstant()
 const AuditFilter = z.strictObject({
-  actor_id: z.coerce.number().int().positive().optional(),
-  customer_id: z.coerce.number().int().positive().optional(),
+  actor_id: recordId.optional(),
+  customer_id: recordId.optional(),
   action: z
     .string()
     .regex(/^[a-z_]+(\.[a-z_]*)?$/, 'An action such as auth.login, or a prefix such as staff.')
@@ -79,6 +79,6 @@ export const auditRoutes = new Hono<AppEnv>()
     '/:id',
     describeRoute({ tags, summary: 'One audit entry' }),
     requireRole('compliance', 'admin'),
-    validate('param', z.object({ id: z.coerce.number().int().positive() })),
+    validate('param', z.object({ id: recordId })),
     async (c) => c.json(await getAuditEntry(c.var.db, staffContext(c).staff, c.req.valid('param').id)),
   )

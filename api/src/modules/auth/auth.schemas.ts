@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { MIN_PASSWORD_LENGTH } from '../../platform/passwords.js'
+import { recordId } from '../../platform/validation.js'
 
 export const email = z
   .email('Enter a valid email address')
@@ -34,5 +35,5 @@ export const Me = z.object({
 /** A session's handle (platform/session.ts sessionHandle): 32 hex digits. */
 export const sessionHandleSchema = z.string().regex(/^[0-9a-f]{32}$/, 'Not a session')
 export const OwnSessionParam = z.object({ id: sessionHandleSchema })
-export const StaffSessionParam = z.object({ id: z.coerce.number().int().positive(), sid: sessionHandleSchema })
-export const StaffSessionsParam = z.object({ id: z.coerce.number().int().positive() })
+export const StaffSessionParam = z.object({ id: recordId, sid: sessionHandleSchema })
+export const StaffSessionsParam = z.object({ id: recordId })

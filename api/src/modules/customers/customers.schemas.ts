@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { idFilter } from '../../platform/list.js'
+import { recordId } from '../../platform/validation.js'
 
 export const CustomerFilter = z.strictObject({
   q: z.string().trim().max(200).optional().describe('email, phone, name, order number or customer id'),
@@ -11,4 +12,4 @@ export const CustomerFilter = z.strictObject({
   id: idFilter.optional(),
 })
 
-export const CustomerIdParam = z.object({ id: z.coerce.number().int().positive() })
+export const CustomerIdParam = z.object({ id: recordId })

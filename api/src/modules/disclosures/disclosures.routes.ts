@@ -5,7 +5,7 @@ import { readUpload, sendAttachment } from '../../platform/attachments.js'
 import type { AppEnv } from '../../platform/context.js'
 import { listQuerySchema, parseListQuery, sendList } from '../../platform/list.js'
 import { requireRole, staffContext } from '../../platform/roles.js'
-import { validate } from '../../platform/validation.js'
+import { isoDay, validate } from '../../platform/validation.js'
 import { disclosureAccounting, transparencyCsv, transparencyReport } from './disclosures.reports.js'
 import {
   Amendment,
@@ -40,8 +40,8 @@ import {
 const tags = ['disclosures']
 
 const ReportRange = z.strictObject({
-  from: z.iso.date().optional(),
-  to: z.iso.date().optional(),
+  from: isoDay().optional(),
+  to: isoDay().optional(),
   format: z.enum(['json', 'csv']).default('json'),
 })
 

@@ -1,24 +1,22 @@
 import { DATA_CATEGORIES } from '@verity/db'
 import { z } from 'zod'
+import { isoDayOrInstant, recordId } from '../../platform/validation.js'
 
 export const DISCLOSURE_TYPES = ['subpoena', 'search_warrant', 'court_order', 'emergency', 'preservation', 'regulator', 'other'] as const
 export const OUTCOMES = ['rejected', 'no_data', 'non_content', 'content'] as const
 export const OPEN_STATUSES = ['received', 'under_review'] as const
 export const STATUSES = [...OPEN_STATUSES, 'disclosed', 'partially_disclosed', 'no_data', 'rejected', 'withdrawn'] as const
 
-const when = z.iso
-  .datetime({ offset: true })
-  .or(z.iso.date())
-  .transform((v) => new Date(v).toISOString())
+const when = isoDayOrInstant().transform((v) => new Date(v).toISOString())
 const text = (max: number) => z.string().trim().min(1, 'Required').max(max)
 const categories = z
   .array(z.enum(DATA_CATEGORIES))
   .max(DATA_CATEGORIES.length)
   .refine((a) => new Set(a).size === a.length, 'Each category once')
-const subjectIds = z.array(z.coerce.number().int().positive()).min(1, 'At least one customer').max(500)
+const subjectIds = z.array(recordId).min(1, 'At least one customer').max(500)
 /** Subjects as a lookup by identifier matched them (`match`); a customer already on the record may come without one. */
 const subjects = z
-  .array(z.strictObject({ customerId: z.coerce.number().int().positive(), match: z.string().max(1000).optional() }))
+  .array(z.strictObject({ customerId: recordId, match: z.string().max(1000).optional() }))
   .min(1, 'At least one customer')
   .max(500)
 
@@ -96,14 +94,14 @@ export const DisclosureFilter = z.strictObject({
     .string()
     .regex(/^[A-Z]{2}$/)
     .optional(),
-  customerId: z.coerce.number().int().positive().optional(),
+  customerId: recordId.optional(),
   queue: z.enum(['open', 'notice_due', 'review_due', 'holds']).optional(),
-  id: z.union([z.coerce.number().int().positive(), z.array(z.coerce.number().int().positive()).max(500)]).optional(),
+  id: z.union([recordId, z.array(recordId).max(500)]).optional(),
 })
 
 /** The list's sort fields, named as the records show them. */
 export const SORTABLE = ['id', 'receivedAt', 'dueAt', 'status', 'type'] as const
 export type DisclosureSort = (typeof SORTABLE)[number]
 
-export const IdParam = z.object({ id: z.coerce.number().int().positive() })
-export const AttachmentParam = z.object({ id: z.coerce.number().int().positive(), attachmentId: z.coerce.number().int().positive() })
+export const IdParam = z.object({ id: recordId })
+export const AttachmentParam = z.object({ id: recordId, attachmentId: recordId })

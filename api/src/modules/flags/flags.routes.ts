@@ -5,16 +5,16 @@ import { z } from 'zod'
 import type { AppEnv } from '../../platform/context.js'
 import { listQuerySchema, parseListQuery, sendList } from '../../platform/list.js'
 import { requireRole, staffContext } from '../../platform/roles.js'
-import { validate } from '../../platform/validation.js'
+import { isoDayOrInstant, recordId, validate } from '../../platform/validation.js'
 import { listFlags, lockAccount, recordConsent, resolveFlag, showFlag, type FlagSort } from './flags.service.js'
 
 const SORTABLE: readonly FlagSort[] = ['id', 'created_at', 'kind']
 const FlagFilter = z.strictObject({
   open: z.boolean().optional(),
   kind: z.enum(FLAG_KINDS).optional(),
-  customer_id: z.coerce.number().int().positive().optional(),
+  customer_id: recordId.optional(),
 })
-const IdParam = z.object({ id: z.coerce.number().int().positive() })
+const IdParam = z.object({ id: recordId })
 const tags = ['flags']
 
 export const flagsRoutes = new Hono<AppEnv>()
@@ -56,7 +56,7 @@ export const flagsRoutes = new Hono<AppEnv>()
       'json',
       z.strictObject({
         guardianName: z.string().trim().min(2, "Give the guardian's name").max(200),
-        consentedAt: z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'Give the date of the consent' }),
+        consentedAt: isoDayOrInstant('Give the date of the consent'),
       }),
     ),
     async (c) => c.json(await recordConsent(c.var.db, staffContext(c), c.req.valid('param').id, c.req.valid('json'))),

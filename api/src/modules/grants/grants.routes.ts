@@ -4,7 +4,7 @@ import { z } from 'zod'
 import type { AppEnv } from '../../platform/context.js'
 import { idFilter, listQuerySchema, parseListQuery, sendList } from '../../platform/list.js'
 import { requireRole, staffContext } from '../../platform/roles.js'
-import { validate } from '../../platform/validation.js'
+import { recordId, validate } from '../../platform/validation.js'
 import { approveGrant, closeGrant, getGrant, listGrants, type GrantSort } from './grants.service.js'
 
 const SORTABLE: readonly GrantSort[] = ['id', 'requested_at']
@@ -12,7 +12,7 @@ const GrantFilter = z.strictObject({
   status: z.enum(['pending', 'approved', 'rejected', 'cancelled']).optional(),
   id: idFilter.optional(),
 })
-const IdParam = z.object({ id: z.coerce.number().int().positive() })
+const IdParam = z.object({ id: recordId })
 const NoBody = z.strictObject({})
 const tags = ['grants']
 

@@ -4,12 +4,12 @@ import { z } from 'zod'
 import type { AppEnv } from '../../platform/context.js'
 import { listQuerySchema, parseListQuery, sendList } from '../../platform/list.js'
 import { requireRole } from '../../platform/roles.js'
-import { validate } from '../../platform/validation.js'
+import { recordId, validate } from '../../platform/validation.js'
 import { getOutboxMessage, listOutbox, OUTBOX_TEMPLATES, type OutboxSort } from './outbox.service.js'
 
 const SORTABLE: readonly OutboxSort[] = ['id', 'created_at', 'status']
 const OutboxFilter = z.strictObject({
-  customer_id: z.coerce.number().int().positive().optional(),
+  customer_id: recordId.optional(),
   status: z.enum(['queued', 'sent', 'failed', 'recorded']).optional(),
   template: z.enum(OUTBOX_TEMPLATES).optional(),
 })
@@ -27,9 +27,6 @@ export const outboxRoutes = new Hono<AppEnv>()
       return sendList(c, 'outbox', rows, q.offset, total)
     },
   )
-  .get(
-    '/:id',
-    describeRoute({ tags, summary: 'One message' }),
-    validate('param', z.object({ id: z.coerce.number().int().positive() })),
-    async (c) => c.json(await getOutboxMessage(c.var.db, c.req.valid('param').id)),
+  .get('/:id', describeRoute({ tags, summary: 'One message' }), validate('param', z.object({ id: recordId })), async (c) =>
+    c.json(await getOutboxMessage(c.var.db, c.req.valid('param').id)),
   )

@@ -47,12 +47,17 @@ export async function deliverMessage(db: Kysely<Database>, transport: Transport,
     await db.updateTable('outbox').set({ status, attempts: 1, sent_at: now.toISOString() }).where('id', '=', id).execute()
     return status
   } catch (e) {
-    // The error may quote the address (an SMTP rejection does): kept masked, as the recipient is on the record.
-    const error = maskContacts(e instanceof Error ? e.message.slice(0, 300) : 'delivery failed')
+    // The error may quote the address (an SMTP rejection does): it is kept as the record keeps the recipient (an erased
+    // customer's as "[erased]", not even masked), and masked.
+    const stored = await db.selectFrom('outbox').select('recipient').where('id', '=', id).executeTakeFirst()
+    const quoted = e instanceof Error ? e.message.slice(0, 300) : 'delivery failed'
+    const error = maskContacts(stored ? quoted.replaceAll(new RegExp(escapeRegExp(message.recipient), 'gi'), stored.recipient) : quoted)
     await db.updateTable('outbox').set({ status: 'failed', attempts: 1, last_error: error }).where('id', '=', id).execute()
     return 'failed' as const
   }
 }
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 export type OutboxSort = 'id' | 'created_at' | 'status'
 export interface OutboxFilter {

@@ -1,5 +1,6 @@
 import { type Database, DATA_REQUEST_STATUSES, DATA_REQUEST_TYPES, type DisclosureType } from '@verity/db'
 import type { Kysely } from 'kysely'
+import { LAST_DAY } from '../../platform/validation.js'
 import { band, BAND_BELOW, halfYear } from '../disclosures/disclosures.reports.js'
 
 const DISCLOSURE_TYPES: DisclosureType[] = ['subpoena', 'search_warrant', 'court_order', 'emergency', 'preservation', 'regulator', 'other']
@@ -24,7 +25,8 @@ const share = (part: number, whole: number) => (whole ? Math.round((1000 * part)
  */
 export async function operations(db: Kysely<Database>, { from, to }: { from?: string; to?: string }) {
   const start = from ? `${from}T00:00:00.000Z` : null
-  const end = to ? nextDay(to) : null
+  // the calendar's last day has no next day to stop before (validation.ts): the range then runs to the end of time
+  const end = to && to < LAST_DAY ? nextDay(to) : null
   let verifications = db
     .selectFrom('verifications')
     .select(['status', (eb) => eb.fn.countAll<number | string>().as('n')])

@@ -3,10 +3,11 @@
  * shared by the report routes and the partner exports so that an export can ask nothing the reports refuse.
  */
 import { z } from 'zod'
+import { isoDay } from '../../platform/validation.js'
 import { COMMERCE_TABLES, type CommerceBy } from './commerce.js'
 import { DIMENSIONS, periodOf } from './reports.service.js'
 
-export const day = z.iso.date('A date as YYYY-MM-DD')
+export const day = isoDay('A date as YYYY-MM-DD')
 
 /** The demographics' dimensions, as a query gives them: "age_band,country", up to three, each once. */
 export const demographicsBy = z

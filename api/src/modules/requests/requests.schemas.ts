@@ -1,6 +1,7 @@
 import { DATA_REQUEST_STATUSES, DATA_REQUEST_TYPES, REQUEST_CALLERS } from '@verity/db'
 import { z } from 'zod'
 import { idFilter } from '../../platform/list.js'
+import { idNumber, isoDay, recordId } from '../../platform/validation.js'
 
 const text = (max: number) => z.string().trim().min(1, 'Required').max(max)
 /** A phone number as the store keeps them: its country code and 8–15 digits. */
@@ -19,7 +20,7 @@ const PostalCode = z
 
 const AddressChange = z
   .strictObject({
-    id: z.number().int().positive(),
+    id: idNumber,
     label: text(40).optional(),
     recipient_name: text(200).optional(),
     line1: text(200).optional(),
@@ -55,7 +56,7 @@ export const EditChanges = z
       .refine((a) => new Set(a.map((x) => x.id)).size === a.length, 'Each address once')
       .optional(),
     payment_methods: z
-      .array(z.strictObject({ id: z.number().int().positive(), remove: z.literal(true) }))
+      .array(z.strictObject({ id: idNumber, remove: z.literal(true) }))
       .min(1)
       .max(20)
       .refine((a) => new Set(a.map((x) => x.id)).size === a.length, 'Each card once')
@@ -68,16 +69,16 @@ export const RequestChannel = z.enum(['phone', 'chat', 'email', 'in_person', 'wr
 
 export const RequestCreate = z
   .strictObject({
-    customerId: z.coerce.number().int().positive(),
+    customerId: recordId,
     type: z.enum(DATA_REQUEST_TYPES),
     /** the passed verification of the caller this request is filed for; required of agents */
-    verificationId: z.coerce.number().int().positive().optional(),
+    verificationId: recordId.optional(),
     caller: z.enum(REQUEST_CALLERS).default('customer'),
     /** the guardian's or authorised agent's name, when the caller is not the customer */
     callerName: text(200).optional(),
     channel: RequestChannel.optional(),
     /** the day a request in writing arrived (YYYY-MM-DD): its deadline runs from then */
-    receivedAt: z.iso.date('A date, YYYY-MM-DD').optional(),
+    receivedAt: isoDay('A date, YYYY-MM-DD').optional(),
     changes: EditChanges.optional(),
   })
   .superRefine((r, ctx) => {
@@ -95,11 +96,11 @@ export const RequestCancel = z.strictObject({ reason: z.string().trim().max(1000
 export const RequestFilter = z.strictObject({
   status: z.enum(DATA_REQUEST_STATUSES).optional(),
   type: z.enum(DATA_REQUEST_TYPES).optional(),
-  customer_id: z.coerce.number().int().positive().optional(),
+  customer_id: recordId.optional(),
   /** overdue: open past its due date; this_week: open and due within seven days; later: open and due after that */
   due: z.enum(['overdue', 'this_week', 'later']).optional(),
   id: idFilter.optional(),
 })
 
-export const RequestIdParam = z.object({ id: z.coerce.number().int().positive() })
-export const AttachmentParam = z.object({ id: z.coerce.number().int().positive(), attachmentId: z.coerce.number().int().positive() })
+export const RequestIdParam = z.object({ id: recordId })
+export const AttachmentParam = z.object({ id: recordId, attachmentId: recordId })

@@ -2,6 +2,7 @@ import { STAFF_ROLES } from '@verity/db'
 import { z } from 'zod'
 import { idFilter } from '../../platform/list.js'
 import { email, newPassword } from '../auth/auth.schemas.js'
+import { recordId } from '../../platform/validation.js'
 
 const role = z.enum(STAFF_ROLES, 'Choose one of: agent, compliance, manager, admin')
 const name = z.string().trim().min(1, 'Required').max(120)
@@ -42,4 +43,4 @@ export const StaffFilter = z.strictObject({
   id: idFilter.optional(),
 })
 
-export const StaffIdParam = z.object({ id: z.coerce.number().int().positive() })
+export const StaffIdParam = z.object({ id: recordId })
