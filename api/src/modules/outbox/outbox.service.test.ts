@@ -11,13 +11,14 @@ afterAll(() => t.close())
 
 /** A mail server that refuses the address, quoting it as SMTP servers do. */
 const bouncing: Transport = {
+  name: 'bouncing',
   send: async (m) => {
     throw new Error(`550 5.1.1 <${m.recipient.toUpperCase()}>: Recipient address rejected; also tried <${m.recipient}>`)
   },
 }
 
 async function bounce(storedRecipient?: string) {
-  const message = { channel: 'email' as const, recipient: 'li.wei.1988@example.com', subject: 'Your request', text: 'Done.' }
+  const message = { channel: 'email' as const, recipient: 'li.wei.1988@example.com', subject: 'Your request', body: 'Done.' }
   const id = await queueMessage(
     t.db,
     { ...message, customerId: null, template: 'request_notice', storedRecipient, payload: {} },
