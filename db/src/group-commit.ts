@@ -25,11 +25,15 @@ import {
  * - If the batch cannot commit, or SQLite rolls it back whole (disk full, I/O error), every transaction in it fails,
  *   and none of them has been acknowledged.
  */
+/** prepared statements kept (queries built with values inlined would otherwise grow the cache without end) */
+const STATEMENTS = 500
+
 export class GroupCommitDriver implements Driver {
   readonly sqlite: SQLite.Database
   readonly #queue = new FifoLock()
   #batch: Batch | null = null
   #flushQueued = false
+  readonly #statements = new Map<string, SQLite.Statement>()
 
   constructor(sqlite: SQLite.Database) {
     this.sqlite = sqlite
@@ -65,6 +69,19 @@ export class GroupCommitDriver implements Driver {
       this.#queue.unlock()
       this.sqlite.close()
     }
+  }
+
+  /**
+   * A prepared statement for this SQL, kept for the next time: the same few dozen statements serve every request, and
+   * preparing one costs more than running it. The least recently used go past STATEMENTS kept.
+   */
+  statement(source: string): SQLite.Statement {
+    let statement = this.#statements.get(source)
+    if (statement) this.#statements.delete(source)
+    else statement = this.sqlite.prepare(source)
+    this.#statements.set(source, statement)
+    if (this.#statements.size > STATEMENTS) this.#statements.delete(this.#statements.keys().next().value!)
+    return statement
   }
 
   lock = () => this.#queue.lock()
@@ -198,7 +215,7 @@ class Lease implements DatabaseConnection {
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     if (!this.#locked) await this.#lockOutsideBatch()
-    const statement = this.#driver.sqlite.prepare(compiledQuery.sql)
+    const statement = this.#driver.statement(compiledQuery.sql)
     const parameters = compiledQuery.parameters as unknown[]
     if (statement.reader) return { rows: statement.all(parameters) as R[] }
     const { changes, lastInsertRowid } = statement.run(parameters)
