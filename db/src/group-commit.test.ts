@@ -117,3 +117,167 @@ describe('group commit', () => {
     expect(['x', 'y', 'z'].map((b) => committed(b).n)).toEqual([1, 1, 1])
   })
 })
+
+describe('group commit, attacked', () => {
+  it('a transaction that fails while Promise.all still has queries queued leaves none of them on file', async () => {
+    await insert('taken')
+    let siblings: Promise<unknown>[] = []
+    const failing = handle.db.transaction().execute(async (trx) => {
+      const add = (body: string) =>
+        trx
+          .insertInto('notes' as never)
+          .values({ body } as never)
+          .execute()
+      const first = add('taken')
+      siblings = [add('sibling 1'), add('sibling 2'), add('sibling 3')]
+      await Promise.all([first, ...siblings])
+    })
+    await expect(failing).rejects.toThrow()
+    await Promise.allSettled(siblings)
+    await insert('after')
+    expect(['sibling 1', 'sibling 2', 'sibling 3'].map((b) => committed(b).n)).toEqual([0, 0, 0])
+  })
+
+  it('a query a transaction leaves behind never runs outside it, even after its batch failed', async () => {
+    await insert('before')
+    let open!: () => void
+    const gate = new Promise<void>((resolve) => (open = resolve))
+    let late: Promise<unknown> | undefined
+    let lateTrx!: Parameters<Parameters<ReturnType<typeof handle.db.transaction>['execute']>[0]>[0]
+    const first = handle.db.transaction().execute(async (trx) => {
+      lateTrx = trx
+      await trx
+        .insertInto('notes' as never)
+        .values({ body: 'first' } as never)
+        .execute()
+    })
+    // holds the connection next, so the batch of the first waits for it
+    const holder = handle.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('notes' as never)
+        .values({ body: 'holder' } as never)
+        .execute()
+      // the first has ended its part and waits for the commit; a query of its own comes late
+      late = lateTrx
+        .insertInto('notes' as never)
+        .values({ body: 'late' } as never)
+        .execute()
+      late.catch(() => {})
+      await gate
+    })
+    failNextCommit = true
+    open()
+    const results = await Promise.allSettled([first, holder])
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected'])
+    await Promise.allSettled([late])
+    await insert('after')
+    expect([committed('first').n, committed('holder').n, committed('late').n]).toEqual([0, 0, 0])
+  })
+
+  it('a refusal read from a batch that then fails is not answered: the transaction fails with the batch', async () => {
+    await insert('before')
+    failNextCommit = true
+    const results = await Promise.allSettled([
+      insert('claimed'),
+      handle.db.transaction().execute(async (trx) => {
+        const found = await trx
+          .selectFrom('notes' as never)
+          .select('body' as never)
+          .where('body' as never, '=', 'claimed' as never)
+          .execute()
+        if (found.length) throw new Error('already claimed')
+      }),
+    ])
+    expect(committed('claimed').n).toBe(0)
+    expect(results[0]!.status).toBe('rejected')
+    expect(results[1]!.status).toBe('rejected')
+    expect(String((results[1] as PromiseRejectedResult).reason)).not.toContain('already claimed')
+  })
+
+  it('when the commit and then the rollback fail, every transaction in the batch fails (none waits for ever) and the database goes on', async () => {
+    await insert('before')
+    failNextCommit = true
+    const sqlite = handle.sqlite!
+    const exec = sqlite.exec
+    let failRollback = true
+    sqlite.exec = (source: string) => {
+      if (source === 'rollback' && failRollback) {
+        failRollback = false
+        throw new Error('disk I/O error on rollback (injected)')
+      }
+      return exec(source)
+    }
+    const results = await Promise.allSettled(Array.from({ length: 4 }, (_, i) => insert(`lost ${i}`)))
+    expect(results.map((r) => r.status)).toEqual(Array(4).fill('rejected'))
+    await insert('after')
+    expect(committed('after').n).toBe(1)
+    expect(outside.prepare("select count(*) as n from notes where body like 'lost %'").get()).toEqual({ n: 0 })
+  })
+
+  it('after SQLite rolls back the whole batch (ON CONFLICT ROLLBACK), a transaction that carries on writes nothing outside it, and no other is acknowledged', async () => {
+    const results = await Promise.allSettled([
+      insert('first'),
+      handle.db.transaction().execute(async (trx) => {
+        await sql`insert or rollback into notes (body) values ('first')`.execute(trx).catch(() => {})
+        await trx
+          .insertInto('notes' as never)
+          .values({ body: 'carried on' } as never)
+          .execute()
+      }),
+    ])
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected'])
+    expect([committed('first').n, committed('carried on').n]).toEqual([0, 0])
+    await insert('after')
+    expect(committed('after').n).toBe(1)
+  })
+
+  it('a raise(rollback) in a trigger fails every transaction of its batch', async () => {
+    await sql`create trigger no_forbidden before insert on notes when new.body = 'forbidden' begin select raise(rollback, 'forbidden'); end`.execute(
+      handle.db,
+    )
+    const results = await Promise.allSettled([insert('one'), insert('forbidden'), insert('two')])
+    expect(results[1]!.status).toBe('rejected')
+    for (const [i, body] of [
+      [0, 'one'],
+      [2, 'two'],
+    ] as const)
+      expect(results[i]!.status === 'fulfilled').toBe(committed(body).n === 1)
+    expect(committed('forbidden').n).toBe(0)
+  })
+
+  it('a kept statement follows a schema change made on the same connection', async () => {
+    await insert('a')
+    const all = async () => (await sql`select * from notes`.execute(handle.db)).rows
+    expect(await all()).toEqual([{ id: 1, body: 'a' }])
+    await sql`alter table notes add column extra text default 'x'`.execute(handle.db)
+    expect(await all()).toEqual([{ id: 1, body: 'a', extra: 'x' }])
+    await sql`drop table notes`.execute(handle.db)
+    await sql`create table notes (other text)`.execute(handle.db)
+    await sql`insert into notes (other) values ('o')`.execute(handle.db)
+    expect(await all()).toEqual([{ other: 'o' }])
+  })
+
+  it('close() while transactions wait hangs none of them, and every acknowledged one is on file', async () => {
+    const writes = Array.from({ length: 10 }, (_, i) => insert(`closing ${i}`))
+    const closing = handle.close()
+    const results = await Promise.allSettled(writes)
+    await closing
+    results.forEach((r, i) => expect(committed(`closing ${i}`).n).toBe(r.status === 'fulfilled' ? 1 : 0))
+  })
+
+  it('keeps the last 500 statements, no more: the oldest are prepared anew, the recent are not', async () => {
+    const sqlite = handle.sqlite!
+    const prepare = sqlite.prepare.bind(sqlite)
+    let prepared = 0
+    sqlite.prepare = ((source: string) => (prepared++, prepare(source))) as typeof sqlite.prepare
+    const run = (i: number) => sql.raw(`select ${i} as n`).execute(handle.db)
+    for (let i = 0; i < 1200; i++) await run(i)
+    expect(prepared).toBe(1200)
+    await run(1199)
+    await run(700)
+    expect(prepared).toBe(1200)
+    await run(699)
+    await run(0)
+    expect(prepared).toBe(1202)
+  })
+})

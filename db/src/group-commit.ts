@@ -16,7 +16,8 @@ import {
  *
  * - A transaction runs inside the open *batch* (one SQLite transaction, `begin immediate`) as a savepoint of its own.
  *   Its end releases the savepoint, lets the next request have the connection, and waits: it returns only once the batch
- *   that holds it has committed. Rolling back undoes that savepoint alone.
+ *   that holds it has committed. Rolling back undoes that savepoint alone, and also answers once the batch has
+ *   committed (a refusal may rest on others' writes read in it), or fails with it.
  * - The batch commits when the requests that were waiting for the connection have had their turn (the commit takes its
  *   place in the queue); those that come later make the next batch. Under load a batch holds as many transactions as
  *   arrived during the last commit; alone, a transaction commits at once, as before.
@@ -54,7 +55,7 @@ export class GroupCommitDriver implements Driver {
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    ;(connection as Lease).rollback()
+    await (connection as Lease).rollback()
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
@@ -90,6 +91,8 @@ export class GroupCommitDriver implements Driver {
   /** The open batch, or a new one begun (the caller holds the connection). */
   joinBatch(): Batch {
     if (this.#batch && !this.sqlite.inTransaction) this.failBatch(new Error('SQLite rolled back the transaction batch'))
+    // A batch whose commit and rollback both failed is still open in SQLite, settled as failed: undo it before the next.
+    if (!this.#batch && this.sqlite.inTransaction) this.sqlite.exec('rollback')
     if (!this.#batch) {
       this.sqlite.exec('begin immediate')
       this.#batch = new Batch()
@@ -111,8 +114,11 @@ export class GroupCommitDriver implements Driver {
       this.sqlite.exec('commit')
       batch.settle()
     } catch (e) {
-      if (this.sqlite.inTransaction) this.sqlite.exec('rollback')
+      // Settled whatever the rollback does: if it fails too, the next batch undoes what is left (joinBatch).
       batch.settle(e)
+      try {
+        if (this.sqlite.inTransaction) this.sqlite.exec('rollback')
+      } catch {}
     }
   }
 
@@ -170,12 +176,15 @@ class Lease implements DatabaseConnection {
   readonly #driver: GroupCommitDriver
   #locked = false
   #batch: Batch | null = null
+  /** Once a transaction, never anything else: a query still queued when it ended must not run outside it, committed alone. */
+  #transaction = false
 
   constructor(driver: GroupCommitDriver) {
     this.#driver = driver
   }
 
   async begin(): Promise<void> {
+    this.#transaction = true
     await this.#driver.lock()
     this.#locked = true
     this.#batch = this.#driver.joinBatch()
@@ -191,29 +200,60 @@ class Lease implements DatabaseConnection {
     await batch.done
   }
 
-  rollback(): void {
-    if (!this.#batch) return
+  /**
+   * Undoes this transaction alone, and answers once its batch has committed: what it read, and refused on, may be
+   * others' writes in that batch, which are not on file yet; if the batch fails, so does this (with the batch's error).
+   */
+  async rollback(): Promise<void> {
+    const batch = this.#batch
+    if (!batch) return
+    if (!this.#undo()) return
+    this.release()
+    await batch.done
+  }
+
+  /**
+   * Rolls back this savepoint; false if the whole batch went with it: some faults (a full disk, an I/O error) make
+   * SQLite roll back the whole batch, and if the savepoint cannot be undone alone, the batch is rolled back here, so
+   * that its commit cannot take this transaction's writes along.
+   */
+  #undo(): boolean {
+    if (!this.#batch) return true
     this.#batch = null
     const { sqlite } = this.#driver
     try {
       sqlite.exec('rollback to verity_transaction')
       sqlite.exec('release verity_transaction')
+      return true
     } catch (e) {
-      // Some faults (a full disk, an I/O error) make SQLite roll back the whole batch, this savepoint with it.
-      if (sqlite.inTransaction) throw e
-      this.#driver.failBatch(new Error('SQLite rolled back the transaction batch'))
+      try {
+        if (sqlite.inTransaction) sqlite.exec('rollback')
+      } catch {}
+      this.#driver.failBatch(new Error('SQLite rolled back the transaction batch', { cause: e }))
+      return false
     }
   }
 
   release(): void {
     if (!this.#locked) return
     this.#locked = false
-    if (this.#batch) this.rollback()
+    if (this.#batch) this.#undo()
     this.#driver.unlock()
     if (this.#driver.openBatch) this.#driver.scheduleCommit()
   }
 
+  /** Refuses a query that would run outside its transaction: after it ended, or after SQLite rolled back its batch. */
+  #checkTransaction(): void {
+    if (!this.#transaction) return
+    if (!this.#locked) throw new Error('The transaction has ended')
+    if (this.#batch && !this.#driver.sqlite.inTransaction) {
+      this.#driver.failBatch(new Error('SQLite rolled back the transaction batch'))
+      throw new Error('SQLite rolled back the transaction batch')
+    }
+  }
+
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    this.#checkTransaction()
     if (!this.#locked) await this.#lockOutsideBatch()
     const statement = this.#driver.statement(compiledQuery.sql)
     const parameters = compiledQuery.parameters as unknown[]
@@ -224,6 +264,7 @@ class Lease implements DatabaseConnection {
 
   async *streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
     if (!SelectQueryNode.is(compiledQuery.query)) throw new Error('Only select queries can be streamed')
+    this.#checkTransaction()
     if (!this.#locked) await this.#lockOutsideBatch()
     for (const row of this.#driver.sqlite.prepare(compiledQuery.sql).iterate(compiledQuery.parameters as unknown[]))
       yield { rows: [row as R] }
