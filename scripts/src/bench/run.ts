@@ -1,3 +1,4 @@
+import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { readAuditCheckpoints, verifyAuditChain } from '@verity/api'
@@ -90,8 +91,8 @@ const helloRun = await measure('hello world', { url: hello.url, connections, req
 )
 put('hello_rps', helloRun.rps, 'req/s')
 
-// Verity as in production, on the bench database.
-const verity = await startServer('api/src/server.ts', 'Verity is running', {
+// Verity as in production, on the bench database: one process first (WORKERS=1), then a worker per core.
+const verityEnv = {
   NODE_ENV: 'production',
   DATABASE_URL: url,
   AUDIT_KEY: undefined,
@@ -102,30 +103,33 @@ const verity = await startServer('api/src/server.ts', 'Verity is running', {
   MFA_REQUIRED_ROLES: '',
   RETENTION_INTERVAL_HOURS: '0',
   SMTP_URL: undefined,
-})
+}
+/** Signs in at a server and answers the session cookie. */
+async function signInAt(base: string, email: string) {
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: base },
+    body: JSON.stringify({ email, password: BENCH_PASSWORD }),
+  })
+  if (res.status !== 200) throw new Error(`sign-in as ${email} answered ${res.status}: ${await res.text()}`)
+  return res.headers.get('set-cookie')!.split(';')[0]!
+}
+/** each connection an agent of its own (one cookie each), searching for the next of `qs` */
+function searching(qs: string[], cookies: string[]) {
+  const next = rotation(qs)
+  return (i: number): autocannon.Request[] => [
+    { method: 'GET', headers: { cookie: cookies[i]! }, setupRequest: (req) => ({ ...req, path: customersPath({ q: next() }) }) },
+  ]
+}
+const verity = await startServer('api/src/server.ts', 'Verity is running', { ...verityEnv, WORKERS: '1' })
 try {
   const json = { 'Content-Type': 'application/json', Origin: verity.url }
-  const signIn = async (email: string) => {
-    const res = await fetch(`${verity.url}/api/auth/login`, {
-      method: 'POST',
-      headers: json,
-      body: JSON.stringify({ email, password: BENCH_PASSWORD }),
-    })
-    if (res.status !== 200) throw new Error(`sign-in as ${email} answered ${res.status}: ${await res.text()}`)
-    return res.headers.get('set-cookie')!.split(';')[0]!
-  }
+  const signIn = (email: string) => signInAt(verity.url, email)
   const get = (cookie: string) => (p: string) => fetch(`${verity.url}${p}`, { headers: { cookie } })
   const agentCookies: string[] = []
   for (const email of agents) agentCookies.push(await signIn(email))
   const officerCookies: string[] = []
   for (const email of officers) officerCookies.push(await signIn(email))
-  /** each connection an agent of its own, searching for the next of `qs` */
-  const searching = (qs: string[], cookies = agentCookies) => {
-    const next = rotation(qs)
-    return (i: number): autocannon.Request[] => [
-      { method: 'GET', headers: { cookie: cookies[i]! }, setupRequest: (req) => ({ ...req, path: customersPath({ q: next() }) }) },
-    ]
-  }
 
   console.log('\nVerity (one process), driven by autocannon:')
   for (const [kind, name] of [
@@ -133,12 +137,16 @@ try {
     ['phone, international', 'phone'],
     ['order number', 'order'],
   ] as const) {
-    const r = await measure(`lookup by ${kind}`, { url: verity.url, connections, requests: searching(queries(kind)) })
+    const r = await measure(`lookup by ${kind}`, { url: verity.url, connections, requests: searching(queries(kind), agentCookies) })
     put(`lookup_${name}_rps`, r.rps, 'req/s')
     put(`lookup_${name}_p99_ms`, r.p99, 'ms')
     put(`lookup_${name}_ratio`, r.rps / helloRun.rps, 'of hello_rps')
   }
-  const names = await measure(`name search "${values.name}"`, { url: verity.url, connections, requests: searching([values.name]) })
+  const names = await measure(`name search "${values.name}"`, {
+    url: verity.url,
+    connections,
+    requests: searching([values.name], agentCookies),
+  })
   put('search_name_rps', names.rps, 'req/s')
   put('search_name_p99_ms', names.p99, 'ms')
   put('search_name_raw_ops', raw, 'searches/s')
@@ -275,6 +283,20 @@ try {
   await verity.stop()
 }
 
+// The same lookups with a worker process per core sharing the port and the database file.
+const cores = os.availableParallelism()
+const verityAll = await startServer('api/src/server.ts', 'Verity is running', { ...verityEnv, WORKERS: '0' })
+try {
+  const cookies: string[] = []
+  for (const email of agents) cookies.push(await signInAt(verityAll.url, email))
+  console.log(`\nVerity (${cores} worker processes), driven by autocannon:`)
+  const r = await measure('lookup by email', { url: verityAll.url, connections, requests: searching(queries('email'), cookies) })
+  put('lookup_email_rps_all_workers', r.rps, 'req/s')
+  put('lookup_email_p99_ms_all_workers', r.p99, 'ms')
+} finally {
+  await verityAll.stop()
+}
+
 // The audit chain check, as `npm run audit:verify` runs it, over the log the run leaves (the server's last checkpoint included).
 const { checkpoints } = await readAuditCheckpoints(bench.checkpointFile)
 const verifyStarted = performance.now()
@@ -297,6 +319,14 @@ console.log(
 printMetrics(metrics, bench.customers)
 for (const p of problems) console.log(`! ${p}`)
 const file = writeResults(metrics, {
-  run: { at: new Date().toISOString(), customers: bench.customers, orders: bench.orders, connections, seconds, workers: 1, problems },
+  run: {
+    at: new Date().toISOString(),
+    customers: bench.customers,
+    orders: bench.orders,
+    connections,
+    seconds,
+    workers: { one: 1, all: cores },
+    problems,
+  },
 })
 console.log(`\nWritten to ${path.relative(ROOT, file)}.`)
