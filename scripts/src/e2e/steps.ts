@@ -3,6 +3,7 @@
  * request is given, screenshots at a desktop's width and a phone's, choosing from a select, and reading a downloaded CSV.
  */
 import fs from 'node:fs'
+import { parse } from 'csv-parse/sync'
 import { QUESTION_LABELS } from '@verity/api'
 import { callerAnswers, fullyOnFile } from '@verity/api/testing'
 import type { DatabaseHandle } from '@verity/db'
@@ -102,27 +103,6 @@ export async function choose(page: Page, select: string, option: string) {
   await page.getByRole('option', { name: option, exact: true }).click()
 }
 
-/** A CSV as the export writes it (RFC 4180, CRLF), as records by column name. */
-export function parseCsv(text: string): Record<string, string>[] {
-  const records: string[][] = []
-  let field = ''
-  let record: string[] = []
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') ((field += '"'), i++)
-      else if (ch === '"') quoted = false
-      else field += ch
-    } else if (ch === '"') quoted = true
-    else if (ch === ',') (record.push(field), (field = ''))
-    else if (ch === '\n') (record.push(field.replace(/\r$/, '')), records.push(record), (record = []), (field = ''))
-    else field += ch
-  }
-  if (field || record.length) (record.push(field), records.push(record))
-  const [header, ...rows] = records
-  return rows.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i] ?? ''])))
-}
-
-/** A downloaded CSV's records (a byte-order mark dropped). */
-export const csvOf = async (download: Download) => parseCsv(fs.readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, ''))
+/** A downloaded CSV's records by column name (RFC 4180; a byte-order mark dropped). */
+export const csvOf = async (download: Download): Promise<Record<string, string>[]> =>
+  parse(fs.readFileSync((await download.path())!, 'utf8'), { columns: true, bom: true })

@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, inParallel, tally, type TestResponse } from '../../testing.js'
 import { csvField, toCsv } from './partner-export.js'
@@ -7,24 +8,8 @@ type App = Awaited<ReturnType<typeof createTestApp>>
 
 /** A CSV document read back (RFC 4180): rows of fields, quotes undone. */
 function parseCsv(text: string): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let field = ''
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') ((field += '"'), i++)
-      else if (ch === '"') quoted = false
-      else field += ch
-    } else if (ch === '"') quoted = true
-    else if (ch === ',') (row.push(field), (field = ''))
-    else if (ch === '\r' && text[i + 1] === '\n') {
-      ;(row.push(field), rows.push(row), (row = []), (field = ''), i++)
-    } else field += ch
-  }
-  expect(field, 'the document ends with CRLF').toBe('')
-  return rows
+  expect(text.endsWith('\r\n'), 'the document ends with CRLF').toBe(true)
+  return parse(text, { record_delimiter: '\r\n' })
 }
 
 /** The rows of a CSV export as objects by column name. */
