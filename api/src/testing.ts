@@ -1,8 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
-import type { DialectName, StaffRole } from '@verity/db'
+import { type DialectName, GroupCommitDriver, type StaffRole } from '@verity/db'
 import { createTestDatabase } from '@verity/db/testing'
-import { GroupCommitDriver } from '@verity/db'
 import { createApp } from './app.js'
 import type { AppConfig } from './platform/context.js'
 import { seedStaff } from './modules/staff/staff.seed.js'
@@ -145,7 +144,7 @@ export async function createTestApp({
 }
 
 /** A response read whole: its status, headers, text and, where the text is JSON, the parsed body. */
-async function testResponse(res: Response): Promise<TestResponse> {
+export async function testResponse(res: Response): Promise<TestResponse> {
   const text = await res.text()
   let json: any
   try {
@@ -237,9 +236,9 @@ export async function verifyCaller(
   return v
 }
 
-/** A seeded customer with something on file for every question. */
-export async function fullyOnFile(db: Awaited<ReturnType<typeof createTestApp>>['db'], offset = 0) {
-  const row = await db
+/** Seeded customers with something on file for every question, by id: a query to narrow further. */
+export function customersFullyOnFile(db: Awaited<ReturnType<typeof createTestApp>>['db']) {
+  return db
     .selectFrom('customers as c')
     .select('c.id')
     .where('c.status', '=', 'active')
@@ -252,8 +251,9 @@ export async function fullyOnFile(db: Awaited<ReturnType<typeof createTestApp>>[
     .where((eb) => eb.exists(eb.selectFrom('orders as o').select('o.id').whereRef('o.customer_id', '=', 'c.id')))
     .where((eb) => eb.exists(eb.selectFrom('payment_methods as p').select('p.id').whereRef('p.customer_id', '=', 'c.id')))
     .orderBy('c.id')
-    .offset(offset)
-    .limit(1)
-    .executeTakeFirstOrThrow()
-  return row.id
+}
+
+/** A seeded customer with something on file for every question. */
+export async function fullyOnFile(db: Awaited<ReturnType<typeof createTestApp>>['db'], offset = 0) {
+  return (await customersFullyOnFile(db).offset(offset).limit(1).executeTakeFirstOrThrow()).id
 }

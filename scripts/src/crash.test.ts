@@ -10,7 +10,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { compactAfterErasures, loadAuditKey, readAuditCheckpoints, verifyAuditChain } from '@verity/api'
-import { everyText, personalValues, type TestResponse, verifyCaller } from '@verity/api/testing'
+import { customersFullyOnFile, everyText, personalValues, type TestResponse, verifyCaller } from '@verity/api/testing'
 import { type Database, type DatabaseHandle, openDatabase } from '@verity/db'
 import { type Kysely, type RawBuilder, sql } from 'kysely'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -351,21 +351,10 @@ it('after SIGKILL at random moments, every operation happened entirely or not at
   // Customers to act on: adults with every question on file, for requests; any others, as subjects of disclosures.
   const adultsBornBefore = `${new Date().getUTCFullYear() - 19}-01-01`
   const fullyOnFile = (
-    await db
-      .selectFrom('customers as c')
-      .select('c.id')
-      .where('c.status', '=', 'active')
+    await customersFullyOnFile(db)
       .where('c.email', 'is not', null)
       .where('c.guardian_name', 'is', null)
       .where('c.birth_date', '<', adultsBornBefore)
-      .where((eb) =>
-        eb.exists(
-          eb.selectFrom('addresses as a').select('a.id').whereRef('a.customer_id', '=', 'c.id').where('a.postal_code', 'is not', null),
-        ),
-      )
-      .where((eb) => eb.exists(eb.selectFrom('orders as o').select('o.id').whereRef('o.customer_id', '=', 'c.id')))
-      .where((eb) => eb.exists(eb.selectFrom('payment_methods as p').select('p.id').whereRef('p.customer_id', '=', 'c.id')))
-      .orderBy('c.id')
       .execute()
   ).map((r) => r.id)
   const others = (

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { loadAuditKey, readAuditCheckpoints, verifyAuditChain } from '@verity/api'
+import { callerAnswers } from '@verity/api/testing'
 import { openDatabase } from '@verity/db'
 import { Client } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -85,27 +86,10 @@ async function addStaff(db: Db) {
 
 /** Active customers with three things or more on file, with what a caller would answer (read before the load starts). */
 async function verifiableCustomers(db: Db) {
-  const customers = await db.selectFrom('customers').select(['id', 'email', 'phone', 'birth_date']).where('status', '=', 'active').execute()
+  const customers = await db.selectFrom('customers').select('id').where('status', '=', 'active').execute()
   const truths = new Map<number, Record<string, string | null>>()
   for (const c of customers) {
-    const [address, order, card] = await Promise.all([
-      db
-        .selectFrom('addresses')
-        .select('postal_code')
-        .where('customer_id', '=', c.id)
-        .where('postal_code', 'is not', null)
-        .executeTakeFirst(),
-      db.selectFrom('orders').select('number').where('customer_id', '=', c.id).orderBy('placed_at', 'desc').executeTakeFirst(),
-      db.selectFrom('payment_methods').select('last4').where('customer_id', '=', c.id).executeTakeFirst(),
-    ])
-    const truth = {
-      birth_date: c.birth_date,
-      postal_code: address?.postal_code ?? null,
-      phone_last4: c.phone ? c.phone.replace(/\D/g, '').slice(-4) : null,
-      email: c.email,
-      order_number: order?.number ?? null,
-      card_last4: card?.last4 ?? null,
-    }
+    const truth = await callerAnswers(db, c.id)
     // two questions are left even when the search by email answered one
     if (Object.values(truth).filter(Boolean).length >= 3) truths.set(c.id, truth)
   }

@@ -2,7 +2,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import net from 'node:net'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import type { TestResponse } from '@verity/api/testing'
+import { type TestResponse, testResponse } from '@verity/api/testing'
 import { ROOT } from './build-console.js'
 
 /** The seeded staff's password on the servers these tests start. */
@@ -93,15 +93,7 @@ export function httpClient(url: string) {
     const headers: Record<string, string> = { Accept: 'application/json', Origin: url }
     if (cookie) headers.Cookie = cookie
     if (body !== undefined) headers['Content-Type'] = 'application/json'
-    const res = await fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
-    const text = await res.text()
-    let json: any
-    try {
-      json = JSON.parse(text)
-    } catch {
-      json = undefined
-    }
-    return { status: res.status, headers: res.headers, json, text }
+    return testResponse(await fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }))
   }
   /** Signs in as a seeded role or any staff email; answers the session cookie to send back. */
   async function login(who: string, password = STAFF_PASSWORD): Promise<string> {
