@@ -7,6 +7,7 @@ import { App } from '../App'
 import { intlLocale } from '../audit-log/auditText'
 import { i18nProvider } from '../i18n/i18nProvider'
 import { server, signedInAs } from '../test/server'
+import { onAPhone } from '../test/phone'
 import type { GrantRow } from './types'
 
 const AT = '2026-11-27T09:30:00.000Z'
@@ -95,24 +96,6 @@ const ROLE_SENTENCE = 'Alex Admin asks to make Wu Fang (wu.fang@example.com) a c
 const K_SENTENCE = 'Alex Admin asks to lower “Smallest group shown in reports (k)” from 10 to 5'
 const MINE_SENTENCE = 'Wang Fang asks to raise “Privacy budget ε of noisy partner exports per calendar year” from 3 to 4.5'
 
-/** A phone's screen, 390 px wide, as Layout.test.tsx answers MUI's media queries. */
-function onAPhone() {
-  vi.stubGlobal('matchMedia', (query: string) => {
-    const max = /max-width:\s*([\d.]+)px/.exec(query)
-    const min = /min-width:\s*([\d.]+)px/.exec(query)
-    const matches = (!max || 390 <= Number(max[1])) && (!min || 390 >= Number(min[1]))
-    return {
-      matches,
-      media: query,
-      onchange: null,
-      addEventListener() {},
-      removeEventListener() {},
-      addListener() {},
-      removeListener() {},
-      dispatchEvent: () => false,
-    }
-  })
-}
 afterEach(async () => {
   vi.unstubAllGlobals()
   // the console's language outlives a test (the Chinese one below)
