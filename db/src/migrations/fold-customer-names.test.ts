@@ -1,9 +1,9 @@
-import { type Kysely, Migrator, sql } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { afterAll, describe, expect, it } from 'vitest'
 import { type DatabaseHandle, openDatabase } from '../dialect.js'
 import { isPostgres } from '../sql.js'
+import { migratorFor } from '../migrate.js'
 import { TEST_POSTGRES_URL } from '../testing.js'
-import { migrations } from './index.js'
 
 const BEFORE = '2026_11_27_000400_add_legal_process'
 // More customers than one backfill batch (5,000), so that the batches meet; names in several scripts and widths.
@@ -43,7 +43,7 @@ async function insertCustomers(db: Kysely<any>) {
 }
 
 async function foldsAndUnfolds(db: Kysely<any>) {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } })
+  const migrator = await migratorFor(db)
   expect((await migrator.migrateTo(BEFORE)).error).toBeUndefined()
   await insertCustomers(db)
   expect(await indexesOfCustomers(db)).toContain('customers_name_idx')
