@@ -68,7 +68,7 @@ describe('the agent dashboard', () => {
         expect(JSON.parse(new URL(request.url).searchParams.get('filter')!)).toEqual({ q: 'zhou' })
         const customer = {
           id: 42,
-          name: 'Z*** M***',
+          name: 'M***',
           email: 'z***@example.com',
           phone: null,
           city: 'Shanghai',
@@ -81,7 +81,7 @@ describe('the agent dashboard', () => {
       http.get('/api/customers/42', () =>
         HttpResponse.json({
           id: 42,
-          name: 'Z*** M***',
+          name: 'M***',
           email: null,
           phone: null,
           city: null,
@@ -95,7 +95,7 @@ describe('the agent dashboard', () => {
     const search = await screen.findByLabelText('Find the caller', {}, { timeout: 5000 })
     await waitFor(() => expect(document.activeElement).toBe(search))
     await userEvent.keyboard('zhou{Enter}')
-    expect(await screen.findByText('Z*** M***')).toBeTruthy()
+    expect(await screen.findByText('M***')).toBeTruthy()
     await userEvent.keyboard('{Enter}')
     await waitFor(() => expect(window.location.hash).toBe('#/verify/42'))
   })

@@ -18,7 +18,7 @@ interface Lookup {
   matches: SubjectMatch[]
 }
 
-/** `#9 · W*** Z*** · matched by email (w***@163.com)`: who, and how the legal process named them. */
+/** `#9 · Z*** · matched by email (w***@163.com)`: who, and how the legal process named them. */
 export function SubjectLine({ subject }: { subject: DisclosureSubject }) {
   const translate = useTranslate()
   const how = subject.matchKind

@@ -91,7 +91,7 @@ describe('the flags desk', () => {
             id: 6,
             kind: 'verification_locked',
             customer_id: 42,
-            customer_name: 'W*** Z***',
+            customer_name: 'Z***',
             staff_id: 3,
             staff_name: 'Li Na',
             details: { failures: 3 },
@@ -132,7 +132,7 @@ describe('the flags desk', () => {
     render(<App />)
     expect(
       await screen.findByText(
-        'Verification of customer W*** Z*** (#42) locked after 3 failures (last agent: Li Na)',
+        'Verification of customer Z*** (#42) locked after 3 failures (last agent: Li Na)',
         {},
         { timeout: 5000 },
       ),
@@ -168,6 +168,6 @@ describe('the flags desk', () => {
     window.location.hash = '#/flags'
     render(<App />)
     expect(await screen.findByText('Li Na 一小时内对 5 位客户核验失败，其核验已暂停', {}, { timeout: 5000 })).toBeTruthy()
-    expect(screen.getByText('客户 W*** Z*** (#42) 的核验失败 3 次后已锁定（最后一位客服：Li Na）')).toBeTruthy()
+    expect(screen.getByText('客户 Z*** (#42) 的核验失败 3 次后已锁定（最后一位客服：Li Na）')).toBeTruthy()
   })
 })

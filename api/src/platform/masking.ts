@@ -2,7 +2,7 @@
 
 const STARS = '***'
 
-export function maskWord(word: string | null): string | null {
+function maskWord(word: string | null): string | null {
   if (!word) return word
   return `${Array.from(word)[0]!.toUpperCase()}${STARS}`
 }
@@ -17,12 +17,14 @@ export function personName(first: string | null, last: string | null): string {
 }
 
 /**
- * `Wei Zhang` → `W*** Z***`; `周磊` → `周*`: in a name of one or two characters an initial of the given name would show
- * most of it, so only the family name's first character is shown, in the order the name is written.
+ * Only the family name's first character is shown, whatever the script: `Wei Zhang` → `Z***`, `周磊` → `周*`. An initial
+ * of the given name would show most of a one- or two-character name, and tells a caller's identity apart no better
+ * than the account's own identifier does. With no family name on file the given name's first character stands in.
  */
 export function maskName(first: string | null, last: string | null): string {
-  if (familyNameFirst(first, last)) return `${Array.from(last || first || '')[0] ?? ''}*`
-  return [maskWord(first), maskWord(last)].filter(Boolean).join(' ')
+  const family = last || first
+  if (!family) return ''
+  return familyNameFirst(first, last) ? `${Array.from(family)[0]}*` : maskWord(family)!
 }
 
 /** `wei.zhang@163.com` → `w***@163.com` */

@@ -5,7 +5,10 @@ import { maskPhone, maskEmail, maskName, personName } from '../../platform/maski
 
 describe('masks', () => {
   it('match docs/design.md', () => {
-    expect(maskName('Wei', 'Zhang')).toBe('W*** Z***')
+    expect(maskName('Wei', 'Zhang')).toBe('Z***')
+    expect(maskName('émile', 'Ölçer')).toBe('Ö***')
+    expect(maskName('Cher', null)).toBe('C***')
+    expect(maskName(null, null)).toBe('')
     expect(maskName('伟', '王')).toBe('王*')
     expect(maskName('磊', '周')).toBe('周*')
     expect(maskName('さくら', '佐藤')).toBe('佐*')
