@@ -8,6 +8,17 @@ export default defineConfig({
       { test: { name: 'db', include: ['db/src/**/*.test.ts'], environment: 'node', testTimeout: 30_000 } },
       { test: { name: 'api', include: ['api/src/**/*.test.ts'], environment: 'node', testTimeout: 30_000 } },
       {
+        // The same API suite on PostgreSQL, in a database made for the run and dropped after (docs/postgres.md).
+        test: {
+          name: 'api-postgres',
+          include: ['api/src/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          env: { VERITY_TEST_DIALECT: 'postgres' },
+          globalSetup: ['db/src/postgres-test-run.ts'],
+        },
+      },
+      {
         plugins: [react()],
         test: {
           name: 'admin-ui',

@@ -1,5 +1,6 @@
 import { sha256 } from '@oslojs/crypto/sha2'
 import { decodeBase32IgnorePadding, encodeHexLowerCase } from '@oslojs/encoding'
+import { tableNames } from '@verity/db/testing'
 import { sql } from 'kysely'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { totpCode, totpStep } from './modules/auth/second-factor.js'
@@ -670,9 +671,8 @@ describe('settings that take two people', () => {
 describe('secrets stay secret', () => {
   /** Every text the database holds, every table, every column. */
   async function everyStoredText(): Promise<string> {
-    const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(t.db)
     const parts: string[] = []
-    for (const { name } of tables.rows) {
+    for (const name of await tableNames(t.handle)) {
       const rows = await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(t.db)
       for (const row of rows.rows) {
         for (const v of Object.values(row)) parts.push(v instanceof Uint8Array ? Buffer.from(v).toString('hex') : String(v))

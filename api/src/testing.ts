@@ -24,14 +24,17 @@ export interface TestResponse {
 /** Tests sign in with the password alone unless they are about the second factor (second-factor.test.ts). */
 export const TEST_MFA: AppConfig['mfa'] = { requiredRoles: [], freshMs: 5 * 60_000 }
 
+/** The dialect the API suite runs on: SQLite, or PostgreSQL in the suite's second run (vitest.config.ts, `api-postgres`). */
+export const TEST_DIALECT: DialectName = process.env.VERITY_TEST_DIALECT === 'postgres' ? 'postgres' : 'sqlite'
+
 /**
  * A fresh app on a fresh database with the four seeded staff, and a small HTTP client for it: in memory on SQLite, or
- * on PostgreSQL (`database: 'postgres'`) in a schema of its own that `close()` drops.
+ * on PostgreSQL in a schema of its own that `close()` drops.
  */
 export async function createTestApp({
   customers = 0,
   config = {},
-  database = 'sqlite',
+  database = TEST_DIALECT,
 }: { customers?: number; config?: Partial<AppConfig>; database?: DialectName } = {}) {
   const handle = await createTestDatabase({ customers, dialect: database })
   await seedStaff(handle.db, TEST_AUDIT_KEY, TEST_PASSWORD)

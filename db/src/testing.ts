@@ -47,3 +47,37 @@ async function scratchPostgres(prefix: string): Promise<DatabaseHandle> {
     },
   }
 }
+
+/**
+ * Takes away the audit log's append-only guard, as someone with the table owner's rights could: for the tests of what
+ * the chain check catches when entries are edited or deleted behind the application's back.
+ */
+export async function unguardAuditLog({ db, dialect }: Pick<DatabaseHandle, 'db' | 'dialect'>) {
+  if (dialect === 'postgres') {
+    await sql`drop trigger if exists audit_log_no_update on audit_log`.execute(db)
+    return
+  }
+  await sql`drop trigger if exists audit_log_no_update`.execute(db)
+  await sql`drop trigger if exists audit_log_no_delete`.execute(db)
+}
+
+/** The names of the tables Verity's migrations made, on either dialect (tests that look through every table). */
+export async function tableNames({ db, dialect }: Pick<DatabaseHandle, 'db' | 'dialect'>): Promise<string[]> {
+  const tables =
+    dialect === 'postgres'
+      ? await sql<{ name: string }>`select table_name as name from information_schema.tables
+          where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`.execute(db)
+      : await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(db)
+  return tables.rows.map((t) => t.name)
+}
+
+/** Makes every update of `table` fail with `message`, as a fault half-way through a transaction would (either dialect). */
+export async function failUpdatesOf({ db, dialect }: Pick<DatabaseHandle, 'db' | 'dialect'>, table: string, message: string) {
+  const trigger = sql.id(`fail_updates_of_${table}`)
+  if (dialect === 'sqlite') {
+    await sql`create trigger ${trigger} before update on ${sql.table(table)} begin select raise(abort, ${sql.lit(message)}); end`.execute(db)
+    return
+  }
+  await sql`create function ${trigger}() returns trigger language plpgsql as ${sql.lit(`begin raise exception '%', '${message.replace(/'/g, "''")}'; end`)}`.execute(db)
+  await sql`create trigger ${trigger} before update on ${sql.table(table)} for each row execute function ${trigger}()`.execute(db)
+}

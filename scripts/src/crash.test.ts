@@ -485,7 +485,7 @@ it('after SIGKILL at random moments, every operation happened entirely or not at
         .execute()
     ).map((r) => r.id)
     stats.erased += erasedNow.length
-    const texts = await everyText(db)
+    const texts = await everyText(handle)
     for (const customerId of erasedNow) {
       const values = ownValues(customerId)
       stats.valuesChecked += values.length

@@ -90,6 +90,6 @@ export function sendList<T>(c: Context, resource: string, rows: T[], offset: num
   return c.json(rows)
 }
 
-/** `filter.id` as ra-data-simple-rest's getMany sends it: one id or several. */
-export const idFilter = z.union([recordId, z.array(recordId).max(MAX_PAGE_SIZE)])
+/** `filter.id` as ra-data-simple-rest's getMany sends it: one id or several (none is a question with no answer: 400). */
+export const idFilter = z.union([recordId, z.array(recordId).min(1, 'Name at least one id').max(MAX_PAGE_SIZE)])
 export const idList = (id: z.output<typeof idFilter>) => (Array.isArray(id) ? id : [id])

@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { sha256 } from '@oslojs/crypto/sha2'
 import { encodeHexLowerCase } from '@oslojs/encoding'
+import { unguardAuditLog } from '@verity/db/testing'
 import { sql } from 'kysely'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { audit, auditHash, auditHashInput, buildAuditEntry, GENESIS_HASH } from '../../platform/audit.js'
@@ -38,7 +39,7 @@ type HashedColumns = Parameters<typeof auditHashInput>[0]
 
 /** Re-links every entry from `fromId` on to the one before it, as someone with write access to the table could. */
 async function rehashFrom(fromId: number, hash: (row: HashedColumns) => string) {
-  await sql`drop trigger if exists audit_log_no_update`.execute(t.db)
+  await unguardAuditLog(t.handle)
   const rows = await t.db.selectFrom('audit_log').selectAll().where('id', '>=', fromId).orderBy('id').execute()
   let prev = (await t.db.selectFrom('audit_log').select('hash').where('id', '<', fromId).orderBy('id', 'desc').executeTakeFirst())?.hash
   for (const { id, hash: _old, ...rest } of rows) {
@@ -70,13 +71,13 @@ describe('the audit chain', () => {
   })
 
   it('catches an entry edited behind the triggers’ back, naming it', async () => {
-    await sql`drop trigger audit_log_no_update`.execute(t.db)
+    await unguardAuditLog(t.handle)
     await sql`update audit_log set details = '{"reason":"nothing to see"}' where id = 3`.execute(t.db)
     expect(await verify()).toMatchObject({ ok: false, checked: 2, firstBroken: { id: 3, reason: 'hash_mismatch' } })
   })
 
   it('catches a forged entry whose own hash was recomputed with the key, at the link after it', async () => {
-    await sql`drop trigger audit_log_no_update`.execute(t.db)
+    await unguardAuditLog(t.handle)
     const row = await t.db.selectFrom('audit_log').selectAll().where('id', '=', 2).executeTakeFirstOrThrow()
     const forged = buildAuditEntry(
       TEST_AUDIT_KEY,
@@ -89,13 +90,13 @@ describe('the audit chain', () => {
   })
 
   it('catches a deleted entry', async () => {
-    await sql`drop trigger audit_log_no_delete`.execute(t.db)
+    await unguardAuditLog(t.handle)
     await sql`delete from audit_log where id = 2`.execute(t.db)
     expect(await verify()).toMatchObject({ ok: false, firstBroken: { id: 3, reason: 'broken_link' } })
   })
 
   it('catches a deletion re-hashed without the key: plain SHA-256 or another key do not pass as the chain', async () => {
-    await sql`drop trigger audit_log_no_delete`.execute(t.db)
+    await unguardAuditLog(t.handle)
     await sql`delete from audit_log where id = 3`.execute(t.db)
     await rehashFrom(4, plainSha256)
     expect(await verify()).toMatchObject({ ok: false, checked: 2, firstBroken: { id: 4, reason: 'hash_mismatch' } })
@@ -142,7 +143,7 @@ describe('the chain against its checkpoints', () => {
   it('notices entries cut off the end, which the chain alone cannot', async () => {
     await checkpointNow()
     const last = await t.db.selectFrom('audit_log').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow()
-    await sql`drop trigger audit_log_no_delete`.execute(t.db)
+    await unguardAuditLog(t.handle)
     await sql`delete from audit_log where id >= ${last.id - 1}`.execute(t.db)
     expect(await verifyAuditChain(t.db, TEST_AUDIT_KEY)).toMatchObject({ ok: true })
     const report = await verify()
@@ -155,7 +156,7 @@ describe('the chain against its checkpoints', () => {
   it('notices a chain re-hashed with the key after the checkpoint was written', async () => {
     await checkpointNow()
     const last = await t.db.selectFrom('audit_log').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow()
-    await sql`drop trigger audit_log_no_delete`.execute(t.db)
+    await unguardAuditLog(t.handle)
     await sql`delete from audit_log where id = 3`.execute(t.db)
     await rehashFrom(4, (row) => auditHash(TEST_AUDIT_KEY, row))
     expect(await verifyAuditChain(t.db, TEST_AUDIT_KEY)).toMatchObject({ ok: true })
@@ -167,7 +168,7 @@ describe('the chain against its checkpoints', () => {
   it('notices, from any earlier checkpoint, a cut made while the server was down and blessed by a later one', async () => {
     await checkpointNow()
     const last = await t.db.selectFrom('audit_log').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow()
-    await sql`drop trigger audit_log_no_delete`.execute(t.db)
+    await unguardAuditLog(t.handle)
     await sql`delete from audit_log where id = ${last.id}`.execute(t.db)
     await t.login('compliance') // the restarted server appends after the cut, and checkpoints the new head
     await checkpointNow()
@@ -249,7 +250,7 @@ describe('the audit desk', () => {
     const cookie = await t.login('compliance')
     await checkpointNow()
     const named = await t.db.selectFrom('audit_log').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow()
-    await sql`drop trigger audit_log_no_delete`.execute(t.db)
+    await unguardAuditLog(t.handle)
     await sql`delete from audit_log where id = ${named.id}`.execute(t.db)
     const res = await t.request('POST', '/api/audit-log/verify', { cookie })
     expect(res.json).toMatchObject({ ok: false, firstBroken: { id: named.id, reason: 'tail_missing' } })

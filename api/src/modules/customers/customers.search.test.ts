@@ -1,5 +1,5 @@
-import { foldedNames } from '@verity/db'
-import { CompiledQuery } from 'kysely'
+import { type DatabaseHandle, foldedNames } from '@verity/db'
+import { CompiledQuery, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, listUrl } from '../../testing.js'
 import { phoneForms, searchCondition } from './customers.search.js'
@@ -190,13 +190,27 @@ describe('GET /api/customers?filter={q}: complete identifiers only, names in any
       'Élodie Lefèvre',
       '王伟',
     ]) {
-      const query = t.db.selectFrom('customers').select('id').where(searchCondition(t.db, q).where).compile()
-      const plan = await t.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${query.sql}`, [...query.parameters]))
-      const details = plan.rows.map((r) => r.detail)
+      const details = await planOf(t.handle, t.db.selectFrom('customers').select('id').where(searchCondition(t.db, q).where).compile())
       expect(
-        details.some((d) => /^SCAN customers\b/.test(d)),
+        details.some((d) => /^SCAN customers\b|Seq Scan on customers\b/.test(d)),
         `${q}: ${details.join(' / ')}`,
       ).toBe(false)
     }
   })
 })
+
+/**
+ * The query's plan, a line per step. PostgreSQL would read a table this small whole whatever its indexes, so there the
+ * plan is asked for with sequential scans priced out: one still appears only where no index can answer.
+ */
+async function planOf({ db, dialect }: DatabaseHandle, query: CompiledQuery): Promise<string[]> {
+  if (dialect === 'sqlite') {
+    const plan = await db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${query.sql}`, [...query.parameters]))
+    return plan.rows.map((r) => r.detail)
+  }
+  return db.transaction().execute(async (trx) => {
+    await sql`set local enable_seqscan = off`.execute(trx)
+    const plan = await trx.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain ${query.sql}`, [...query.parameters]))
+    return plan.rows.map((r) => r['QUERY PLAN'])
+  })
+}

@@ -17,6 +17,7 @@ import {
   ORIGIN,
   tally,
   TEST_AUDIT_KEY,
+  TEST_DIALECT,
   TEST_MFA,
   TEST_PASSWORD,
   verifyCaller,
@@ -108,7 +109,7 @@ async function customerWhere(where: (q: any) => any, offset = 0): Promise<number
   return (await q.orderBy('c.id').offset(offset).limit(1).executeTakeFirstOrThrow()).id
 }
 
-const leftovers = async (values: string[]) => (await everyText(t.db)).filter((text) => values.some((v) => text.includes(v)))
+const leftovers = async (values: string[]) => (await everyText(t.handle)).filter((text) => values.some((v) => text.includes(v)))
 
 async function disclosure(customerId: number, extra: Record<string, unknown> = {}) {
   const res = await t.request('POST', '/api/disclosures', {
@@ -765,7 +766,7 @@ describe('held: odd input and deadlines', () => {
 // PostgreSQL: where transactions really run side by side (READ COMMITTED), a check that is not locked is not a check.
 // ---------------------------------------------------------------------------------------------------------------------
 
-describe('on PostgreSQL', () => {
+describe.runIf(TEST_DIALECT === 'postgres')('on PostgreSQL', () => {
   const schema = `verity_h9_${process.pid}`
   let pg: DatabaseHandle | null = null
   let call: (path: string, body: unknown, cookie: string) => Promise<{ status: number; json: any }>

@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { failUpdatesOf } from '@verity/db/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { callerAnswers, createTestApp, fullyOnFile, inParallel, listUrl, tally, verifyCaller } from '../../testing.js'
 import type { OutgoingMessage } from '../outbox/outbox.transport.js'
@@ -277,7 +277,7 @@ describe('erasure', () => {
     expect(certificate.deleted.payment_methods).toBeGreaterThan(0)
     expect(certificate.anonymised.orders).toBe(totals.length)
 
-    const leftovers = (await everyText(t.db)).filter((text) => values.some((v) => text.includes(v)))
+    const leftovers = (await everyText(t.handle)).filter((text) => values.some((v) => text.includes(v)))
     expect(leftovers).toEqual([])
     expect(
       await t.db
@@ -325,22 +325,22 @@ describe('erasure', () => {
       },
     })
     expect(hold.status).toBe(201)
-    const before = await everyText(t.db)
+    const before = await everyText(t.handle)
     const res = await act(id, 'approve', second)
     expect(res.status).toBe(409)
     expect(res.json.error.message).toMatch(/legal hold/)
-    expect(await everyText(t.db)).toEqual(before)
+    expect(await everyText(t.handle)).toEqual(before)
   })
 
   it('a failure in the middle leaves the database as it was', async () => {
     const customerId = await fullyOnFile(t.db)
     const id = await fileErasure(customerId)
     // Fails the erasure after the address book, cards and logs are already deleted within it.
-    await sql`create trigger fail_erasure before update on orders begin select raise(abort, 'disk failure'); end`.execute(t.db)
-    const before = await everyText(t.db)
+    await failUpdatesOf(t.handle, 'orders', 'disk failure')
+    const before = await everyText(t.handle)
     const res = await act(id, 'approve', compliance)
     expect(res.status).toBe(500)
-    expect(await everyText(t.db)).toEqual(before)
+    expect(await everyText(t.handle)).toEqual(before)
     expect((await t.db.selectFrom('data_requests').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('pending')
   })
 })

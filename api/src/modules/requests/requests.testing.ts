@@ -1,4 +1,5 @@
-import type { Database } from '@verity/db'
+import type { Database, DatabaseHandle } from '@verity/db'
+import { tableNames } from '@verity/db/testing'
 import { type Kysely, sql } from 'kysely'
 
 /** Every value seeded for a customer that identifies them, read before an erasure (tests only). */
@@ -20,13 +21,12 @@ export async function personalValues(db: Kysely<Database>, customerId: number) {
   return [...new Set(values.filter((v): v is string => !!v && v.length >= 6))]
 }
 
-/** Every text in every table of a SQLite database, as `table: value`, to look for a value in (tests only). */
-export async function everyText(db: Kysely<Database>) {
-  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(db)
+/** Every text in every table, as `table: value`, sorted, to look for a value in (tests only; either dialect). */
+export async function everyText(handle: Pick<DatabaseHandle, 'db' | 'dialect'>) {
   const texts: string[] = []
-  for (const { name } of tables.rows) {
-    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(db)
+  for (const name of await tableNames(handle)) {
+    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(handle.db)
     for (const row of rows.rows) for (const v of Object.values(row)) if (typeof v === 'string') texts.push(`${name}: ${v}`)
   }
-  return texts
+  return texts.sort()
 }

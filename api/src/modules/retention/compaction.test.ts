@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, fullyOnFile } from '../../testing.js'
+import { createTestApp, fullyOnFile, TEST_DIALECT } from '../../testing.js'
 import { compactAfterErasures } from './compaction.js'
 
 let t: Awaited<ReturnType<typeof createTestApp>>
@@ -32,7 +32,13 @@ describe('compaction after erasures', () => {
     expect(await lastRun()).toEqual([])
   })
 
-  it('compacts once after erasures, counting those since the last compaction, then waits for the next', async () => {
+  it.runIf(TEST_DIALECT === 'postgres')('leaves PostgreSQL to its own vacuum, which reuses the space of erased rows', async () => {
+    await erase(0)
+    expect(await compactAfterErasures(t.db, new Date())).toBeNull()
+    expect(await lastRun()).toEqual([])
+  })
+
+  it.runIf(TEST_DIALECT === 'sqlite')('compacts once after erasures, counting those since the last compaction, then waits for the next', async () => {
     await erase(0)
     await erase(1)
     expect(await compactAfterErasures(t.db, new Date())).toMatch(/^Compacted the database after 2 erasures in \d+\.\d s$/)
