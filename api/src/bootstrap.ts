@@ -1,4 +1,4 @@
-import { type DatabaseHandle, flushErasedValues, migrateToLatest, openDatabase, seedCustomers } from '@verity/db'
+import { type DatabaseHandle, flushErasedValues, migrateToLatest, oneAtATime, openDatabase, seedCustomers } from '@verity/db'
 import type { Env } from './env.js'
 import { SEED_STAFF, seedStaff } from './modules/staff/staff.seed.js'
 
@@ -8,6 +8,12 @@ export async function prepareDatabase(env: Env, auditKey: Uint8Array, log: (line
   // An erasure flushes its erased values out of the write-ahead log after it commits (promise 5); a crash in between
   // would leave them in the files until the next erasure, so every start flushes too.
   await flushErasedValues(handle.db)
+  // Instances started together on one PostgreSQL database migrate and seed once, in turn.
+  await oneAtATime(handle.db, () => migrateAndSeed(handle, env, auditKey, log))
+  return handle
+}
+
+async function migrateAndSeed(handle: DatabaseHandle, env: Env, auditKey: Uint8Array, log: (line: string) => void) {
   const applied = await migrateToLatest(handle.db)
   if (applied.length) log(`Migrated ${handle.dialect} database: ${applied.join(', ')}`)
 
@@ -28,5 +34,4 @@ export async function prepareDatabase(env: Env, auditKey: Uint8Array, log: (line
     })
     log(`Seeded ${done.done.toLocaleString('en')} customers in ${(done.elapsedMs / 1000).toFixed(1)} s`)
   }
-  return handle
 }

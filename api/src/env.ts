@@ -76,6 +76,8 @@ const EnvSchema = z.object({
   AUDIT_KEY_FILE: z.string().min(1).default(DEFAULT_AUDIT_KEY_FILE),
   /** where the audit chain's head is appended every minute, outside the database */
   AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
+  /** after SIGTERM, seconds of answering 503 on /api/ready while still serving, for a load balancer to notice */
+  DRAIN_SECONDS: z.coerce.number().int().min(0).max(300).default(0),
   /** processes serving HTTP on the one port; 0 for one per core. Beside them, one process keeps the scheduled work. */
   WORKERS: z.coerce.number().int().min(0).max(64).default(1),
   /** hours between the server's retention runs (the first comes a few seconds after start); 0 turns them off */

@@ -13,6 +13,7 @@ import { checkAgeCompliance, describeAgeCompliance } from './modules/flags/age-c
 import { startSummaryRefresh } from './modules/reports/summaries.js'
 import { defaultAuditCheckpointFile, startAuditCheckpoints } from './platform/audit-checkpoint.js'
 import { loadAuditKey } from './platform/audit-key.js'
+import { markDraining } from './platform/lifecycle.js'
 
 /** What the app is given, the same in every process: read from the environment and the audit key. */
 function appConfig(env: Env, auditKey: Uint8Array) {
@@ -67,7 +68,7 @@ export async function main() {
   // Report summaries follow every change; counted now, so the first report after seeding waits for nothing.
   const summaries = startSummaryRefresh(handle.db, systemContext)
   const workers = env.WORKERS === 0 ? os.availableParallelism() : env.WORKERS
-  const serving = workers > 1 ? await startWorkers(workers) : await serveHere(createApp(handle.db, config).app, env.PORT)
+  const serving = workers > 1 ? await startWorkers(workers) : await serveHere(createApp(handle.db, config).app, env.PORT, env.DRAIN_SECONDS)
   console.log(`\nVerity is running at http://localhost:${env.PORT}${workers > 1 ? ` (${workers} worker processes)` : ''}`)
   console.log('Sign in as agent@, compliance@, manager@ or admin@example.com with the staff password.')
   console.log(`API reference: http://localhost:${env.PORT}/api/docs\n`)
@@ -92,17 +93,24 @@ interface Serving {
   stop(): Promise<void>
 }
 
-async function serveHere(app: App, port: number): Promise<Serving> {
+/**
+ * Serves on `port`. Stopping first answers 503 on /api/ready for `drainSeconds` while serving on (a load balancer takes
+ * the instance out of rotation), then takes no new connection and ends once the requests in flight are answered.
+ */
+async function serveHere(app: App, port: number, drainSeconds: number): Promise<Serving> {
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port }, () => resolve(s))
   })
   return {
-    stop: () =>
-      new Promise((resolve) => {
+    stop: async () => {
+      markDraining()
+      await new Promise((resolve) => setTimeout(resolve, drainSeconds * 1000))
+      await new Promise<void>((resolve) => {
         server.close(() => resolve())
         // Ten seconds for the answers under way; then whatever is still open is cut.
         setTimeout(() => (server as { closeAllConnections?: () => void }).closeAllConnections?.(), 10_000).unref()
-      }),
+      })
+    },
   }
 }
 
@@ -135,7 +143,7 @@ async function startWorkers(count: number): Promise<Serving> {
 async function serveAsWorker(env: Env) {
   const { key: auditKey } = loadAuditKey({ key: env.AUDIT_KEY, file: env.AUDIT_KEY_FILE, create: false })
   const handle = openDatabase(env.DATABASE_URL)
-  const serving = await serveHere(createApp(handle.db, appConfig(env, auditKey)).app, env.PORT)
+  const serving = await serveHere(createApp(handle.db, appConfig(env, auditKey)).app, env.PORT, env.DRAIN_SECONDS)
   const stop = () => void serving.stop().finally(() => handle.close().finally(() => process.exit(0)))
   process.on('SIGTERM', stop)
   process.on('SIGINT', stop)

@@ -12,5 +12,17 @@ export { backupSqlite } from './backup.js'
 export { GroupCommitDriver } from './group-commit.js'
 export { seedCustomers, type SeedOptions, type SeedProgress } from './seed/seed-customers.js'
 export { generateCustomer, SEED_EPOCH, type GeneratedCustomer } from './seed/generate.js'
-export { compactDatabase, flushErasedValues, isPostgres, lockForUpdate, phoneDigits, phoneNationalDigits, phoneTail, yearMonth } from './sql.js'
+export {
+  compactDatabase,
+  flushErasedValues,
+  holdAgainstWrites,
+  isPostgres,
+  lockForUpdate,
+  oneAtATime,
+  phoneDigits,
+  phoneNationalDigits,
+  phoneTail,
+  takeWriterLock,
+  yearMonth,
+} from './sql.js'
 export { foldName, foldedNames } from './fold.js'

@@ -39,6 +39,37 @@ export function lockForUpdate<Q extends { forUpdate(): Q }>(db: Kysely<any>, que
 }
 
 /**
+ * Orders the transactions that write: on PostgreSQL a transaction lock on the audit chain, which every write needs
+ * before it appends its entry; taken first, it orders the row locks taken after it, so no two transactions can each
+ * hold what the other waits for. SQLite has one writer already. Taken again in the same transaction, it is a no-op.
+ */
+export async function takeWriterLock(trx: Kysely<any>): Promise<void> {
+  if (isPostgres(trx)) await sql`select pg_advisory_xact_lock(hashtext('verity.audit_log'))`.execute(trx)
+}
+
+/** Makes writes to `table` wait until this transaction ends, so all it reads there stays true (SQLite: one writer already). */
+export async function holdAgainstWrites(trx: Kysely<any>, table: string): Promise<void> {
+  if (isPostgres(trx)) await sql`lock table ${sql.table(table)} in share mode`.execute(trx)
+}
+
+/**
+ * Runs `work` (migrations, the first seed) while no other process does the same on this database: on PostgreSQL
+ * instances started together take turns on a session lock, and each finds what the one before it did. A SQLite file
+ * is prepared by one process (worker processes wait for their primary).
+ */
+export async function oneAtATime<T>(db: Kysely<any>, work: () => Promise<T>): Promise<T> {
+  if (!isPostgres(db)) return work()
+  return db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(hashtext('verity.startup'))`.execute(conn)
+    try {
+      return await work()
+    } finally {
+      await sql`select pg_advisory_unlock(hashtext('verity.startup'))`.execute(conn)
+    }
+  })
+}
+
+/**
  * After an erasure: on SQLite, copies the write-ahead log into the database and empties it, so that the erased values,
  * overwritten in the database (secure_delete), are not left in the log either. PostgreSQL reclaims old row versions by vacuum.
  * A reader can hold the copy back: SQLite waits for it (busy_timeout), then answers busy rather than failing; the copy is

@@ -67,7 +67,9 @@ export async function tableNames({ db, dialect }: Pick<DatabaseHandle, 'db' | 'd
     dialect === 'postgres'
       ? await sql<{ name: string }>`select table_name as name from information_schema.tables
           where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`.execute(db)
-      : await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(db)
+      : await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(
+          db,
+        )
   return tables.rows.map((t) => t.name)
 }
 
@@ -75,9 +77,13 @@ export async function tableNames({ db, dialect }: Pick<DatabaseHandle, 'db' | 'd
 export async function failUpdatesOf({ db, dialect }: Pick<DatabaseHandle, 'db' | 'dialect'>, table: string, message: string) {
   const trigger = sql.id(`fail_updates_of_${table}`)
   if (dialect === 'sqlite') {
-    await sql`create trigger ${trigger} before update on ${sql.table(table)} begin select raise(abort, ${sql.lit(message)}); end`.execute(db)
+    await sql`create trigger ${trigger} before update on ${sql.table(table)} begin select raise(abort, ${sql.lit(message)}); end`.execute(
+      db,
+    )
     return
   }
-  await sql`create function ${trigger}() returns trigger language plpgsql as ${sql.lit(`begin raise exception '%', '${message.replace(/'/g, "''")}'; end`)}`.execute(db)
+  await sql`create function ${trigger}() returns trigger language plpgsql as ${sql.lit(`begin raise exception '%', '${message.replace(/'/g, "''")}'; end`)}`.execute(
+    db,
+  )
   await sql`create trigger ${trigger} before update on ${sql.table(table)} for each row execute function ${trigger}()`.execute(db)
 }

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto'
-import { type AuditLogEntry, type Database, FLAG_KINDS, isPostgres } from '@verity/db'
-import { type Kysely, sql } from 'kysely'
+import { type AuditLogEntry, type Database, FLAG_KINDS, takeWriterLock } from '@verity/db'
+import type { Kysely } from 'kysely'
 import type { AppConfig, RequestContext, SignedInStaff } from './context.js'
 
 export type AuditValue = string | number | boolean | null | string[] | number[]
@@ -145,10 +145,10 @@ export function buildAuditEntry(key: Uint8Array, ctx: Omit<AuditContext, 'config
 
 /**
  * Appends an event to the chain. Call it inside the transaction that makes the change, so that both or neither land.
- * PostgreSQL serialises writers with an advisory lock; SQLite already has a single writer.
+ * Writers take the chain in turn (`takeWriterLock`).
  */
 export async function audit(trx: Kysely<Database>, ctx: AuditContext, event: AuditEvent): Promise<AuditRow> {
-  if (isPostgres(trx)) await sql`select pg_advisory_xact_lock(hashtext('verity.audit_log'))`.execute(trx)
+  await takeWriterLock(trx)
   const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst()
   const row = buildAuditEntry(ctx.config.auditKey, ctx, event, last?.hash ?? GENESIS_HASH)
   await trx.insertInto('audit_log').values(row).execute()

@@ -1,5 +1,5 @@
-import { type Database, isPostgres } from '@verity/db'
-import { type Kysely, sql, type Transaction } from 'kysely'
+import { type Database, takeWriterLock } from '@verity/db'
+import type { Kysely, Transaction } from 'kysely'
 import type { AppError } from './errors.js'
 
 export type Trx = Transaction<Database>
@@ -14,14 +14,12 @@ export const refuseAfterCommit = (error: AppError) => new CommittedRefusal(error
  * The one way a service opens a transaction. Whatever a step checks (a status, a counter, a lock) is read inside the
  * callback, and its write is conditional, so parallel requests give one effect (docs/design.md promise 10).
  * On SQLite, the driver holds the single connection for the whole transaction, so transactions of one process run
- * one after another, and answers once the transaction's group commit has made it durable (docs/decisions/0017). On PostgreSQL each transaction first takes the audit chain's lock, which every write needs before
- * it can append its entry anyway: taken first, it orders the row locks taken after it (`lockForUpdate`, db/), and no two
- * transactions can each hold what the other waits for.
+ * one after another, and answers once the transaction's group commit has made it durable (docs/decisions/0017). On PostgreSQL each transaction first takes the writer lock (`takeWriterLock`, db/).
  * Throwing rolls everything back; returning `refuseAfterCommit(error)` keeps what was written and then refuses.
  */
 export async function inTransaction<T>(db: Kysely<Database>, work: (trx: Trx) => Promise<T>): Promise<Exclude<T, CommittedRefusal>> {
   const result = await db.transaction().execute(async (trx) => {
-    if (isPostgres(trx)) await sql`select pg_advisory_xact_lock(hashtext('verity.audit_log'))`.execute(trx)
+    await takeWriterLock(trx)
     return work(trx)
   })
   if (result instanceof CommittedRefusal) throw result.error

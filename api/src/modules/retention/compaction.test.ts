@@ -38,13 +38,16 @@ describe('compaction after erasures', () => {
     expect(await lastRun()).toEqual([])
   })
 
-  it.runIf(TEST_DIALECT === 'sqlite')('compacts once after erasures, counting those since the last compaction, then waits for the next', async () => {
-    await erase(0)
-    await erase(1)
-    expect(await compactAfterErasures(t.db, new Date())).toMatch(/^Compacted the database after 2 erasures in \d+\.\d s$/)
-    expect(await lastRun()).toEqual(['compaction'])
-    expect(await compactAfterErasures(t.db, new Date())).toBeNull()
-    await erase(2)
-    expect(await compactAfterErasures(t.db, new Date())).toMatch(/^Compacted the database after 1 erasure in/)
-  })
+  it.runIf(TEST_DIALECT === 'sqlite')(
+    'compacts once after erasures, counting those since the last compaction, then waits for the next',
+    async () => {
+      await erase(0)
+      await erase(1)
+      expect(await compactAfterErasures(t.db, new Date())).toMatch(/^Compacted the database after 2 erasures in \d+\.\d s$/)
+      expect(await lastRun()).toEqual(['compaction'])
+      expect(await compactAfterErasures(t.db, new Date())).toBeNull()
+      await erase(2)
+      expect(await compactAfterErasures(t.db, new Date())).toMatch(/^Compacted the database after 1 erasure in/)
+    },
+  )
 })

@@ -1,5 +1,5 @@
-import { type Database, isPostgres } from '@verity/db'
-import { type Kysely, sql } from 'kysely'
+import { type Database, holdAgainstWrites } from '@verity/db'
+import type { Kysely } from 'kysely'
 import { audit, type AuditContext } from '../../platform/audit.js'
 import type { AppConfig } from '../../platform/context.js'
 import { maskContacts, maskEmail, maskPhone } from '../../platform/masking.js'
@@ -71,7 +71,7 @@ const heldCustomers = (trx: Trx) => trx.selectFrom('legal_holds').select('custom
 export async function runRetention(db: Kysely<Database>, ctx: RetentionContext): Promise<RetentionCounts> {
   return inTransaction(db, async (trx) => {
     // A hold placed while the run is under way waits for it, so that every rule sees the same holds (promise 10).
-    if (isPostgres(trx)) await sql`lock table legal_holds in share mode`.execute(trx)
+    await holdAgainstWrites(trx, 'legal_holds')
     const rules = {
       access_log_months: await getSetting(trx, 'retention_access_log_months'),
       verification_days: await getSetting(trx, 'retention_verification_days'),
