@@ -4,7 +4,7 @@ import { SEED_STAFF, seedStaff } from './modules/staff/staff.seed.js'
 
 /** Opens the database, migrates it and, when empty, seeds the demo staff and customers. */
 export async function prepareDatabase(env: Env, auditKey: Uint8Array, log: (line: string) => void = console.log): Promise<DatabaseHandle> {
-  const handle = openDatabase(env.DATABASE_URL)
+  const handle = openDatabase(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE })
   // An erasure flushes its erased values out of the write-ahead log after it commits (promise 5); a crash in between
   // would leave them in the files until the next erasure, so every start flushes too.
   await flushErasedValues(handle.db)

@@ -142,7 +142,7 @@ async function startWorkers(count: number): Promise<Serving> {
 /** A worker: serves the app on the shared port, on the database the primary has prepared; stops when told or orphaned. */
 async function serveAsWorker(env: Env) {
   const { key: auditKey } = loadAuditKey({ key: env.AUDIT_KEY, file: env.AUDIT_KEY_FILE, create: false })
-  const handle = openDatabase(env.DATABASE_URL)
+  const handle = openDatabase(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE })
   const serving = await serveHere(createApp(handle.db, appConfig(env, auditKey)).app, env.PORT, env.DRAIN_SECONDS)
   const stop = () => void serving.stop().finally(() => handle.close().finally(() => process.exit(0)))
   process.on('SIGTERM', stop)

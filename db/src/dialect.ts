@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, PostgresDialect } from 'kysely'
+import { Kysely, type KyselyConfig, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import type { Database } from './database.js'
 import { GroupCommitDialect } from './group-commit.js'
@@ -29,11 +29,19 @@ pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (v) => new Date(v).toISOSt
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v))
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v))
 
-/** The one place that chooses a dialect: `postgres://…` for PostgreSQL, anything else is a SQLite file (or `:memory:`). */
-export function openDatabase(url: string = DEFAULT_DATABASE_URL): DatabaseHandle {
+export interface OpenOptions extends Pick<KyselyConfig, 'log'> {
+  /** connections this process keeps to PostgreSQL (README, "Several instances") */
+  poolSize?: number
+}
+
+/**
+ * The one place that chooses a dialect: `postgres://…` for PostgreSQL, anything else is a SQLite file (or `:memory:`).
+ * `log` sees every query (the benchmark records a search's statements with it).
+ */
+export function openDatabase(url: string = DEFAULT_DATABASE_URL, { log, poolSize = 10 }: OpenOptions = {}): DatabaseHandle {
   if (isPostgresUrl(url)) {
-    const pool = new pg.Pool({ connectionString: url, max: 10 })
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    const pool = new pg.Pool({ connectionString: url, max: poolSize })
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log })
     return { db, dialect: 'postgres', url, close: () => db.destroy() }
   }
   if (url !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(url)), { recursive: true })
@@ -46,6 +54,6 @@ export function openDatabase(url: string = DEFAULT_DATABASE_URL): DatabaseHandle
   sqlite.pragma('secure_delete = ON')
   sqlite.pragma('busy_timeout = 5000')
   // Many requests' transactions share one commit, so durability costs one fsync per batch (docs/decisions/0017).
-  const db = new Kysely<Database>({ dialect: new GroupCommitDialect({ database: sqlite }) })
+  const db = new Kysely<Database>({ dialect: new GroupCommitDialect({ database: sqlite }), log })
   return { db, dialect: 'sqlite', url, sqlite, close: () => db.destroy() }
 }

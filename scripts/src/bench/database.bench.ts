@@ -3,7 +3,16 @@ import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import { defaultAuditCheckpointFile, loadAuditKey, seedStaff } from '@verity/api'
-import { type Database, isPostgresUrl, migrateToLatest, openDatabase, seedCustomers, type StaffRole } from '@verity/db'
+import {
+  type Database,
+  isPostgres,
+  isPostgresUrl,
+  migrateToLatest,
+  takeWriterLock,
+  openDatabase,
+  seedCustomers,
+  type StaffRole,
+} from '@verity/db'
 import { type Kysely, sql } from 'kysely'
 // The chain's own entry builder, so that the entries the bench adds verify as the server's do.
 import { buildAuditEntry, GENESIS_HASH } from '../../../api/src/platform/audit.js'
@@ -56,6 +65,20 @@ function generatorDigest(): string {
   return hash.digest('hex').slice(0, 16)
 }
 
+async function onDatabase<T>(url: string, work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+  const handle = openDatabase(url)
+  try {
+    return await work(handle.db)
+  } finally {
+    await handle.close()
+  }
+}
+
+/** Whether a PostgreSQL database has any table in its schema: one the bench did not build is never emptied. */
+const hasTables = async (db: Kysely<Database>) =>
+  (await sql<{ n: number }>`select count(*) as n from information_schema.tables where table_schema = current_schema()`.execute(db)).rows[0]!
+    .n > 0
+
 const count = async (db: Kysely<Database>, table: 'customers' | 'orders' | 'audit_log') =>
   Number(
     (
@@ -73,19 +96,27 @@ const count = async (db: Kysely<Database>, table: 'customers' | 'orders' | 'audi
  * connections, searches unlimited, and an audit log of at least one entry per customer.
  */
 export async function prepareBenchDatabase(url: string, customers: number, orders: number): Promise<BenchDatabase> {
-  if (isPostgresUrl(url)) throw new Error('The bench measures SQLite: its raw baseline runs the same SQL through better-sqlite3.')
-  const keyFile = path.join(path.dirname(url), `${path.basename(url, path.extname(url))}.audit.key`)
+  const postgres = isPostgresUrl(url)
+  const keyFile = postgres
+    ? path.join(BENCH_DIR, `${new URL(url).pathname.slice(1)}.audit.key`)
+    : path.join(path.dirname(url), `${path.basename(url, path.extname(url))}.audit.key`)
   const checkpointFile = defaultAuditCheckpointFile(url)
-  const manifest = readManifest()
-  const entry = manifest[path.resolve(url)]
+  const manifestKey = postgres ? url : path.resolve(url)
+  const entry = readManifest()[manifestKey]
   const generator = generatorDigest()
-  const current = entry && entry.customers === customers && entry.orders === orders && entry.generator === generator && fs.existsSync(url)
-
+  const exists = postgres ? await onDatabase(url, hasTables) : fs.existsSync(url)
+  const current = entry && entry.customers === customers && entry.orders === orders && entry.generator === generator && exists
   if (!current) {
-    if (fs.existsSync(url) && !entry) {
-      throw new Error(`${url} was not built by npm run bench: remove it, or set BENCH_DATABASE_URL to another file.`)
+    if (exists && !entry) {
+      throw new Error(`${url} was not built by npm run bench: empty it, or set BENCH_DATABASE_URL to another database.`)
     }
-    for (const f of [url, `${url}-wal`, `${url}-shm`, keyFile, checkpointFile]) fs.rmSync(f, { force: true })
+    if (postgres) {
+      await onDatabase(url, async (db) => {
+        await sql`drop schema public cascade`.execute(db)
+        await sql`create schema public`.execute(db)
+      })
+    }
+    for (const f of [...(postgres ? [] : [url, `${url}-wal`, `${url}-shm`]), keyFile, checkpointFile]) fs.rmSync(f, { force: true })
   }
   const handle = openDatabase(url)
   try {
@@ -110,7 +141,7 @@ export async function prepareBenchDatabase(url: string, customers: number, order
       seeded = { seconds, at: new Date().toISOString() }
       fs.mkdirSync(BENCH_DIR, { recursive: true })
       const next = readManifest()
-      next[path.resolve(url)] = { customers, orders, generator, seed_s: seconds, seeded_at: seeded.at }
+      next[manifestKey] = { customers, orders, generator, seed_s: seconds, seeded_at: seeded.at }
       fs.writeFileSync(MANIFEST, `${JSON.stringify(next, null, 2)}\n`)
     }
     await seedStaff(handle.db, auditKey, BENCH_PASSWORD)
@@ -138,6 +169,12 @@ export async function prepareBenchDatabase(url: string, customers: number, order
   }
 }
 
+/** `placed_at` `months` earlier, in the column's own form on either dialect. */
+const monthsEarlier = (db: Kysely<Database>, months: number) =>
+  isPostgres(db)
+    ? sql`placed_at - make_interval(months => ${months})`
+    : sql`strftime('%Y-%m-%dT%H:%M:%fZ', placed_at, ${`-${months} months`})`
+
 /**
  * Tops the orders up to `target` by copying existing ones to other months (new numbers): the seed makes about 2.4
  * orders a customer, the issue's scale is 3.
@@ -152,7 +189,7 @@ async function topUpOrders(db: Kysely<Database>, target: number) {
     const take = Math.min(target - n, 200_000)
     // Copies of the first `take` orders, placed a month (or two, …) earlier than the original.
     await sql`insert into orders (customer_id, number, placed_at, status, total_cents, currency, ship_name, ship_address, ship_phone, ship_country)
-      select customer_id, number || ${`-B${round}`}, strftime('%Y-%m-%dT%H:%M:%fZ', placed_at, ${`-${round} months`}),
+      select customer_id, number || ${`-B${round}`}, ${monthsEarlier(db, round)},
         status, total_cents, currency, ship_name, ship_address, ship_phone, ship_country
       from orders where id <= ${Number(max)} and number not like '%-B%' order by id limit ${take}`.execute(db)
     n = await count(db, 'orders')
@@ -195,9 +232,56 @@ export async function benchStaff(url: string, role: Extract<StaffRole, 'agent' |
 /**
  * Grows the audit log to `target` entries, chained under the database's key as the server chains them (an agent's
  * searches by customer id), so that the chain check runs over as many entries as the issue's scale asks: one per
- * customer. Straight through better-sqlite3, a batch a transaction; the server must not be running.
+ * customer.
  */
-export function topUpAudit(bench: BenchDatabase, target: number): number {
+export async function topUpAudit(bench: BenchDatabase, target: number): Promise<number> {
+  return isPostgresUrl(bench.url) ? topUpAuditPostgres(bench, target) : topUpAuditSqlite(bench, target)
+}
+
+/** The filler entry for customer #`customerId`, chained to `prev`. */
+const fillerEntry = (bench: BenchDatabase, agentId: number, customerId: number, now: Date, prev: string) =>
+  buildAuditEntry(
+    bench.auditKey,
+    { staff: { id: agentId, role: 'agent' }, ip: '127.0.0.1', now },
+    { action: 'customer.search', details: { kind: 'id', results: 1, customers: [customerId], bench: 'filler' } },
+    prev,
+  )
+
+const reportAudit = (done: number, target: number) =>
+  process.stdout.write(`\r  audit log ${done.toLocaleString('en')} / ${target.toLocaleString('en')} entries`)
+
+/** On PostgreSQL: 1,000 entries an insert, 50,000 a transaction, holding the chain's writer lock as the server does. */
+async function topUpAuditPostgres(bench: BenchDatabase, target: number): Promise<number> {
+  return onDatabase(bench.url, async (db) => {
+    const have = await count(db, 'audit_log')
+    if (have >= target) return have
+    const agent = await db.selectFrom('staff_users').select('id').where('email', '=', 'agent@example.com').executeTakeFirstOrThrow()
+    const started = performance.now()
+    for (let from = have; from < target; from += 50_000) {
+      await db.transaction().execute(async (trx) => {
+        await takeWriterLock(trx)
+        const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst()
+        let prev = last?.hash ?? GENESIS_HASH
+        const now = new Date()
+        const to = Math.min(target, from + 50_000)
+        for (let i = from; i < to; i += 1_000) {
+          const rows = Array.from({ length: Math.min(1_000, to - i) }, (_, k) => {
+            const row = fillerEntry(bench, agent.id, 1 + ((i + k) % bench.customers), now, prev)
+            prev = row.hash
+            return row
+          })
+          await trx.insertInto('audit_log').values(rows).execute()
+        }
+      })
+      reportAudit(Math.min(target, from + 50_000), target)
+    }
+    console.log(` (added ${(target - have).toLocaleString('en')} in ${((performance.now() - started) / 1000).toFixed(1)} s)`)
+    return target
+  })
+}
+
+/** On SQLite, straight through better-sqlite3, a batch a transaction; the server must not be running. */
+function topUpAuditSqlite(bench: BenchDatabase, target: number): number {
   const sqlite = new SQLite(bench.url)
   try {
     const have = (sqlite.prepare('select count(*) as n from audit_log').get() as { n: number }).n
@@ -210,13 +294,7 @@ export function topUpAudit(bench: BenchDatabase, target: number): number {
     const batch = sqlite.transaction((from: number, to: number) => {
       const now = new Date()
       for (let i = from; i < to; i++) {
-        const customerId = 1 + (i % bench.customers)
-        const row = buildAuditEntry(
-          bench.auditKey,
-          { staff: { id: agent.id, role: 'agent' }, ip: '127.0.0.1', now },
-          { action: 'customer.search', details: { kind: 'id', results: 1, customers: [customerId], bench: 'filler' } },
-          prev,
-        )
+        const row = fillerEntry(bench, agent.id, 1 + (i % bench.customers), now, prev)
         insert ??= sqlite.prepare(
           `insert into audit_log (${Object.keys(row).join(', ')}) values (${Object.keys(row)
             .map((k) => `@${k}`)
@@ -228,7 +306,7 @@ export function topUpAudit(bench: BenchDatabase, target: number): number {
     })
     for (let i = have; i < target; i += 50_000) {
       batch(i, Math.min(target, i + 50_000))
-      process.stdout.write(`\r  audit log ${Math.min(target, i + 50_000).toLocaleString('en')} / ${target.toLocaleString('en')} entries`)
+      reportAudit(Math.min(target, i + 50_000), target)
     }
     console.log(` (added ${(target - have).toLocaleString('en')} in ${((performance.now() - started) / 1000).toFixed(1)} s)`)
     return target

@@ -74,9 +74,9 @@ export function machine() {
 }
 
 /** `.bench/results.json`: `{machine, metrics: {name: {value, unit}}}`. Answers the path written. */
-export function writeResults(metrics: Record<string, Metric>, extra: Record<string, unknown>): string {
+export function writeResults(metrics: Record<string, Metric>, extra: Record<string, unknown>, name = 'results.json'): string {
   fs.mkdirSync(BENCH_DIR, { recursive: true })
-  const file = path.join(BENCH_DIR, 'results.json')
+  const file = path.join(BENCH_DIR, name)
   fs.writeFileSync(file, `${JSON.stringify({ machine: machine(), ...extra, metrics }, null, 2)}\n`)
   return file
 }

@@ -2,7 +2,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { readAuditCheckpoints, verifyAuditChain } from '@verity/api'
-import { openDatabase } from '@verity/db'
+import { isPostgresUrl, openDatabase } from '@verity/db'
 import type autocannon from 'autocannon'
 import { ROOT } from '../build-console.js'
 import { BENCH_PASSWORD, benchStaff, prepareBenchDatabase, topUpAudit } from './database.bench.js'
@@ -16,10 +16,12 @@ import { startServer } from './servers.js'
  * `npm run bench [-- --customers N --duration S --connections C --name Q]`: Verity against the machine's own limits, in one
  * run on one machine so that the ratios hold. Builds (or reuses) a database of N customers (default 1,000,000) and 3 orders
  * each with the seed generator; then measures two baselines, a bare Hono hello-world server in its own process and the
- * name search's SQL straight through better-sqlite3, and Verity started as in production, driven over loopback by
+ * name search's SQL straight through the database's driver, and Verity started as in production, driven over loopback by
  * autocannon with C connections (default 32) for S seconds a figure (default 5): sign-in, lookups by email, phone and
  * order number, a name search, the customer list, verifications, the reports, the audit chain check, the seed and the
- * console's first download. Prints the figures against issue 12's targets and writes `.bench/results.json`.
+ * console's first download. Prints the figures against issue 12's targets and writes `.bench/results.json`. With
+ * BENCH_DATABASE_URL=postgres://… (a database of its own, which it builds and keeps) the same runs on PostgreSQL and writes
+ * `.bench/results-postgres.json` (README, "Benchmark").
  */
 const { values } = parseArgs({
   options: {
@@ -40,13 +42,15 @@ const connections = Math.round(positive('connections', values.connections))
 const orders = Number(process.env.BENCH_ORDERS ?? 3 * customers)
 const url =
   process.env.BENCH_DATABASE_URL ?? path.join(ROOT, customers === 1_000_000 ? 'data/bench.sqlite' : `data/bench-${customers}.sqlite`)
+const postgres = isPostgresUrl(url)
+const driver = postgres ? 'node-postgres' : 'better-sqlite3'
 /** a short run of the same load before each measured one, so that neither the JIT nor a cold page cache is measured */
 const warmUp = Math.min(1, seconds / 5)
 
 const bench = await prepareBenchDatabase(url, customers, orders)
 const agents = await benchStaff(url, 'agent', connections)
 const officers = await benchStaff(url, 'compliance', connections)
-const auditEntries = topUpAudit(bench, bench.customers)
+const auditEntries = await topUpAudit(bench, bench.customers)
 
 const handle = openDatabase(url)
 const lookups = await searchSamples(handle.db, 1_000)
@@ -78,11 +82,11 @@ console.log(
     `${auditEntries.toLocaleString('en')} audit entries (${url}); ${connections} connections, ${seconds} s a figure.`,
 )
 
-// Baseline: the name search's own SQL, straight through better-sqlite3.
+// Baseline: the name search's own SQL, straight through the database's driver.
 const statements = await searchStatements(bench, 'agent@example.com', BENCH_PASSWORD, values.name)
-rawSearchRate(url, statements, warmUp)
-const raw = rawSearchRate(url, statements, seconds)
-console.log(`  name search "${values.name}", its ${statements.length} statements through better-sqlite3: ${Math.round(raw)}/s`)
+await rawSearchRate(url, statements, warmUp)
+const raw = await rawSearchRate(url, statements, seconds)
+console.log(`  name search "${values.name}", its ${statements.length} statements through ${driver}: ${Math.round(raw)}/s`)
 
 // Baseline: a bare Hono hello-world in its own process.
 const hello = await startServer('scripts/src/bench/hello.server.ts', 'listening', {})
@@ -318,15 +322,20 @@ console.log(
 )
 printMetrics(metrics, bench.customers)
 for (const p of problems) console.log(`! ${p}`)
-const file = writeResults(metrics, {
-  run: {
-    at: new Date().toISOString(),
-    customers: bench.customers,
-    orders: bench.orders,
-    connections,
-    seconds,
-    workers: { one: 1, all: cores },
-    problems,
+const file = writeResults(
+  metrics,
+  {
+    run: {
+      at: new Date().toISOString(),
+      database: postgres ? 'postgresql' : 'sqlite',
+      customers: bench.customers,
+      orders: bench.orders,
+      connections,
+      seconds,
+      workers: { one: 1, all: cores },
+      problems,
+    },
   },
-})
+  postgres ? 'results-postgres.json' : 'results.json',
+)
 console.log(`\nWritten to ${path.relative(ROOT, file)}.`)

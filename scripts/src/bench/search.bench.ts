@@ -1,8 +1,9 @@
 import SQLite from 'better-sqlite3'
 import { createApp } from '@verity/api'
 import { callerAnswers } from '@verity/api/testing'
-import type { Database } from '@verity/db'
-import { Kysely, SqliteDialect } from 'kysely'
+import { type Database, isPostgresUrl, openDatabase } from '@verity/db'
+import type { Kysely } from 'kysely'
+import pg from 'pg'
 import type { BenchDatabase } from './database.bench.js'
 
 export interface SearchSample {
@@ -106,8 +107,7 @@ interface Statement {
 export async function searchStatements(bench: BenchDatabase, agent: string, password: string, q: string): Promise<Statement[]> {
   const statements: Statement[] = []
   let recording = false
-  const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: new SQLite(bench.url) }),
+  const { db, close } = openDatabase(bench.url, {
     log: (event) => {
       if (recording && event.level === 'query') statements.push({ sql: event.query.sql, parameters: event.query.parameters })
     },
@@ -128,15 +128,21 @@ export async function searchStatements(bench: BenchDatabase, agent: string, pass
     if (res.status !== 200) throw new Error(`search "${q}" answered ${res.status}: ${await res.text()}`)
     return statements.filter((s) => /^select\b/i.test(s.sql) && /\bfrom "customers"/i.test(s.sql))
   } finally {
-    await db.destroy()
+    await close()
   }
 }
 
 /**
- * The raw baseline: `statements` run straight through better-sqlite3 (prepared once, no HTTP, no framework, no
- * transaction, no audit), one search after another for `seconds`; answers searches a second.
+ * The raw baseline: `statements` run straight through the database's own driver (no HTTP, no framework, no transaction,
+ * no audit) for `seconds`; answers searches a second. On SQLite, better-sqlite3 with each statement prepared once, one
+ * search after another, as the server's one connection runs them. On PostgreSQL, node-postgres with named (prepared)
+ * statements on as many connections as the server's pool, each running searches one after another.
  */
-export function rawSearchRate(file: string, statements: Statement[], seconds: number): number {
+export async function rawSearchRate(url: string, statements: Statement[], seconds: number): Promise<number> {
+  return isPostgresUrl(url) ? rawSearchRatePostgres(url, statements, seconds) : rawSearchRateSqlite(url, statements, seconds)
+}
+
+function rawSearchRateSqlite(file: string, statements: Statement[], seconds: number): number {
   const sqlite = new SQLite(file, { readonly: true })
   try {
     const prepared = statements.map((s) => ({ stmt: sqlite.prepare(s.sql), parameters: s.parameters }))
@@ -152,3 +158,31 @@ export function rawSearchRate(file: string, statements: Statement[], seconds: nu
     sqlite.close()
   }
 }
+
+async function rawSearchRatePostgres(url: string, statements: Statement[], seconds: number): Promise<number> {
+  const pool = new pg.Pool({ connectionString: url, max: RAW_CONNECTIONS })
+  try {
+    const started = performance.now()
+    const until = started + seconds * 1000
+    let searches = 0
+    await Promise.all(
+      Array.from({ length: RAW_CONNECTIONS }, async () => {
+        const client = await pool.connect()
+        try {
+          while (performance.now() < until) {
+            for (const [i, s] of statements.entries()) await client.query({ name: `raw-${i}`, text: s.sql, values: [...s.parameters] })
+            searches++
+          }
+        } finally {
+          client.release()
+        }
+      }),
+    )
+    return searches / ((performance.now() - started) / 1000)
+  } finally {
+    await pool.end()
+  }
+}
+
+/** the server's pool size on PostgreSQL (DATABASE_POOL_SIZE's default) */
+const RAW_CONNECTIONS = 10
