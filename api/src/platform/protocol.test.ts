@@ -25,6 +25,10 @@ describe('the simple-rest list protocol', () => {
     expect((await get(listUrl('staff', { filter: { id: [1, 3] } }))).json.map((s: { id: number }) => s.id)).toEqual([1, 3])
     expect((await get(listUrl('staff', { filter: { q: 'AGENT' } }))).json).toHaveLength(1)
     expect((await get(listUrl('staff', { filter: { q: '%' } }))).json).toHaveLength(0)
+    // No ids at all is a question with no answer; PostgreSQL would refuse `in ()` outright.
+    const none = await get(listUrl('staff', { filter: { id: [] } }))
+    expect(none.status).toBe(400)
+    expect(none.json.error.fields).toHaveProperty(['filter.id'])
   })
 
   const bad: [string, string, string][] = [
@@ -110,5 +114,16 @@ describe('the OpenAPI document', () => {
     const docs = await t.request('GET', '/api/docs')
     expect(docs.text).toContain('/api/docs/swagger-ui-bundle.js')
     expect((await t.request('GET', '/api/docs/swagger-ui-bundle.js')).status).toBe(200)
+  })
+})
+
+describe('health and readiness', () => {
+  it('answers live and ready with a database; not ready, and no 500, when the database is gone', async () => {
+    const other = await createTestApp()
+    expect(await other.request('GET', '/api/health')).toMatchObject({ status: 200, json: { ok: true } })
+    expect(await other.request('GET', '/api/ready')).toMatchObject({ status: 200, json: { ready: true } })
+    await other.close()
+    expect(await other.request('GET', '/api/ready')).toMatchObject({ status: 503, json: { ready: false, reason: 'database_unreachable' } })
+    expect((await other.request('GET', '/api/health')).status).toBe(200)
   })
 })

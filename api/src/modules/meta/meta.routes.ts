@@ -32,50 +32,51 @@ const ERROR_SCHEMA = z.toJSONSchema(
   }),
 ) as object as Record<string, never>
 
-/** The API's self-description: OpenAPI 3.1 built from the zod schemas that validate requests, and a browsable reference. */
+/**
+ * The API's self-description: OpenAPI 3.1 built from the zod schemas that validate requests, and a browsable reference.
+ * Beside it, for load balancers: liveness (`/health`: the process answers) and readiness (`/ready`: it can serve now,
+ * its database answering and the process not stopping).
+ */
 export function metaRoutes(api: Hono<AppEnv>) {
-  return (
-    new Hono<AppEnv>()
-      // Liveness: the process answers. Readiness: it can serve a request now (its database answers, it is not stopping).
-      .get('/health', (c) => c.json({ ok: true }))
-      .get('/ready', async (c) => {
-        if (isDraining()) return c.json({ ready: false, reason: 'stopping' }, 503)
-        try {
-          await sql`select 1`.execute(c.get('db'))
-        } catch {
-          return c.json({ ready: false, reason: 'database_unreachable' }, 503)
-        }
-        return c.json({ ready: true })
-      })
-      .get(
-        '/openapi.json',
-        openAPIRouteHandler(api, {
-          documentation: {
-            openapi: '3.1.0',
-            info: {
-              title: 'Verity API',
-              version: '1.0.0',
-              description:
-                'Back office for customer service and compliance. Sign in with POST /api/auth/login; writes must carry an Origin header naming an allowed origin. Lists follow the ra-data-simple-rest protocol (sort, range, filter as JSON; total in Content-Range). Errors are {"error": {"code", "message", "fields"?}}.',
-            },
-            servers: [{ url: '/api' }],
-            components: {
-              securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'verity_session' } },
-              schemas: { Error: ERROR_SCHEMA },
-            },
-            security: [{ session: [] }],
+  return new Hono<AppEnv>()
+    .get('/health', (c) => c.json({ ok: true }))
+    .get('/ready', async (c) => {
+      if (isDraining()) return c.json({ ready: false, reason: 'stopping' }, 503)
+      try {
+        await sql`select 1`.execute(c.get('db'))
+      } catch {
+        return c.json({ ready: false, reason: 'database_unreachable' }, 503)
+      }
+      return c.json({ ready: true })
+    })
+    .get(
+      '/openapi.json',
+      openAPIRouteHandler(api, {
+        documentation: {
+          openapi: '3.1.0',
+          info: {
+            title: 'Verity API',
+            version: '1.0.0',
+            description:
+              'Back office for customer service and compliance. Sign in with POST /api/auth/login; writes must carry an Origin header naming an allowed origin. Lists follow the ra-data-simple-rest protocol (sort, range, filter as JSON; total in Content-Range). Errors are {"error": {"code", "message", "fields"?}}.',
           },
-          defaultValidationErrorResponse: {
-            description: 'Invalid input: the message says what, `fields` names each offending field',
-            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          servers: [{ url: '/api' }],
+          components: {
+            securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'verity_session' } },
+            schemas: { Error: ERROR_SCHEMA },
           },
-        }),
-      )
-      .get('/docs', (c) => c.html(DOCS_PAGE))
-      .get('/docs/init.js', (c) => c.body(DOCS_INIT, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }))
-      .get('/docs/swagger-ui.css', (c) => c.body(asset('swagger-ui.css'), 200, { 'Content-Type': 'text/css; charset=utf-8' }))
-      .get('/docs/swagger-ui-bundle.js', (c) =>
-        c.body(asset('swagger-ui-bundle.js'), 200, { 'Content-Type': 'text/javascript; charset=utf-8' }),
-      )
-  )
+          security: [{ session: [] }],
+        },
+        defaultValidationErrorResponse: {
+          description: 'Invalid input: the message says what, `fields` names each offending field',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
+      }),
+    )
+    .get('/docs', (c) => c.html(DOCS_PAGE))
+    .get('/docs/init.js', (c) => c.body(DOCS_INIT, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }))
+    .get('/docs/swagger-ui.css', (c) => c.body(asset('swagger-ui.css'), 200, { 'Content-Type': 'text/css; charset=utf-8' }))
+    .get('/docs/swagger-ui-bundle.js', (c) =>
+      c.body(asset('swagger-ui-bundle.js'), 200, { 'Content-Type': 'text/javascript; charset=utf-8' }),
+    )
 }
