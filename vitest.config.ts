@@ -4,18 +4,19 @@ import { defineConfig } from 'vitest/config'
 /** One run for every workspace: `npm test` type-checks, then runs these projects. */
 export default defineConfig({
   test: {
+    // Every test that reaches PostgreSQL does so in a database made for this run and dropped after it.
+    globalSetup: ['db/src/postgres-test-run.ts'],
     projects: [
       { test: { name: 'db', include: ['db/src/**/*.test.ts'], environment: 'node', testTimeout: 30_000 } },
       { test: { name: 'api', include: ['api/src/**/*.test.ts'], environment: 'node', testTimeout: 30_000 } },
       {
-        // The same API suite on PostgreSQL, in a database made for the run and dropped after (docs/postgres.md).
+        // The same API suite on PostgreSQL (README, "Test it").
         test: {
           name: 'api-postgres',
           include: ['api/src/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
           env: { VERITY_TEST_DIALECT: 'postgres' },
-          globalSetup: ['db/src/postgres-test-run.ts'],
         },
       },
       {

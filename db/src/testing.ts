@@ -23,7 +23,7 @@ export async function createTestDatabase({
   return handle
 }
 
-/** The PostgreSQL server of these machines, for the dialect's own tests. */
+/** The database PostgreSQL tests use: the run's own (set by `postgres-test-run.ts`), else the machine's `test` database. */
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 
 /** An empty schema on TEST_POSTGRES_URL, named so that concurrent test processes never share one; `close()` drops it. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
-import { defaultAuditCheckpointFile, loadAuditKey, seedStaff } from '@verity/api'
+import { defaultAuditCheckpointFile, loadAuditKey, refreshSummaries, seedStaff } from '@verity/api'
 import {
   type Database,
   isPostgres,
@@ -153,6 +153,12 @@ export async function prepareBenchDatabase(url: string, customers: number, order
         .values({ key, ...unlimited })
         .onConflict((oc) => oc.column('key').doUpdateSet(unlimited))
         .execute()
+    // The report summaries counted before the server starts, as a store's have long been: its first start would
+    // otherwise recount a million customers while the load is measured.
+    const counting = performance.now()
+    await refreshSummaries(handle.db, { now: new Date(), config: { auditKey } })
+    const countedIn = (performance.now() - counting) / 1000
+    if (countedIn > 1) console.log(`Counted the report summaries in ${countedIn.toFixed(1)} s.`)
     return {
       url,
       keyFile,

@@ -2,8 +2,8 @@
  * The report summaries always equal a fresh count from the base tables: after inserts, edits, erasures, orders placed,
  * cancelled, moved and deleted, birthdays passing and a new record key, on SQLite and on PostgreSQL.
  */
-import { type Database, type DatabaseHandle, migrateToLatest, openDatabase, seedCustomers, yearMonth } from '@verity/db'
-import { createTestDatabase, TEST_POSTGRES_URL } from '@verity/db/testing'
+import { type Database, type DatabaseHandle, yearMonth } from '@verity/db'
+import { createTestDatabase } from '@verity/db/testing'
 import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TEST_AUDIT_KEY } from '../../testing.js'
@@ -245,6 +245,15 @@ function summariesOn(name: string, open: () => Promise<{ handle: DatabaseHandle;
       await expectFresh(other)
       await expectFresh()
     })
+
+    it('a stopping server ends a recount between batches, and the next refresh carries on', async () => {
+      await sql`insert into report_dirty (customer_id) select id from customers`.execute(handle.db)
+      const queued = async () => (await handle.db.selectFrom('report_dirty').select('customer_id').execute()).length
+      const all = await queued()
+      await refreshSummaries(handle.db, ctx(), () => true)
+      expect(await queued()).toBe(all)
+      await expectFresh()
+    })
   })
 }
 
@@ -254,19 +263,6 @@ summariesOn('SQLite', async () => {
 })
 
 summariesOn('PostgreSQL', async () => {
-  const schema = `verity_summaries_${process.pid}`
-  const admin = openDatabase(TEST_POSTGRES_URL)
-  await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(admin.db)
-  await sql`create schema ${sql.id(schema)}`.execute(admin.db)
-  await admin.close()
-  const handle = openDatabase(`${TEST_POSTGRES_URL}?options=-c%20search_path%3D${schema}`)
-  await migrateToLatest(handle.db)
-  await seedCustomers(handle, { count: 300, seed: 7 })
-  return {
-    handle,
-    drop: async () => {
-      await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(handle.db)
-      await handle.close()
-    },
-  }
+  const handle = await createTestDatabase({ customers: 300, dialect: 'postgres' })
+  return { handle, drop: () => handle.close() }
 })

@@ -85,7 +85,12 @@ const state = (db: Kysely<Database>) =>
  * Brings every summary up to date and answers its version (which changes whenever a summary does) and the day its age
  * bands are counted on. With nothing to do it reads two small rows and writes nothing.
  */
-export async function refreshSummaries(db: Kysely<Database>, ctx: SummaryContext): Promise<{ version: number; asOf: string }> {
+export async function refreshSummaries(
+  db: Kysely<Database>,
+  ctx: SummaryContext,
+  /** asked between batches: a stopping server ends a long recount there, and the next start carries on */
+  stopping: () => boolean = () => false,
+): Promise<{ version: number; asOf: string }> {
   const today = utcDay(ctx.now)
   const keys = recordKeysId(ctx.config.auditKey)
   let current = await state(db)
@@ -93,7 +98,7 @@ export async function refreshSummaries(db: Kysely<Database>, ctx: SummaryContext
     await inTransaction(db, (trx) => markChanges(trx, today, keys))
   }
   const pending = await db.selectFrom('report_dirty').select('customer_id').limit(1).executeTakeFirst()
-  if (pending) while (await inTransaction(db, (trx) => recountBatch(trx, ctx))) {}
+  if (pending) while (!stopping() && (await inTransaction(db, (trx) => recountBatch(trx, ctx)))) {}
   current = await state(db)
   return { version: current.version, asOf: current.as_of! }
 }
@@ -381,13 +386,14 @@ async function recountBuyers(trx: Trx, before: Sale[], now: Sale[]) {
 
 /**
  * Refreshes the summaries now and then every `intervalMs`, so that a report seldom finds much to recount. A refresh
- * that fails is tried again next time (reports refresh before they read anyway); `stop` waits for one under way.
+ * that fails is tried again next time (reports refresh before they read anyway); `stop` waits for the batch under way.
  */
 export function startSummaryRefresh(db: Kysely<Database>, context: () => SummaryContext, intervalMs = 60_000) {
   let running: Promise<unknown> | null = null
+  let stopped = false
   const run = () => {
     // One at a time: a long recount (after a bulk import) is not joined by another.
-    running ??= refreshSummaries(db, context())
+    running ??= refreshSummaries(db, context(), () => stopped)
       .catch((e: unknown) =>
         console.error(`Report summaries could not be refreshed, to be tried again: ${e instanceof Error ? e.message : String(e)}`),
       )
@@ -398,6 +404,7 @@ export function startSummaryRefresh(db: Kysely<Database>, context: () => Summary
   timer.unref()
   return {
     stop: async () => {
+      stopped = true
       clearInterval(timer)
       await running
     },
