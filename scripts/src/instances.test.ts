@@ -7,10 +7,10 @@ import { callerAnswers, customersFullyOnFile, listUrl, tally, type TestResponse,
 import { type DatabaseHandle, openDatabase } from '@verity/db'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort, httpClient, type ServerProcess, serverEnv, startServer } from './server.testing.js'
+import { addStaff, freePort, httpClient, type ServerProcess, serverEnv, startServer } from './server.testing.js'
 
 /**
- * Two API instances on one PostgreSQL database, as behind a load balancer (README, "Several instances"): real server
+ * Two API instances on one PostgreSQL database, as behind a load balancer (README, "PostgreSQL and several instances"): real server
  * processes on two ports, started together on an empty database made for this file and dropped after. Nothing either
  * keeps in memory may matter: sessions, throttling, verification attempts and locks, erasures and the audit chain are
  * the database's, and every check with its write holds across the two (docs/design.md promise 10).
@@ -39,25 +39,6 @@ async function onServer(work: (db: DatabaseHandle['db']) => Promise<unknown>) {
   }
 }
 
-/** More staff, put straight into the tables with the seeded agent's password hash. */
-async function addStaff(...staff: { email: string; role: 'agent' | 'compliance' }[]) {
-  const { password_hash } = await handle.db
-    .selectFrom('staff_credentials as c')
-    .innerJoin('staff_users as s', 's.id', 'c.staff_id')
-    .select('c.password_hash')
-    .where('s.email', '=', 'agent@example.com')
-    .executeTakeFirstOrThrow()
-  const at = new Date().toISOString()
-  for (const s of staff) {
-    const { id } = await handle.db
-      .insertInto('staff_users')
-      .values({ ...s, name: s.email.split('@')[0]!, created_at: at, updated_at: at, last_login_at: null })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-    await handle.db.insertInto('staff_credentials').values({ staff_id: id, password_hash, changed_at: at }).execute()
-  }
-}
-
 beforeAll(async () => {
   await onServer((db) => sql`create database ${sql.id(DATABASE)}`.execute(db))
   const ports = [await freePort(), await freePort()]
@@ -71,12 +52,12 @@ beforeAll(async () => {
   a = httpClient(servers[0]!.url)
   b = httpClient(servers[1]!.url)
   handle = openDatabase(DATABASE_URL)
-  await addStaff(
-    { email: 'agent2@example.com', role: 'agent' },
-    { email: 'agent3@example.com', role: 'agent' },
-    { email: 'compliance2@example.com', role: 'compliance' },
-    { email: 'guessed@example.com', role: 'agent' },
-  )
+  await addStaff(handle.db, [
+    { email: 'agent2@example.com', name: 'Agent Two', role: 'agent' },
+    { email: 'agent3@example.com', name: 'Agent Three', role: 'agent' },
+    { email: 'guessed@example.com', name: 'Guessed', role: 'agent' },
+    { email: 'compliance2@example.com', name: 'Second Officer', role: 'compliance' },
+  ])
 }, 180_000)
 
 afterAll(async () => {

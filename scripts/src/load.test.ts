@@ -6,7 +6,7 @@ import { callerAnswers } from '@verity/api/testing'
 import { openDatabase } from '@verity/db'
 import { Client } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort, type ServerProcess, STAFF_PASSWORD, serverEnv, serverFiles, startServer } from './server.testing.js'
+import { addStaff, freePort, type ServerProcess, STAFF_PASSWORD, serverEnv, serverFiles, startServer } from './server.testing.js'
 
 /**
  * Load without loss (issue 12): the production server takes 200 concurrent connections of mixed reads and writes from
@@ -57,32 +57,16 @@ async function withDatabase<T>(work: (db: Db) => Promise<T>): Promise<T> {
   }
 }
 
-/** More agents and a second compliance officer, put straight into the tables with the seeded staff's password. */
-async function addStaff(db: Db) {
-  const { password_hash } = await db
-    .selectFrom('staff_credentials as c')
-    .innerJoin('staff_users as s', 's.id', 'c.staff_id')
-    .select('c.password_hash')
-    .where('s.email', '=', 'agent@example.com')
-    .executeTakeFirstOrThrow()
-  const at = new Date().toISOString()
-  const more = [
+/** More agents and a second compliance officer, with the seeded staff's password. */
+const moreStaff = (db: Db) =>
+  addStaff(db, [
     ...Array.from({ length: AGENTS - 1 }, (_, i) => ({
       email: `agent${i + 2}@example.com`,
       name: `Agent ${i + 2}`,
       role: 'agent' as const,
     })),
     { email: 'compliance2@example.com', name: 'Second Officer', role: 'compliance' as const },
-  ]
-  for (const s of more) {
-    const { id } = await db
-      .insertInto('staff_users')
-      .values({ ...s, created_at: at, updated_at: at, last_login_at: null })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-    await db.insertInto('staff_credentials').values({ staff_id: id, password_hash, changed_at: at }).execute()
-  }
-}
+  ])
 
 /** Active customers with three things or more on file, with what a caller would answer (read before the load starts). */
 async function verifiableCustomers(db: Db) {
@@ -158,7 +142,7 @@ beforeAll(async () => {
   origin = server.url
 
   const { truths, staffIds } = await withDatabase(async (db) => {
-    await addStaff(db)
+    await moreStaff(db)
     const staff = await db.selectFrom('staff_users').select(['id', 'email']).execute()
     return { truths: await verifiableCustomers(db), staffIds: new Map(staff.map((s) => [s.email, s.id])) }
   })

@@ -3,6 +3,8 @@ import net from 'node:net'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { type TestResponse, testResponse } from '@verity/api/testing'
+import type { Database, StaffRole } from '@verity/db'
+import type { Kysely } from 'kysely'
 import { ROOT } from './build-console.js'
 
 /** The seeded staff's password on the servers these tests start. */
@@ -102,6 +104,25 @@ export function httpClient(url: string) {
     return res.headers.get('set-cookie')!.split(';')[0]!
   }
   return { request, login }
+}
+
+/** Staff put straight into the tables with the seeded agent's password hash, so they sign in with STAFF_PASSWORD. */
+export async function addStaff(db: Kysely<Database>, staff: { email: string; name: string; role: StaffRole }[]) {
+  const { password_hash } = await db
+    .selectFrom('staff_credentials as c')
+    .innerJoin('staff_users as s', 's.id', 'c.staff_id')
+    .select('c.password_hash')
+    .where('s.email', '=', 'agent@example.com')
+    .executeTakeFirstOrThrow()
+  const at = new Date().toISOString()
+  for (const s of staff) {
+    const { id } = await db
+      .insertInto('staff_users')
+      .values({ ...s, created_at: at, updated_at: at, last_login_at: null })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await db.insertInto('staff_credentials').values({ staff_id: id, password_hash, changed_at: at }).execute()
+  }
 }
 
 const run = promisify(execFile)
