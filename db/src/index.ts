@@ -22,6 +22,7 @@ export {
   phoneDigits,
   phoneNationalDigits,
   phoneTail,
+  refreshPlannerStatistics,
   takeWriterLock,
   yearMonth,
 } from './sql.js'

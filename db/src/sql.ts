@@ -70,6 +70,15 @@ export async function oneAtATime<T>(db: Kysely<any>, work: () => Promise<T>): Pr
 }
 
 /**
+ * After a bulk load: PostgreSQL's planner statistics for `tables`, which autovacuum would gather only later (or never,
+ * where it is off). Without them it knows nothing of an expression index's values (`lower(email)`) and may read a million
+ * customers in id order to find one email. SQLite's plans need no statistics here.
+ */
+export async function refreshPlannerStatistics(db: Kysely<any>, tables: readonly string[]): Promise<void> {
+  if (isPostgres(db)) for (const table of tables) await sql`analyze ${sql.table(table)}`.execute(db)
+}
+
+/**
  * After an erasure: on SQLite, copies the write-ahead log into the database and empties it, so that the erased values,
  * overwritten in the database (secure_delete), are not left in the log either. PostgreSQL reclaims old row versions by vacuum.
  * A reader can hold the copy back: SQLite waits for it (busy_timeout), then answers busy rather than failing; the copy is

@@ -4,6 +4,7 @@ import type SQLite from 'better-sqlite3'
 import type { DatabaseHandle } from '../dialect.js'
 import type { NewCustomerCredentials } from '../tables/customer.tables.js'
 import { generateCustomer } from './generate.js'
+import { refreshPlannerStatistics } from '../sql.js'
 
 export interface SeedProgress {
   done: number
@@ -129,5 +130,6 @@ export async function seedCustomers(
     // Ids were given explicitly: move the identity past them.
     await sql`select setval(pg_get_serial_sequence('customers', 'id'), (select max(id) from customers))`.execute(db)
   }
+  await refreshPlannerStatistics(db, SEEDED_TABLES)
   return progress()
 }

@@ -8,10 +8,11 @@ import {
   isPostgres,
   isPostgresUrl,
   migrateToLatest,
-  takeWriterLock,
   openDatabase,
+  refreshPlannerStatistics,
   seedCustomers,
   type StaffRole,
+  takeWriterLock,
 } from '@verity/db'
 import { type Kysely, sql } from 'kysely'
 // The chain's own entry builder, so that the entries the bench adds verify as the server's do.
@@ -133,6 +134,7 @@ export async function prepareBenchDatabase(url: string, customers: number, order
       })
       const customersDone = performance.now()
       const made = await topUpOrders(handle.db, orders)
+      await refreshPlannerStatistics(handle.db, ['orders'])
       const seconds = (performance.now() - started) / 1000
       console.log(
         `\nSeeded in ${seconds.toFixed(1)} s: customers ${((customersDone - started) / 1000).toFixed(1)} s, ` +

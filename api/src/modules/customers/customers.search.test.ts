@@ -190,11 +190,13 @@ describe('GET /api/customers?filter={q}: complete identifiers only, names in any
       'Élodie Lefèvre',
       '王伟',
     ]) {
-      const details = await planOf(t.handle, t.db.selectFrom('customers').select('id').where(searchCondition(t.db, q).where).compile())
-      expect(
-        details.some((d) => /^SCAN customers\b|Seq Scan on customers\b/.test(d)),
-        `${q}: ${details.join(' / ')}`,
-      ).toBe(false)
+      // The page as the list asks for it: in id order, ten at a time, which tempts a planner to walk the ids instead.
+      const page = t.db.selectFrom('customers').select('id').where(searchCondition(t.db, q).where).orderBy('id').limit(10)
+      const details = await planOf(t.handle, page.compile())
+      const readsEveryone = /^SCAN customers\b|Seq Scan on customers\b/
+      // On PostgreSQL an index scan without an index condition (the primary key, filtered) reads everyone too.
+      const narrowed = t.handle.dialect === 'sqlite' || details.some((d) => /Index Cond:|Recheck Cond:/.test(d))
+      expect(details.some((d) => readsEveryone.test(d)) || !narrowed, `${q}: ${details.join(' / ')}`).toBe(false)
     }
   })
 })
