@@ -173,6 +173,19 @@ describe('two instances on one PostgreSQL database', () => {
     expect(filed).toHaveLength(1)
   })
 
+  it('a caller verified through one instance is unmasked for that agent on the other, and for no one else', async () => {
+    const [customerId] = await freshCustomers(1)
+    const { email } = await handle.db.selectFrom('customers').select('email').where('id', '=', customerId!).executeTakeFirstOrThrow()
+    const agent = await a.login('agent')
+    await verifyCaller((method, p, options) => a.request(method, p, options), handle.db, customerId!, agent)
+    const onB = await b.request('GET', `/api/customers/${customerId}`, { cookie: agent })
+    expect(onB.status).toBe(200)
+    expect(onB.json.email).toBe(email)
+    const colleague = await b.request('GET', `/api/customers/${customerId}`, { cookie: await b.login('agent2') })
+    expect(colleague.status).toBe(200)
+    expect(colleague.json.email).toMatch(/^.\*\*\*@/)
+  })
+
   it('an erasure approved on one is seen at once on the other: the agent there finds no one', async () => {
     const [customerId] = await freshCustomers(1)
     const { email } = await handle.db.selectFrom('customers').select('email').where('id', '=', customerId!).executeTakeFirstOrThrow()
