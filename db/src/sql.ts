@@ -41,11 +41,15 @@ export function lockForUpdate<Q extends { forUpdate(): Q }>(db: Kysely<any>, que
 /**
  * Orders the transactions that write: on PostgreSQL a transaction lock on the audit chain, which every write needs
  * before it appends its entry; taken first, it orders the row locks taken after it, so no two transactions can each
- * hold what the other waits for. SQLite has one writer already. Taken again in the same transaction, it is a no-op.
+ * hold what the other waits for. SQLite has one writer already.
  */
 export async function takeWriterLock(trx: Kysely<any>): Promise<void> {
-  if (isPostgres(trx)) await sql`select pg_advisory_xact_lock(hashtext('verity.audit_log'))`.execute(trx)
+  if (!isPostgres(trx) || holdingWriterLock.has(trx)) return
+  await sql`select pg_advisory_xact_lock(hashtext('verity.audit_log'))`.execute(trx)
+  // Held until this transaction ends: its audit entry need not ask again (a round trip while every writer waits).
+  if (trx.isTransaction) holdingWriterLock.add(trx)
 }
+const holdingWriterLock = new WeakSet<Kysely<any>>()
 
 /** Makes writes to `table` wait until this transaction ends, so all it reads there stays true (SQLite: one writer already). */
 export async function holdAgainstWrites(trx: Kysely<any>, table: string): Promise<void> {
