@@ -76,8 +76,9 @@ const EnvSchema = z.object({
   AUDIT_KEY_FILE: z.string().min(1).default(DEFAULT_AUDIT_KEY_FILE),
   /** where the audit chain's head is appended every minute, outside the database */
   AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
-  /** connections each process keeps to PostgreSQL; instances × processes × this stays under max_connections */
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  /** connections each process keeps to PostgreSQL; instances × processes × this stays under max_connections. At least
+   * two: starting, an instance holds one for its turn (`oneAtATime`) while it migrates on another. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2, 'DATABASE_POOL_SIZE must be at least 2').max(500).default(10),
   /** after SIGTERM, seconds of answering 503 on /api/ready while still serving, for a load balancer to notice */
   DRAIN_SECONDS: z.coerce.number().int().min(0).max(300).default(0),
   /** processes serving HTTP on the one port; 0 for one per core. Beside them, one process keeps the scheduled work. */

@@ -59,7 +59,8 @@ export async function holdAgainstWrites(trx: Kysely<any>, table: string): Promis
 /**
  * Runs `work` (migrations, the first seed) while no other process does the same on this database: on PostgreSQL
  * instances started together take turns on a session lock, and each finds what the one before it did. A SQLite file
- * is prepared by one process (worker processes wait for their primary).
+ * is prepared by one process (worker processes wait for their primary). The lock holds one of the pool's connections
+ * while `work` runs on others, so the pool needs two at least.
  */
 export async function oneAtATime<T>(db: Kysely<any>, work: () => Promise<T>): Promise<T> {
   if (!isPostgres(db)) return work()

@@ -15,6 +15,7 @@ import { getSetting } from '../settings/settings.service.js'
 import { customerAccess, type CustomerAccess } from './customer-access.js'
 import { canonicalTerm, classifySearch, foldQuery, searchCondition } from './customers.search.js'
 import { maskPhone, maskEmail, maskName, personName } from '../../platform/masking.js'
+import { ENDED } from '../../platform/lifecycle.js'
 
 export type CustomerSort = 'id' | 'created_at' | 'country' | 'status'
 export interface CustomerFilter {
@@ -367,7 +368,7 @@ export async function sendPasswordReset(db: Kysely<Database>, ctx: StaffContext,
     // A new link ends the ones before it: only the latest works.
     await trx
       .updateTable('password_reset_tokens')
-      .set({ expires_at: ctx.now.toISOString() })
+      .set({ expires_at: ENDED })
       .where('customer_id', '=', id)
       .where('used_at', 'is', null)
       .where('expires_at', '>', ctx.now.toISOString())

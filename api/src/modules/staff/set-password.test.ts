@@ -77,6 +77,17 @@ describe('set-password links', () => {
     }
   })
 
+  it('ended by a reset stays ended for a redemption that began a moment before it, or on a server whose clock is behind', async () => {
+    const { id, token } = await invite()
+    const resetAt = clock
+    expect((await t.request('POST', `/api/staff/${id}/password`, { cookie: admin, body: {} })).status).toBe(200)
+    // The redemption's request started three seconds before the reset committed (or its server's clock runs behind).
+    clock = new Date(resetAt.getTime() - 3_000)
+    const late = await redeem(token, 'Attacker-password-2026')
+    expect(late.status).toBe(400)
+    expect(late.json.error.reason).toBe('password_link_invalid')
+  })
+
   it('used 30 times at once set one password', async () => {
     const { token } = await invite()
     const http = await t.listen()

@@ -11,6 +11,7 @@ import { invalidateStaffSessions } from '../../platform/session.js'
 import { inTransaction, refuseAfterCommit, type Trx } from '../../platform/transaction.js'
 import { deliverMessage, queueMessage } from '../outbox/outbox.service.js'
 import type { OutgoingMessage } from '../outbox/outbox.transport.js'
+import { ENDED } from '../../platform/lifecycle.js'
 
 /**
  * Set-password links (docs/design.md, Staff accounts): nobody knows another person's password. Creating an account or
@@ -57,7 +58,7 @@ export async function queuePasswordLink(
   const expiresAt = new Date(ctx.now.getTime() + SET_PASSWORD_LINK_HOURS * 3_600_000).toISOString()
   await trx
     .updateTable('staff_password_links')
-    .set({ expires_at: at })
+    .set({ expires_at: ENDED })
     .where('staff_id', '=', staff.id)
     .where('used_at', 'is', null)
     .where('expires_at', '>', at)

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { callerAnswers, createTestApp, fullyOnFile, inParallel, listUrl, tally } from '../../testing.js'
+import { createApp } from '../../app.js'
+import { callerAnswers, createTestApp, fullyOnFile, inParallel, listUrl, ORIGIN, tally, TEST_AUDIT_KEY, TEST_MFA } from '../../testing.js'
 import { wrongAnswer } from './verifications.testing.js'
 
 // A hostile agent with a valid session, through the real HTTP server: each attack here once got around promises 2–4.
@@ -128,6 +129,23 @@ describe('one judgement per question, one open verification per customer', () =>
     expect(
       await t.db.selectFrom('verifications').select('id').where('customer_id', '=', customerId).where('status', '=', 'pending').execute(),
     ).toEqual([])
+  })
+})
+
+describe('several servers on one database', () => {
+  it('a lock closes a pass for a server whose clock runs behind too', async () => {
+    const passed = (await start()).json as Opened
+    expect((await answer(passed, true)).json.status).toBe('verified')
+    await t.addStaff('agent', 'other.agent@example.com')
+    const other = await http.login('other.agent@example.com')
+    for (const expected of ['failed', 'failed', 'locked']) {
+      expect((await answer((await start(customerId, other)).json, false, customerId, other)).json.status).toBe(expected)
+    }
+    // Another instance whose clock is five seconds behind this one's, on the same database.
+    const { app } = createApp(t.db, { auditKey: TEST_AUDIT_KEY, mfa: TEST_MFA, now: () => new Date(Date.now() - 5_000) })
+    const record = await app.request(`${ORIGIN}/api/customers/${customerId}`, { headers: { Cookie: agent, Accept: 'application/json' } })
+    expect(record.status).toBe(200)
+    expect(((await record.json()) as { masked: boolean }).masked).toBe(true)
   })
 })
 

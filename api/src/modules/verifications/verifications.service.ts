@@ -21,6 +21,7 @@ import { countingSince, openFlag, raiseFlag, STOPPING_FLAGS } from '../flags/fla
 import { deliverMessage, queueMessage } from '../outbox/outbox.service.js'
 import { getSetting } from '../settings/settings.service.js'
 import { normalizeAnswer } from './normalize.js'
+import { ENDED } from '../../platform/lifecycle.js'
 
 export const QUESTION_LABELS: Record<VerificationField, string> = {
   birth_date: 'Date of birth',
@@ -140,7 +141,7 @@ export async function startVerification(
     // A new verification is a new caller: whatever this agent's earlier pass for the customer opened, closes.
     await trx
       .updateTable('verifications')
-      .set({ unmasked_until: ctx.now.toISOString() })
+      .set({ unmasked_until: ENDED })
       .where('customer_id', '=', customer.id)
       .where('staff_id', '=', ctx.staff.id)
       .where('status', '=', 'verified')
@@ -423,7 +424,7 @@ async function recordFailure(trx: Trx, ctx: StaffContext, v: Verification, kind:
   await trx.updateTable('verifications').set({ status: 'locked', completed_at: at }).where('id', '=', v.id).execute()
   await trx
     .updateTable('verifications')
-    .set({ unmasked_until: at })
+    .set({ unmasked_until: ENDED })
     .where('customer_id', '=', v.customer_id)
     .where('status', '=', 'verified')
     .where('unmasked_until', '>', at)
