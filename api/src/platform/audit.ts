@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto'
 import { type AuditLogEntry, type Database, FLAG_KINDS, takeWriterLock } from '@verity/db'
 import type { Kysely } from 'kysely'
 import type { AppConfig, RequestContext, SignedInStaff } from './context.js'
+import { unauthenticated } from './errors.js'
 
 export type AuditValue = string | number | boolean | null | string[] | number[]
 
@@ -149,6 +150,18 @@ export function buildAuditEntry(key: Uint8Array, ctx: Omit<AuditContext, 'config
  */
 export async function audit(trx: Kysely<Database>, ctx: AuditContext, event: AuditEvent): Promise<AuditRow> {
   await takeWriterLock(trx)
+  // Who acts is a check like any other (promise 10): an account disabled, or given another role, while this request
+  // was on its way acts no more, though its session was good when the request began.
+  if (ctx.staff) {
+    const standing = await trx
+      .selectFrom('staff_users')
+      .select('id')
+      .where('id', '=', ctx.staff.id)
+      .where('status', '!=', 'disabled')
+      .where('role', '=', ctx.staff.role)
+      .executeTakeFirst()
+    if (!standing) throw unauthenticated('Your account was changed or disabled meanwhile. Sign in again.')
+  }
   const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst()
   const row = buildAuditEntry(ctx.config.auditKey, ctx, event, last?.hash ?? GENESIS_HASH)
   await trx.insertInto('audit_log').values(row).execute()

@@ -8,6 +8,7 @@ import { sql } from 'kysely'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { audit, auditHash, auditHashInput, buildAuditEntry, GENESIS_HASH } from '../../platform/audit.js'
 import { readAuditCheckpoints, startAuditCheckpoints } from '../../platform/audit-checkpoint.js'
+import { inTransaction } from '../../platform/transaction.js'
 import { createTestApp, listUrl, TEST_AUDIT_KEY } from '../../testing.js'
 import { verifyAuditChain } from './audit.service.js'
 
@@ -125,6 +126,31 @@ describe('the audit chain', () => {
       }),
     ).rejects.toThrow('the change failed')
     expect((await t.db.selectFrom('audit_log').select('id').execute()).length).toBe(before)
+  })
+})
+
+describe('who acts', () => {
+  it('an account disabled, or given another role, since its request began records nothing and is signed out', async () => {
+    const id = await t.addStaff('agent', 'leaving@example.com')
+    const act = () =>
+      inTransaction(t.db, (trx) =>
+        audit(
+          trx,
+          { staff: { id, role: 'agent' }, ip: null, now: new Date(), config: { auditKey: TEST_AUDIT_KEY } },
+          {
+            action: 'customer.search',
+            details: { kind: 'id', results: 0 },
+          },
+        ),
+      )
+    await act()
+    const entries = async () => (await t.db.selectFrom('audit_log').select('id').where('actor_id', '=', id).execute()).length
+    expect(await entries()).toBe(1)
+    await t.db.updateTable('staff_users').set({ role: 'manager' }).where('id', '=', id).execute()
+    await expect(act()).rejects.toMatchObject({ status: 401, code: 'unauthenticated' })
+    await t.db.updateTable('staff_users').set({ role: 'agent', status: 'disabled' }).where('id', '=', id).execute()
+    await expect(act()).rejects.toMatchObject({ status: 401, code: 'unauthenticated' })
+    expect(await entries()).toBe(1)
   })
 })
 
