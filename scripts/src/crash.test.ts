@@ -14,7 +14,7 @@ import { customersFullyOnFile, everyText, personalValues, type TestResponse, ver
 import { type Database, type DatabaseHandle, openDatabase } from '@verity/db'
 import { type Kysely, type RawBuilder, sql } from 'kysely'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { freePort, httpClient, npmRun, serverEnv, serverFiles, type ServerProcess, startServer } from './server.testing.js'
+import { addStaff, freePort, httpClient, npmRun, serverEnv, serverFiles, type ServerProcess, startServer } from './server.testing.js'
 
 const SEED = Number(process.env.CRASH_SEED ?? 20261127)
 /** how long trials go on starting; the whole test takes this and about fifteen seconds more */
@@ -319,20 +319,8 @@ it('after SIGKILL at random moments, every operation happened entirely or not at
   const files = serverFiles(dir)
   const { key } = loadAuditKey({ key: undefined, file: files.AUDIT_KEY_FILE, create: false })
 
-  // A second compliance officer with the seeded password, put straight into the tables as api/src/testing.ts addStaff does.
-  const at = new Date().toISOString()
-  const { password_hash } = await db
-    .selectFrom('staff_credentials as c')
-    .innerJoin('staff_users as u', 'u.id', 'c.staff_id')
-    .select('c.password_hash')
-    .where('u.email', '=', 'compliance@example.com')
-    .executeTakeFirstOrThrow()
-  const { id: secondId } = await db
-    .insertInto('staff_users')
-    .values({ email: SECOND_OFFICER, name: 'Second Officer', role: 'compliance', created_at: at, updated_at: at, last_login_at: null })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  await db.insertInto('staff_credentials').values({ staff_id: secondId, password_hash, changed_at: at }).execute()
+  // A second compliance officer with the seeded password, put straight into the tables.
+  await addStaff(db, [{ email: SECOND_OFFICER, name: 'Second Officer', role: 'compliance' }])
 
   // Sessions live in the database, so these cookies outlast every restart.
   const { login, request } = httpClient(server.url)
