@@ -30,7 +30,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v))
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v))
 
 export interface OpenOptions extends Pick<KyselyConfig, 'log'> {
-  /** connections this process keeps to PostgreSQL (README, "Several instances") */
+  /** connections this process keeps to PostgreSQL (README, "PostgreSQL and several instances") */
   poolSize?: number
 }
 

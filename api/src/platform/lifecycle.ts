@@ -1,6 +1,6 @@
 /**
  * Whether this process is shutting down. Once it is, `GET /api/ready` answers 503 so that a load balancer sends new
- * requests elsewhere, while the requests already here are answered (README, "Several instances").
+ * requests elsewhere, while the requests already here are answered (README, "PostgreSQL and several instances").
  */
 let draining = false
 

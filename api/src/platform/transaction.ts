@@ -14,7 +14,8 @@ export const refuseAfterCommit = (error: AppError) => new CommittedRefusal(error
  * The one way a service opens a transaction. Whatever a step checks (a status, a counter, a lock) is read inside the
  * callback, and its write is conditional, so parallel requests give one effect (docs/design.md promise 10).
  * On SQLite, the driver holds the single connection for the whole transaction, so transactions of one process run
- * one after another, and answers once the transaction's group commit has made it durable (docs/decisions/0017). On PostgreSQL each transaction first takes the writer lock (`takeWriterLock`, db/).
+ * one after another, and answers once the transaction's group commit has made it durable (docs/decisions/0017). On
+ * PostgreSQL each transaction first takes the writer lock (`takeWriterLock`, db/).
  * Throwing rolls everything back; returning `refuseAfterCommit(error)` keeps what was written and then refuses.
  */
 export async function inTransaction<T>(db: Kysely<Database>, work: (trx: Trx) => Promise<T>): Promise<Exclude<T, CommittedRefusal>> {
