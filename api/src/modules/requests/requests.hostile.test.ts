@@ -3,9 +3,7 @@
  * or compliance officer with a valid session could make through the HTTP API. Each test asserts the secure behaviour.
  */
 import fs from 'node:fs'
-import { type DatabaseHandle, migrateToLatest, openDatabase, seedCustomers } from '@verity/db'
-import { TEST_POSTGRES_URL } from '@verity/db/testing'
-import { sql } from 'kysely'
+import { migrateToLatest, openDatabase, seedCustomers } from '@verity/db'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createApp } from '../../app.js'
 import { hashPassword } from '../../platform/passwords.js'
@@ -767,63 +765,20 @@ describe('held: odd input and deadlines', () => {
 // ---------------------------------------------------------------------------------------------------------------------
 
 describe.runIf(TEST_DIALECT === 'postgres')('on PostgreSQL', () => {
-  const schema = `verity_h9_${process.pid}`
-  let pg: DatabaseHandle | null = null
-  let call: (path: string, body: unknown, cookie: string) => Promise<{ status: number; json: any }>
+  let pg: Awaited<ReturnType<typeof createTestApp>>
   let officer: string
   let other: string
 
   beforeAll(async () => {
-    try {
-      const admin = openDatabase(TEST_POSTGRES_URL)
-      await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(admin.db)
-      await sql`create schema ${sql.id(schema)}`.execute(admin.db)
-      await admin.close()
-    } catch {
-      return // no server here: these tests skip
-    }
-    pg = openDatabase(`${TEST_POSTGRES_URL}?options=-c%20search_path%3D${schema}`)
-    await migrateToLatest(pg.db)
-    await seedCustomers(pg, { count: 80, seed: 7 })
-    await seedStaff(pg.db, TEST_AUDIT_KEY, TEST_PASSWORD)
-    const at = new Date().toISOString()
-    const { id } = await pg.db
-      .insertInto('staff_users')
-      .values({ email: 'second@example.com', name: 'Second', role: 'compliance', created_at: at, updated_at: at, last_login_at: null })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-    await pg.db
-      .insertInto('staff_credentials')
-      .values({ staff_id: id, password_hash: await hashPassword(TEST_PASSWORD), changed_at: at })
-      .execute()
-    const { app } = createApp(pg.db, { auditKey: TEST_AUDIT_KEY, mfa: TEST_MFA })
-    call = async (path, body, cookie) => {
-      const res = await app.request(`${ORIGIN}${path}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Origin: ORIGIN, Cookie: cookie },
-        body: JSON.stringify(body),
-      })
-      const text = await res.text()
-      return { status: res.status, json: text ? JSON.parse(text) : null, headers: res.headers }
-    }
-    const login = async (email: string) => {
-      const res = await app.request(`${ORIGIN}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Origin: ORIGIN },
-        body: JSON.stringify({ email, password: TEST_PASSWORD }),
-      })
-      return res.headers.get('set-cookie')!.split(';')[0]!
-    }
-    officer = await login('compliance@example.com')
-    other = await login('second@example.com')
+    pg = await createTestApp({ customers: 80 })
+    await pg.addStaff('compliance', 'second@example.com', 'Second')
+    officer = await pg.login('compliance')
+    other = await pg.login('second@example.com')
   }, 60_000)
-  afterAll(async () => {
-    if (!pg) return
-    await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(pg.db)
-    await pg.close()
-  })
+  afterAll(() => pg.close())
+  const call = (path: string, body: unknown, cookie: string) => pg.request('POST', path, { cookie, body })
   const customers = async (n: number, offset: number) =>
-    (await pg!.db.selectFrom('customers').select('id').where('email', 'is not', null).orderBy('id').offset(offset).limit(n).execute()).map(
+    (await pg.db.selectFrom('customers').select('id').where('email', 'is not', null).orderBy('id').offset(offset).limit(n).execute()).map(
       (c) => c.id,
     )
   const fileWritten = async (customerId: number, type: string, changes?: unknown) => {
@@ -832,8 +787,7 @@ describe.runIf(TEST_DIALECT === 'postgres')('on PostgreSQL', () => {
     return res.json.id as number
   }
 
-  it('a legal hold placed while an erasure is being approved is never erased through', async (ctx) => {
-    if (!pg) ctx.skip()
+  it('a legal hold placed while an erasure is being approved is never erased through', async () => {
     const ids = await customers(10, 0)
     const erasures = await Promise.all(ids.map((c) => fileWritten(c, 'erasure')))
     const responses = await Promise.all(
@@ -857,7 +811,7 @@ describe.runIf(TEST_DIALECT === 'postgres')('on PostgreSQL', () => {
     expect(responses.filter((r) => r.status >= 500)).toEqual([])
     const violations: number[] = []
     for (const customerId of ids) {
-      const actions = await pg!.db
+      const actions = await pg.db
         .selectFrom('audit_log')
         .select(['id', 'action'])
         .where('customer_id', '=', customerId)
@@ -870,8 +824,7 @@ describe.runIf(TEST_DIALECT === 'postgres')('on PostgreSQL', () => {
     expect(violations).toEqual([])
   })
 
-  it('an edit approved while the erasure is approved never writes the customer back, and is no 500', async (ctx) => {
-    if (!pg) ctx.skip()
+  it('an edit approved while the erasure is approved never writes the customer back, and is no 500', async () => {
     const ids = await customers(10, 10)
     const erasures = await Promise.all(ids.map((c) => fileWritten(c, 'erasure')))
     const edits = await Promise.all(ids.map((c) => fileWritten(c, 'edit', { first_name: 'Resurrected' })))
@@ -882,7 +835,7 @@ describe.runIf(TEST_DIALECT === 'postgres')('on PostgreSQL', () => {
       ]),
     )
     expect(responses.map((r) => r.status).filter((s) => s >= 500)).toEqual([])
-    const resurrected = await pg!.db
+    const resurrected = await pg.db
       .selectFrom('customers')
       .select('id')
       .where('id', 'in', ids)
@@ -892,8 +845,7 @@ describe.runIf(TEST_DIALECT === 'postgres')('on PostgreSQL', () => {
     expect(resurrected).toEqual([])
   })
 
-  it('two customers given one email by edits approved at once: one 200, one 409, never a 500', async (ctx) => {
-    if (!pg) ctx.skip()
+  it('two customers given one email by edits approved at once: one 200, one 409, never a 500', async () => {
     const ids = await customers(20, 20)
     expect(ids).toHaveLength(20)
     const pairs = Array.from({ length: 10 }, (_, i) => [ids[2 * i]!, ids[2 * i + 1]!] as const)
@@ -907,8 +859,7 @@ describe.runIf(TEST_DIALECT === 'postgres')('on PostgreSQL', () => {
     expect(tally(responses.map((r) => r.status))).toEqual({ 200: 10, 409: 10 })
   })
 
-  it('30 filings of one type for one customer at once: one 201, the rest 409', async (ctx) => {
-    if (!pg) ctx.skip()
+  it('30 filings of one type for one customer at once: one 201, the rest 409', async () => {
     const [customerId] = await customers(1, 45)
     const responses = await Promise.all(
       Array.from({ length: 30 }, () => call('/api/requests', { customerId, type: 'erasure', channel: 'written' }, officer)),
@@ -916,9 +867,8 @@ describe.runIf(TEST_DIALECT === 'postgres')('on PostgreSQL', () => {
     expect(tally(responses.map((r) => r.status))).toEqual({ 201: 1, 409: 29 })
   })
 
-  it('30 mixed approve, reject and cancel at once settle a request once', async (ctx) => {
-    if (!pg) ctx.skip()
-    const { id: customerId } = await pg!.db
+  it('30 mixed approve, reject and cancel at once settle a request once', async () => {
+    const { id: customerId } = await pg.db
       .selectFrom('customers')
       .select('id')
       .where('status', '=', 'active')
