@@ -62,6 +62,18 @@ describe('group commit', () => {
     expect(commits).toBeLessThan(10)
   })
 
+  it('transactions begun from separate callbacks of one turn of the event loop, as requests arrive, share a commit', async () => {
+    // Each request runs on SQLite without yielding to the event loop: a commit on the next microtask would be one per request.
+    const seen = await Promise.all(
+      Array.from(
+        { length: 30 },
+        (_, i) => new Promise<number>((resolve) => setTimeout(() => void insert(`request ${i}`).then((b) => resolve(committed(b).n)), 0)),
+      ),
+    )
+    expect(seen).toEqual(Array(30).fill(1))
+    expect(commits).toBeLessThanOrEqual(2)
+  })
+
   it('rolls back one transaction of a batch alone', async () => {
     const results = await Promise.allSettled(
       Array.from({ length: 10 }, (_, i) =>

@@ -18,9 +18,10 @@ import {
  *   Its end releases the savepoint, lets the next request have the connection, and waits: it returns only once the batch
  *   that holds it has committed. Rolling back undoes that savepoint alone, and also answers once the batch has
  *   committed (a refusal may rest on others' writes read in it), or fails with it.
- * - The batch commits when the requests that were waiting for the connection have had their turn (the commit takes its
- *   place in the queue); those that come later make the next batch. Under load a batch holds as many transactions as
- *   arrived during the last commit; alone, a transaction commits at once, as before.
+ * - The batch commits once the event loop has run the I/O callbacks of its turn (every request whose bytes arrived
+ *   together) and the requests waiting for the connection have had it (the commit takes its place in the queue); those
+ *   that come later make the next batch. Under load a batch holds as many transactions as arrived during the last
+ *   commit; alone, a transaction commits in the same turn of the event loop.
  * - A query outside a transaction never reads what is not yet committed: it waits for the open batch, and if another
  *   has opened meanwhile, commits it first. So nothing a response shows can be lost by a crash.
  * - If the batch cannot commit, or SQLite rolls it back whole (disk full, I/O error), every transaction in it fails,
@@ -128,17 +129,23 @@ export class GroupCommitDriver implements Driver {
     batch?.settle(error)
   }
 
-  /** Commits the open batch once those already waiting for the connection have had it. */
+  /**
+   * Commits the open batch once the requests of this turn of the event loop have had the connection: after the I/O
+   * callbacks (setImmediate), then behind those already waiting for it. A request runs on SQLite without yielding to the
+   * event loop, so committing any sooner (on the next microtask) would commit each transaction alone.
+   */
   scheduleCommit(): void {
     if (this.#flushQueued) return
     this.#flushQueued = true
-    void this.#queue.lock().then(() => {
-      this.#flushQueued = false
-      try {
-        this.commitBatch()
-      } finally {
-        this.#queue.unlock()
-      }
+    setImmediate(() => {
+      void this.#queue.lock().then(() => {
+        this.#flushQueued = false
+        try {
+          this.commitBatch()
+        } finally {
+          this.#queue.unlock()
+        }
+      })
     })
   }
 }
