@@ -35,6 +35,21 @@ function parseJson(name: string, text: string): unknown {
   }
 }
 
+const RANGE = z
+  .tuple([z.number().int().min(0).max(1e9), z.number().int().min(0).max(1e9)])
+  .refine(([start, end]) => end >= start && end - start < MAX_PAGE_SIZE)
+
+/** Each list's sort schema, made once: building a schema costs more than checking a value with it, on every request. */
+const sortSchemas = new WeakMap<readonly string[], z.ZodType<[string, string]>>()
+function sortSchema<S extends string>(sortable: readonly S[]): z.ZodType<[S, 'ASC' | 'DESC' | 'asc' | 'desc']> {
+  let schema = sortSchemas.get(sortable)
+  if (!schema) {
+    schema = z.tuple([z.enum(sortable as [S, ...S[]]), z.enum(['ASC', 'DESC', 'asc', 'desc'])])
+    sortSchemas.set(sortable, schema)
+  }
+  return schema as z.ZodType<[S, 'ASC' | 'DESC' | 'asc' | 'desc']>
+}
+
 export function parseListQuery<S extends string, F extends z.ZodType>(
   query: Record<string, string | undefined>,
   spec: ListSpec<S, F>,
@@ -42,9 +57,7 @@ export function parseListQuery<S extends string, F extends z.ZodType>(
   const [defaultField, defaultOrder] = spec.defaultSort
   let sort = { field: defaultField, order: defaultOrder.toLowerCase() as 'asc' | 'desc' }
   if (query.sort) {
-    const parsed = z
-      .tuple([z.enum(spec.sortable as [S, ...S[]]), z.enum(['ASC', 'DESC', 'asc', 'desc'])])
-      .safeParse(parseJson('sort', query.sort))
+    const parsed = sortSchema(spec.sortable).safeParse(parseJson('sort', query.sort))
     if (!parsed.success) {
       throw badRequest(`sort must be ["field", "ASC"|"DESC"] with field one of: ${spec.sortable.join(', ')}.`, {
         sort: 'Unsupported sort',
@@ -56,10 +69,7 @@ export function parseListQuery<S extends string, F extends z.ZodType>(
   let offset = 0
   let limit = 25
   if (query.range) {
-    const parsed = z
-      .tuple([z.number().int().min(0).max(1e9), z.number().int().min(0).max(1e9)])
-      .refine(([start, end]) => end >= start && end - start < MAX_PAGE_SIZE)
-      .safeParse(parseJson('range', query.range))
+    const parsed = RANGE.safeParse(parseJson('range', query.range))
     if (!parsed.success) {
       throw badRequest(`range must be [start, end] with 0 ≤ start ≤ end and at most ${MAX_PAGE_SIZE} rows.`, {
         range: 'Unsupported range',
