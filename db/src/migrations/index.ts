@@ -12,6 +12,7 @@ import * as addSubjectMatch from './2026_11_27_001000_add_subject_match.js'
 import * as addStaffPasswordLinks from './2026_11_27_001100_add_staff_password_links.js'
 import * as addSecondFactorAndGrants from './2026_11_27_001200_add_second_factor_and_grants.js'
 import * as addMaintenanceRuns from './2026_11_27_001300_add_maintenance_runs.js'
+import * as indexFamilyNamesById from './2026_11_27_001400_index_family_names_by_id.js'
 
 /** Every migration in order; listed statically so bundlers and test runners see them all. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_27_001100_add_staff_password_links': addStaffPasswordLinks,
   '2026_11_27_001200_add_second_factor_and_grants': addSecondFactorAndGrants,
   '2026_11_27_001300_add_maintenance_runs': addMaintenanceRuns,
+  '2026_11_27_001400_index_family_names_by_id': indexFamilyNamesById,
 }

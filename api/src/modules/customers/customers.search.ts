@@ -56,12 +56,29 @@ export function phoneForms(q: string): { international: string[]; national: stri
  * phone number, a whole order number, a customer id or a name (docs/design.md promise 3). Each kind is answered from an index
  * (migrations add_caller_verification and fold_customer_names), so it stays fast at a million customers.
  */
-export function searchCondition(db: Kysely<Database>, input: string): { kind: SearchKind; where: Where } {
+export function searchCondition(db: Kysely<Database>, input: string): Search {
+  const { kind, branches } = searchBranches(db, input)
+  return { kind, branches, where: branches.length === 1 ? branches[0]! : (eb) => eb.or(branches.map((b) => b(eb))) }
+}
+
+export interface Search {
+  kind: SearchKind
+  /** who the search finds */
+  where: Where
+  /**
+   * The same, as conditions whose union it is, each answered by an index that keeps its matches in id order (a name:
+   * family name alone, given name alone, or both): a page by id reads a page from each, never every match sorted.
+   */
+  branches: Where[]
+}
+
+function searchBranches(db: Kysely<Database>, input: string): { kind: SearchKind; branches: Where[] } {
   const q = foldQuery(input)
   const kind = classifySearch(q)
+  const one = (where: Where) => ({ kind, branches: [where] })
   switch (kind) {
     case 'email':
-      return { kind, where: (eb) => eb(eb.fn('lower', ['email']), '=', q.toLowerCase()) }
+      return one((eb) => eb(eb.fn('lower', ['email']), '=', q.toLowerCase()))
     case 'order_number': {
       // orders.customer_id is nullable in the schema; the rows this finds have one.
       const orders = db
@@ -71,10 +88,10 @@ export function searchCondition(db: Kysely<Database>, input: string): { kind: Se
         .where('customer_id', 'is not', null)
         .$narrowType<{ customer_id: number }>()
       // An erased customer's orders stay for the accounts, but do not lead back to them.
-      return { kind, where: (eb) => eb.and([eb('id', 'in', orders), eb('status', '!=', 'erased')]) }
+      return one((eb) => eb.and([eb('id', 'in', orders), eb('status', '!=', 'erased')]))
     }
     case 'id':
-      return { kind, where: (eb) => eb('id', '=', Number(q)) }
+      return one((eb) => eb('id', '=', Number(q)))
     case 'phone': {
       const digits = q.replace(/\D/g, '')
       if (digits.length < MIN_PHONE_DIGITS) {
@@ -92,8 +109,8 @@ export function searchCondition(db: Kysely<Database>, input: string): { kind: Se
           eb.or([...international.map((d) => eb(phoneDigits, '=', d)), ...national.map((d) => eb(phoneNationalDigits(db), '=', d))]),
         ])
       // Eight or nine bare digits may be a short national number or a long customer id: look for both.
-      if (/^\d{8,9}$/.test(q)) return { kind, where: (eb) => eb.or([phone(eb), eb('id', '=', Number(q))]) }
-      return { kind, where: phone }
+      if (/^\d{8,9}$/.test(q)) return one((eb) => eb.or([phone(eb), eb('id', '=', Number(q))]))
+      return one(phone)
     }
     case 'name': {
       const tokens = nameTokens(q)
@@ -101,11 +118,11 @@ export function searchCondition(db: Kysely<Database>, input: string): { kind: Se
         eb.and([eb('last_name_folded', '=', last), eb('first_name_folded', '=', first)])
       if (tokens.length === 1) {
         const [t] = tokens as [string]
-        return { kind, where: (eb) => eb.or([eb('last_name_folded', '=', t), eb('first_name_folded', '=', t)]) }
+        return { kind, branches: [(eb) => eb('last_name_folded', '=', t), (eb) => eb('first_name_folded', '=', t)] }
       }
       // Either order, and any split of the words into given and family names ("Al Mansouri Fatima").
       const splits = tokens.slice(1).map((_, i) => [tokens.slice(0, i + 1).join(' '), tokens.slice(i + 1).join(' ')] as const)
-      return { kind, where: (eb) => eb.or(splits.flatMap(([a, b]) => [full(a, b)(eb), full(b, a)(eb)])) }
+      return { kind, branches: splits.flatMap(([a, b]) => [full(a, b), full(b, a)]) }
     }
   }
 }

@@ -119,3 +119,89 @@ describe('GET /api/customers?filter={q}', () => {
     expect(JSON.parse((await lastSearch()).details).term_hmac).not.toBe(details.term_hmac)
   })
 })
+
+describe('a name many customers share', () => {
+  let t: Awaited<ReturnType<typeof createTestApp>>
+  let agent: string
+  let compliance: string
+  beforeAll(async () => {
+    t = await createTestApp({ customers: 40 })
+    ;[agent, compliance] = [await t.login('agent'), await t.login('compliance')]
+    // Among the others, interleaved: Qin as the family name, as the given name, and as both.
+    const model = await t.db.selectFrom('customers').selectAll().orderBy('id').executeTakeFirstOrThrow()
+    const { id: _id, ...base } = model
+    const names = [
+      ['Li', 'Qin'],
+      ['Qin', 'Hao'],
+      ['Qin', 'Qin'],
+      ['Hao', 'Li'],
+    ] as const
+    for (let i = 0; i < 240; i++) {
+      const [first, last] = names[i % names.length]!
+      await t.db
+        .insertInto('customers')
+        .values({
+          ...base,
+          first_name: first,
+          last_name: last,
+          first_name_folded: first.toLowerCase(),
+          last_name_folded: last.toLowerCase(),
+          email: `namesake.${i}@example.com`,
+          status: i % 9 === 0 ? 'locked' : 'active',
+        })
+        .execute()
+    }
+  })
+  afterAll(() => t.close())
+
+  const expected = async (status?: 'locked') => {
+    let query = t.db
+      .selectFrom('customers')
+      .select('id')
+      .where((eb) => eb.or([eb('last_name_folded', '=', 'qin'), eb('first_name_folded', '=', 'qin')]))
+    if (status) query = query.where('status', '=', status)
+    return (await query.orderBy('id').execute()).map((r) => r.id)
+  }
+  const page = async (cookie: string, range: [number, number], order: 'ASC' | 'DESC' = 'ASC', extra: object = {}) => {
+    const res = await t.request('GET', listUrl('customers', { filter: { q: 'QIN', ...extra }, range, sort: ['id', order] }), { cookie })
+    expect(res.status).toBe(200)
+    return { ids: res.json.map((c: { id: number }) => c.id), total: Number(res.headers.get('content-range')!.split('/')[1]) }
+  }
+
+  it('pages through every match by id, each once, in either order, with the whole count', async () => {
+    const all = await expected()
+    expect(all).toHaveLength(180)
+    expect(await page(agent, [0, 9])).toEqual({ ids: all.slice(0, 10), total: 180 })
+    expect(await page(agent, [20, 44])).toEqual({ ids: all.slice(20, 45), total: 180 })
+    expect(await page(agent, [0, 24], 'DESC')).toEqual({ ids: all.toReversed().slice(0, 25), total: 180 })
+    // past the matches the audit entry names, and past the end
+    expect(await page(compliance, [150, 199])).toEqual({ ids: all.slice(150), total: 180 })
+    expect(await page(compliance, [400, 409])).toEqual({ ids: [], total: 180 })
+    const locked = await expected('locked')
+    expect(await page(compliance, [0, 499], 'ASC', { status: 'locked' })).toEqual({ ids: locked, total: locked.length })
+  })
+
+  it('names the first hundred matches in the audit entry and remembers them as found, whichever page was shown', async () => {
+    const all = await expected()
+    const before = await t.db
+      .selectFrom('search_hits')
+      .select((eb) => eb.fn.coalesce(eb.fn.max('id'), eb.lit(0)).as('id'))
+      .executeTakeFirstOrThrow()
+    const shown = await page(agent, [10, 19])
+    const entry = await t.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'customer.search')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow()
+    expect(JSON.parse(entry.details)).toMatchObject({ kind: 'name', results: 180, customers: all.slice(0, 100) })
+    const hits = await t.db
+      .selectFrom('search_hits')
+      .select(['customer_id', 'kind'])
+      .where('id', '>', Number(before.id))
+      .orderBy('id')
+      .execute()
+    expect(shown.ids).toEqual(all.slice(10, 20))
+    expect(hits).toEqual(all.slice(0, 100).map((id) => ({ customer_id: id, kind: 'name' })))
+  })
+})
