@@ -1,5 +1,17 @@
-import { lazy, type ReactNode } from 'react'
-import { Admin, CustomRoutes, Resource, type ResourceProps } from 'react-admin'
+import { CssBaseline } from '@mui/material'
+import { lazy, type ReactNode, Suspense } from 'react'
+import {
+  AdminContext,
+  AuthenticationError,
+  CoreAdminUI,
+  CustomRoutes,
+  Error as ErrorPage,
+  LoadingPage,
+  localStorageStore,
+  Notification,
+  Resource,
+  type ResourceProps,
+} from 'react-admin'
 import { Route } from 'react-router-dom'
 import auditLog from './audit-log'
 import customers from './customers'
@@ -9,17 +21,36 @@ import grants from './grants'
 import outbox from './outbox'
 import requests from './requests'
 import { authProvider } from './authProvider'
-import { Dashboard } from './dashboard/Dashboard'
 import { dataProvider } from './dataProvider'
 import { i18nProvider } from './i18n/i18nProvider'
 import { darkTheme, lightTheme } from './layout/themes'
-import { FreshProofLayout } from './mfa/FreshProofLayout'
 import { NotForRole } from './NotForRole'
 import { canRoleAccess, type Role } from './roles'
 import settings from './settings'
-import { SetPasswordPage } from './sign-in/SetPasswordPage'
 import { SignInPage } from './sign-in/SignInPage'
 import staff from './staff'
+
+// What is not the sign-in page comes as chunks of its own, loaded when first shown: a new visitor's first download is
+// the sign-in page and what it needs (scripts/src/bench/results.bench.ts, consoleDownload, measures it).
+const FreshProofLayout = lazy(() => import('./mfa/FreshProofLayout').then((m) => ({ default: m.FreshProofLayout })))
+// shown inside the layout, whose own Suspense shows react-admin's loading while it comes
+const Dashboard = lazy(() => import('./dashboard/Dashboard').then((m) => ({ default: m.Dashboard })))
+const SetPasswordPage = lazy(() => import('./sign-in/SetPasswordPage').then((m) => ({ default: m.SetPasswordPage })))
+
+/** The console's layout; while its chunk loads, the page react-admin shows while it checks who is signed in. */
+function ConsoleLayout({ children }: { children: ReactNode }) {
+  return (
+    <Suspense fallback={<FullPageLoading />}>
+      <FreshProofLayout>{children}</FreshProofLayout>
+    </Suspense>
+  )
+}
+
+const FullPageLoading = () => (
+  <div style={{ height: '100vh' }}>
+    <LoadingPage />
+  </div>
+)
 
 const ReportsPage = lazy(() => import('./reports/ReportsPage'))
 const BusinessReportsPage = lazy(() => import('./reports/BusinessReportsPage'))
@@ -70,28 +101,53 @@ function routesFor(role: Role | undefined) {
   ]
 }
 
+/** react-admin keeps the chosen language and theme here, across visits (as <Admin> would). */
+const store = localStorageStore()
+
+/**
+ * react-admin's <Admin>, in its two halves (AdminContext and what AdminUI renders) with every page given: <Admin> brings
+ * the default layout, login page and error pages along whether or not they are used, and those would be part of the
+ * sign-in page's download. The console's layout comes with the first signed-in page instead.
+ */
 export function App() {
   return (
-    <Admin
-      title="Verity"
+    <AdminContext
       dataProvider={dataProvider}
       authProvider={authProvider}
       i18nProvider={i18nProvider}
-      dashboard={Dashboard}
-      layout={FreshProofLayout}
-      loginPage={SignInPage}
-      catchAll={NotForRole}
-      accessDenied={NotForRole}
+      store={store}
       theme={lightTheme}
       darkTheme={darkTheme}
-      requireAuth
-      disableTelemetry
     >
-      {/* public: a set-password link from an email opens it before anyone is signed in */}
-      <CustomRoutes noLayout>
-        <Route path="/set-password" element={<SetPasswordPage />} />
-      </CustomRoutes>
-      {(role: Role | undefined) => routesFor(role)}
-    </Admin>
+      <CssBaseline enableColorScheme>
+        <CoreAdminUI
+          title="Verity"
+          dashboard={Dashboard}
+          layout={ConsoleLayout}
+          loginPage={SignInPage}
+          loading={LoadingPage}
+          error={ErrorPage}
+          authenticationError={AuthenticationError}
+          catchAll={NotForRole}
+          accessDenied={NotForRole}
+          requireAuth
+          disableTelemetry
+        >
+          {/* public: a set-password link from an email opens it before anyone is signed in */}
+          <CustomRoutes noLayout>
+            <Route
+              path="/set-password"
+              element={
+                <Suspense fallback={<FullPageLoading />}>
+                  <SetPasswordPage />
+                </Suspense>
+              }
+            />
+          </CustomRoutes>
+          {(role: Role | undefined) => routesFor(role)}
+        </CoreAdminUI>
+        <Notification />
+      </CssBaseline>
+    </AdminContext>
   )
 }

@@ -98,7 +98,9 @@ export function createApp(db: Kysely<Database>, overrides: Partial<AppConfig> & 
       await next()
       if (c.res.ok) c.header('Cache-Control', 'public, max-age=31536000, immutable')
     })
-    app.use('*', serveStatic({ root }))
+    // What the build keeps beside the console (Vite's manifest, in .vite/) is not the console's to serve.
+    const files = serveStatic({ root })
+    app.use('*', (c, next) => (c.req.path.split('/').some((part) => part.startsWith('.')) ? next() : files(c, next)))
     // Client-side routes all answer with the console's shell.
     app.get('*', (c) => {
       c.header('Cache-Control', 'no-cache')

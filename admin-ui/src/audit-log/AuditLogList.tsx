@@ -1,6 +1,7 @@
 import HowToRegIcon from '@mui/icons-material/HowToReg'
 import VisibilityIcon from '@mui/icons-material/Visibility'
 import { Box, type Theme, Tooltip, Typography, useMediaQuery } from '@mui/material'
+import { use } from 'react'
 import {
   AutocompleteInput,
   Button,
@@ -44,7 +45,9 @@ function PendingGrantsButton() {
 /** The actions by their translated names, sorted as the reader's language sorts them. */
 function ActionFilter(props: { source: string; alwaysOn?: boolean }) {
   const { actionName } = useAuditText()
-  const choices = AUDIT_ACTION_CODES.map((id) => ({ id, name: actionName(id) })).sort((a, b) => a.name.localeCompare(b.name))
+  const choices = use(AUDIT_ACTION_CODES)
+    .map((id) => ({ id, name: actionName(id) }))
+    .sort((a, b) => a.name.localeCompare(b.name))
   return (
     <AutocompleteInput {...props} label="verity.audit.filter.action" choices={choices} translateChoice={false} sx={{ minWidth: 220 }} />
   )

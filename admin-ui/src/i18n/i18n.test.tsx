@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { en } from './en'
+import { i18nProvider, openingLocale } from './i18nProvider'
 import { zh } from './zh'
 
 function keys(o: object, prefix = ''): string[] {
@@ -20,5 +21,30 @@ describe('translations', () => {
     const z = flat({ verity: zh.verity, resources: zh.resources, ra: zh.ra })
     const same = Object.keys(e).filter((k) => e[k] === z[k] && !/^(verity\.title|ra\.boolean\.null)$/.test(k))
     expect(same).toEqual([])
+  })
+})
+
+describe('the console’s language', () => {
+  afterEach(async () => {
+    vi.restoreAllMocks()
+    await i18nProvider.changeLocale('en')
+  })
+
+  it('opens in the language chosen last, else in the browser’s', () => {
+    expect(openingLocale()).toBe('en')
+    vi.spyOn(navigator, 'language', 'get').mockReturnValue('zh-CN')
+    expect(openingLocale()).toBe('zh')
+    // react-admin's store, as the language switch leaves it
+    localStorage.setItem('RaStore.locale', JSON.stringify('en'))
+    expect(openingLocale()).toBe('en')
+  })
+
+  it('loads the other language’s strings when switched to, and comes back', async () => {
+    expect(i18nProvider.translate('verity.sign_in.email')).toBe('Email')
+    await i18nProvider.changeLocale('zh')
+    expect(i18nProvider.getLocale()).toBe('zh')
+    expect(i18nProvider.translate('verity.sign_in.email')).toBe('电子邮件')
+    await i18nProvider.changeLocale('en')
+    expect(i18nProvider.translate('verity.sign_in.email')).toBe('Email')
   })
 })

@@ -22,6 +22,39 @@ describe('the sign-in page', () => {
     expect(screen.queryByLabelText(/username/i)).toBeNull()
   })
 
+  it('says which field is still empty, sends nothing, and lets the password be shown', async () => {
+    signedOut()
+    const logins: unknown[] = []
+    server.use(
+      http.post('/api/auth/login', async ({ request }) => {
+        logins.push(await request.json())
+        return apiError(401, 'invalid_credentials', 'Wrong email or password')
+      }),
+    )
+    render(<App />)
+    const user = userEvent.setup()
+    const email = await screen.findByLabelText(/^email/i, {}, { timeout: 5000 })
+    await user.click(screen.getByRole('button', { name: 'Sign in' }))
+    expect(screen.getAllByText('Required')).toHaveLength(2)
+    expect(email.getAttribute('aria-invalid')).toBe('true')
+    expect(document.activeElement).toBe(email)
+    await user.type(email, 'agent@example.com{Enter}')
+    const password = screen.getByLabelText(/^password/i, { selector: 'input' }) as HTMLInputElement
+    expect(screen.getAllByText('Required')).toHaveLength(1)
+    expect(document.activeElement).toBe(password)
+    expect(logins).toEqual([])
+
+    await user.type(password, 'not it')
+    expect(password.type).toBe('password')
+    await user.click(screen.getByRole('button', { name: 'Show password' }))
+    expect(password.type).toBe('text')
+    await user.click(screen.getByRole('button', { name: 'Hide password' }))
+    expect(password.type).toBe('password')
+    await user.click(screen.getByRole('button', { name: 'Sign in' }))
+    expect(await screen.findByText('Wrong email or password')).toBeTruthy()
+    expect(logins).toEqual([{ email: 'agent@example.com', password: 'not it' }])
+  })
+
   it('switches to Simplified Chinese and back before signing in', async () => {
     signedOut()
     render(<App />)
@@ -129,7 +162,8 @@ describe('setting up the second factor at sign-in, where the role must have one'
     const calls = mfaApi({ step: 'enrol' })
     const user = await givePassword()
     expect(await screen.findByRole('heading', { name: 'Set up two-step sign-in' })).toBeTruthy()
-    expect(screen.getByText(/^Your role must use two-step sign-in/)).toBeTruthy()
+    // the enrolment is a chunk of its own, loaded when this step comes
+    expect(await screen.findByText(/^Your role must use two-step sign-in/, {}, { timeout: 5000 })).toBeTruthy()
     expect(await screen.findByRole('img', { name: 'QR code to scan with your authenticator app' }, { timeout: 5000 })).toBeTruthy()
     expect(screen.getByText('JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP')).toBeTruthy()
     await user.click(screen.getByRole('button', { name: 'Copy the key' }))

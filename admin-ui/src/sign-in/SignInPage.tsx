@@ -1,24 +1,32 @@
-import { Alert, Button, CardContent, CircularProgress, Link, ToggleButton, ToggleButtonGroup, Typography } from '@mui/material'
-import { type ReactNode, useState } from 'react'
+import LockIcon from '@mui/icons-material/Lock'
+import Visibility from '@mui/icons-material/Visibility'
+import VisibilityOff from '@mui/icons-material/VisibilityOff'
 import {
-  Form,
-  HttpError,
-  Login,
-  LoginClasses,
-  PasswordInput,
-  required,
-  TextInput,
-  useLocaleState,
-  useLocales,
-  useLogin,
-  useNotify,
-  useTranslate,
-} from 'react-admin'
+  Alert,
+  Avatar,
+  Box,
+  Button,
+  Card,
+  CardContent,
+  CircularProgress,
+  IconButton,
+  InputAdornment,
+  Link,
+  TextField,
+  ToggleButton,
+  ToggleButtonGroup,
+  Typography,
+} from '@mui/material'
+import { type FormEvent, lazy, type ReactNode, Suspense, useEffect, useRef, useState } from 'react'
+import { HttpError, useCheckAuth, useLocaleState, useLocales, useLogin, useNavigate, useNotify, useTranslate } from 'react-admin'
 import { type SecondStep, SecondStepNeeded } from '../authProvider'
 import { errorCode } from '../httpClient'
 import { CodeForm } from '../mfa/CodeForm'
-import { Enrolment } from '../mfa/Enrolment'
 import { useRecoveryCodesLeft } from '../mfa/useRecoveryCodesLeft'
+
+// Setting up the authenticator (its QR code, the recovery codes) is for the few whose password step asks for it: a
+// chunk of its own, not part of every visitor's sign-in page.
+const Enrolment = lazy(() => import('../mfa/Enrolment').then((m) => ({ default: m.Enrolment })))
 
 /** English or 简体中文 before signing in: staff may not read English, and the choice stays for the console. */
 export function LanguageSwitch() {
@@ -48,18 +56,35 @@ export function LanguageSwitch() {
 }
 
 /**
- * The email and password. The email field is named `username` for react-admin's login, and autocompletes as the
- * username so password managers pair it with the password. A right password may lead to a second step.
+ * The email and password, a plain form as CodeForm is: react-admin's <Form> and inputs would bring react-hook-form into
+ * every visitor's first download for two fields. The email goes to react-admin's login as `username`, and autocompletes
+ * as the username so password managers pair it with the password. A right password may lead to a second step.
  */
 function PasswordStep({ onSecondStep, notice }: { onSecondStep: (step: SecondStep) => void; notice: string | null }) {
   const translate = useTranslate()
   const login = useLogin()
   const notify = useNotify()
+  const [email, setEmail] = useState('')
+  const [password, setPassword] = useState('')
+  const [shown, setShown] = useState(false)
+  // an empty field is said to be required once the form has been sent, as react-admin's inputs do
+  const [sent, setSent] = useState(false)
   const [loading, setLoading] = useState(false)
-  const submit = async (values: Record<string, unknown>) => {
+  const emailInput = useRef<HTMLInputElement>(null)
+  const passwordInput = useRef<HTMLInputElement>(null)
+  const missing = (value: string) => sent && value === ''
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    setSent(true)
+    if (email === '' || password === '') {
+      const empty = email === '' ? emailInput : passwordInput
+      empty.current?.focus()
+      return
+    }
     setLoading(true)
     try {
-      await login(values)
+      await login({ username: email, password })
     } catch (e) {
       if (e instanceof SecondStepNeeded) onSecondStep(e.step)
       else notify(e instanceof Error && e.message ? e.message : 'ra.auth.sign_in_error', { type: 'error' })
@@ -67,33 +92,93 @@ function PasswordStep({ onSecondStep, notice }: { onSecondStep: (step: SecondSte
       setLoading(false)
     }
   }
+  const passwordToggle = translate(shown ? 'ra.input.password.toggle_visible' : 'ra.input.password.toggle_hidden')
   return (
-    <Form onSubmit={submit} mode="onChange" noValidate>
+    <Box component="form" onSubmit={submit} noValidate>
       <CardContent sx={{ width: 300, maxWidth: '100%', pb: 2 }}>
         {notice && (
           <Alert severity="info" role="status" sx={{ mb: 2 }}>
             {notice}
           </Alert>
         )}
-        <TextInput
+        <TextField
           autoFocus
-          source="username"
+          inputRef={emailInput}
+          name="username"
           type="email"
           label={translate('verity.sign_in.email')}
           autoComplete="username"
-          validate={required()}
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={missing(email)}
+          helperText={missing(email) ? translate('ra.validation.required') : ' '}
+          required
         />
-        <PasswordInput
-          source="password"
+        <TextField
+          inputRef={passwordInput}
+          name="password"
+          type={shown ? 'text' : 'password'}
           label={translate('verity.sign_in.password')}
           autoComplete="current-password"
-          validate={required()}
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={missing(password)}
+          helperText={missing(password) ? translate('ra.validation.required') : ' '}
+          required
+          slotProps={{
+            input: {
+              endAdornment: (
+                <InputAdornment position="end">
+                  <IconButton aria-label={passwordToggle} onClick={() => setShown(!shown)} size="small">
+                    {shown ? <Visibility fontSize="small" /> : <VisibilityOff fontSize="small" />}
+                  </IconButton>
+                </InputAdornment>
+              ),
+            },
+          }}
         />
         <Button variant="contained" type="submit" disabled={loading} fullWidth sx={{ mt: 2 }}>
           {loading ? <CircularProgress size={19} thickness={3} /> : translate('ra.auth.sign_in')}
         </Button>
       </CardContent>
-    </Form>
+    </Box>
+  )
+}
+
+/**
+ * The page around the steps, as react-admin's <Login> draws it (the card on its dark gradient, a lock above the form),
+ * written here because <Login> brings its default form along. As there, someone already signed in who opens #/login
+ * goes on to the console.
+ */
+function SignInFrame({ children }: { children: ReactNode }) {
+  const checkAuth = useCheckAuth()
+  const navigate = useNavigate()
+  useEffect(() => {
+    checkAuth({}, false)
+      .then(() => navigate('/'))
+      .catch(() => undefined)
+  }, [checkAuth, navigate])
+  return (
+    <Box
+      component="main"
+      sx={{
+        display: 'flex',
+        flexDirection: 'column',
+        alignItems: 'center',
+        minHeight: '100vh',
+        backgroundImage: 'radial-gradient(circle at 50% 14em, #313264 0%, #00023b 60%, #00023b 100%)',
+      }}
+    >
+      {/* the card keeps its height and the page scrolls: the enrolment step is taller than a phone's screen */}
+      <Card sx={{ minWidth: 300, mt: '6em', mb: 4, flexShrink: 0 }}>
+        <Box sx={{ m: '1em', display: 'flex', justifyContent: 'center' }}>
+          <Avatar>
+            <LockIcon />
+          </Avatar>
+        </Box>
+        {children}
+      </Card>
+    </Box>
   )
 }
 
@@ -114,6 +199,16 @@ function StepCard({ title, wide, onBack, children }: { title: string; wide?: boo
         </Typography>
       )}
     </CardContent>
+  )
+}
+
+/** While a step's part of the console loads: a spinner a screen reader names. */
+function StepLoading() {
+  const translate = useTranslate()
+  return (
+    <Box sx={{ display: 'flex', justifyContent: 'center', py: 3 }}>
+      <CircularProgress aria-label={translate('ra.page.loading')} />
+    </Box>
   )
 }
 
@@ -149,8 +244,7 @@ export function SignInPage() {
   }
 
   return (
-    // the card keeps its height and the page scrolls: the enrolment step is taller than a phone's screen
-    <Login sx={{ height: 'auto', [`& .${LoginClasses.card}`]: { flexShrink: 0, mb: 4 } }}>
+    <SignInFrame>
       {step === null && <PasswordStep notice={notice} onSecondStep={setStep} />}
       {step === 'totp' && (
         <StepCard title="verity.mfa.sign_in.code_title" onBack={() => restart(null)}>
@@ -172,20 +266,22 @@ export function SignInPage() {
           wide
           onBack={enrolled ? undefined : () => restart(null)}
         >
-          <Enrolment
-            onConfirmed={() => setEnrolled(true)}
-            intro={
-              <Alert severity="info" role="note">
-                {translate('verity.mfa.sign_in.enrol_why')}
-              </Alert>
-            }
-            doneLabel="verity.mfa.sign_in.continue"
-            onDone={() => void login({ enrolled: true })}
-            onSignedOut={expired}
-          />
+          <Suspense fallback={<StepLoading />}>
+            <Enrolment
+              onConfirmed={() => setEnrolled(true)}
+              intro={
+                <Alert severity="info" role="note">
+                  {translate('verity.mfa.sign_in.enrol_why')}
+                </Alert>
+              }
+              doneLabel="verity.mfa.sign_in.continue"
+              onDone={() => void login({ enrolled: true })}
+              onSignedOut={expired}
+            />
+          </Suspense>
         </StepCard>
       )}
       <LanguageSwitch />
-    </Login>
+    </SignInFrame>
   )
 }
