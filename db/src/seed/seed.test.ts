@@ -1,7 +1,13 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
+import { openDatabase } from '../dialect.js'
+import { migrateToLatest } from '../migrate.js'
 import { createTestDatabase } from '../testing.js'
 import { generateCustomer, SEED_EPOCH } from './generate.js'
+import { seedCustomers } from './seed-customers.js'
 
 describe('the seed generator', () => {
   it('makes the same customer from the same seed, and another from another seed', () => {
@@ -19,6 +25,35 @@ describe('the seed generator', () => {
       expect(rowsA).toEqual(rowsB)
     }
     await Promise.all([a.close(), b.close()])
+  })
+
+  it('loads SQLite in bulk, then gives the database back as it was, journal, keys and cache, even when it fails', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verity-seed-'))
+    const h = openDatabase(path.join(dir, 'db.sqlite'))
+    try {
+      await migrateToLatest(h.db)
+      const pragmas = () => ({
+        journal: h.sqlite!.pragma('journal_mode', { simple: true }),
+        keys: h.sqlite!.pragma('foreign_keys', { simple: true }),
+        cache: h.sqlite!.pragma('cache_size', { simple: true }),
+      })
+      const before = pragmas()
+      expect(before).toMatchObject({ journal: 'wal', keys: 1 })
+      await seedCustomers(h, { count: 30 })
+      expect(pragmas()).toEqual(before)
+      // the same ids again: the seed fails whole, and still hands the database back as it was
+      await expect(seedCustomers(h, { count: 30, firstId: 21 })).rejects.toThrow()
+      expect(pragmas()).toEqual(before)
+      expect(
+        await h.db
+          .selectFrom('customers')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow(),
+      ).toEqual({ n: 30 })
+    } finally {
+      await h.close()
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('leaves PostgreSQL statistics on what it loaded, so that its planner finds an email by its index at once', async () => {
