@@ -178,9 +178,11 @@ export async function searchCustomers(db: Kysely<Database>, ctx: StaffContext, q
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow(),
     ])
-    const { rows, found } = page
-    // Remembered for every customer matched, shown or not: the count alone tells the agent that a customer pinned by
-    // id has this identifier, and another screen shows the masked record (api/src/hostile.test.ts, promise 3).
+    const { rows } = page
+    // Remembered for every customer matched, shown or not (the count alone tells the agent that a customer pinned by id
+    // has this identifier, and another screen shows the masked record: api/src/hostile.test.ts, promise 3), and for
+    // every customer shown, however far down the matches the page is.
+    const found = [...new Set([...page.found, ...rows.map((r) => r.id)])]
     if (kind && found.length) {
       await trx
         .insertInto('search_hits')

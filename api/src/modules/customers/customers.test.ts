@@ -3,6 +3,17 @@ import { createTestApp, listUrl } from '../../testing.js'
 import { classifySearch, nameTokens } from './customers.search.js'
 import { maskPhone, maskEmail, maskName, personName } from '../../platform/masking.js'
 
+/** The details of the last search on the record. */
+async function lastSearchDetails(t: Awaited<ReturnType<typeof createTestApp>>) {
+  const entry = await t.db
+    .selectFrom('audit_log')
+    .select('details')
+    .where('action', '=', 'customer.search')
+    .orderBy('id', 'desc')
+    .executeTakeFirstOrThrow()
+  return JSON.parse(entry.details)
+}
+
 describe('masks', () => {
   it('match docs/design.md', () => {
     expect(maskName('Wei', 'Zhang')).toBe('Z***')
@@ -93,13 +104,7 @@ describe('GET /api/customers?filter={q}', () => {
     expect(short.status).toBe(400)
     expect(short.json.error.reason).toBe('phone_incomplete')
     // Refused, yet on the record: fragments of numbers tried one after another show on the audit desk.
-    const entry = await t.db
-      .selectFrom('audit_log')
-      .select('details')
-      .where('action', '=', 'customer.search')
-      .orderBy('id', 'desc')
-      .executeTakeFirstOrThrow()
-    expect(JSON.parse(entry.details)).toMatchObject({ kind: 'phone', refused: 'phone_incomplete', results: 0 })
+    expect(await lastSearchDetails(t)).toMatchObject({ kind: 'phone', refused: 'phone_incomplete', results: 0 })
     expect((await t.request('GET', listUrl('customers'), { cookie: await t.login('compliance') })).status).toBe(200)
   })
 
@@ -188,13 +193,7 @@ describe('a name many customers share', () => {
       .select((eb) => eb.fn.coalesce(eb.fn.max('id'), eb.lit(0)).as('id'))
       .executeTakeFirstOrThrow()
     const shown = await page(agent, [10, 19])
-    const entry = await t.db
-      .selectFrom('audit_log')
-      .select('details')
-      .where('action', '=', 'customer.search')
-      .orderBy('id', 'desc')
-      .executeTakeFirstOrThrow()
-    expect(JSON.parse(entry.details)).toMatchObject({ kind: 'name', results: 180, customers: all.slice(0, 100) })
+    expect(await lastSearchDetails(t)).toMatchObject({ kind: 'name', results: 180, customers: all.slice(0, 100) })
     const hits = await t.db
       .selectFrom('search_hits')
       .select(['customer_id', 'kind'])
@@ -203,5 +202,15 @@ describe('a name many customers share', () => {
       .execute()
     expect(shown.ids).toEqual(all.slice(10, 20))
     expect(hits).toEqual(all.slice(0, 100).map((id) => ({ customer_id: id, kind: 'name' })))
+    // a page further down is remembered too
+    const further = await page(agent, [150, 174])
+    expect(further.ids).toEqual(all.slice(150, 175))
+    const remembered = await t.db
+      .selectFrom('search_hits')
+      .select('customer_id')
+      .where('id', '>', Number(before.id) + 100)
+      .execute()
+    expect(remembered.map((h) => h.customer_id)).toEqual([...all.slice(0, 100), ...all.slice(150, 175)])
+    expect((await lastSearchDetails(t)).customers).toEqual([...all.slice(0, 100), ...all.slice(150, 175)])
   })
 })
