@@ -16,16 +16,17 @@ let dir: string
 let server: ServerProcess
 let workers: number[]
 
-const childrenOf = (pid: number) =>
-  execFileSync('ps', ['--ppid', String(pid), '-o', 'pid='], { encoding: 'utf8' })
+/** The server processes `pid` forked (not the helpers its TypeScript loader may start, such as esbuild's service). */
+const workersOf = (pid: number) =>
+  execFileSync('ps', ['--ppid', String(pid), '-o', 'pid=,args='], { encoding: 'utf8' })
     .split('\n')
-    .map((l) => Number(l.trim()))
-    .filter((n) => n > 0)
+    .filter((l) => l.includes('api/src/server.ts'))
+    .map((l) => Number(l.trim().split(/\s+/)[0]))
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verity-workers-'))
   server = await startServer(serverEnv(dir, await freePort(), { WORKERS: '2', SEED_CUSTOMERS: '40' }))
-  workers = childrenOf(server.child.pid!)
+  workers = workersOf(server.child.pid!)
 }, 120_000)
 afterAll(async () => {
   if (server.child.exitCode === null) await server.kill()
