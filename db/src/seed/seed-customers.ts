@@ -74,7 +74,11 @@ async function bulkLoading<T>({ db, dialect }: Pick<DatabaseHandle, 'db' | 'dial
   try {
     await sql`pragma cache_size = -262144`.execute(db) // 256 MiB
     await sql`pragma foreign_keys = off`.execute(db)
-    await sql`pragma journal_mode = delete`.execute(db) // stays as it was while another connection has the file open
+    // SQLite leaves the write-ahead log only when no other connection has the file open (a running server, a backup):
+    // then it refuses at once, and the seed goes on in the log.
+    await sql`pragma journal_mode = delete`.execute(db).catch((e: unknown) => {
+      if ((e as { code?: string }).code !== 'SQLITE_BUSY') throw e
+    })
     return await work()
   } finally {
     await sql.raw(`pragma journal_mode = ${String(before.journal)}`).execute(db)

@@ -172,8 +172,12 @@ export async function searchCustomers(db: Kysely<Database>, ctx: StaffContext, q
   return inTransaction(db, async (trx) => {
     const refused = await countLookup(trx, ctx)
     if (refused) return refused
+    // With customers pinned by id, the count tells of each of them whether it matches: every match is remembered then.
+    const recorded = id !== undefined ? Math.max(RECORDED_MATCHES, idList(id).length) : RECORDED_MATCHES
     const [page, count] = await Promise.all([
-      search && q.sort.field === 'id' ? pageByBranches(trx, search.branches, filtered, q) : pageBySort(trx, matching(trx), q),
+      search && q.sort.field === 'id'
+        ? pageByBranches(trx, search.branches, filtered, q, recorded)
+        : pageBySort(trx, matching(trx), q, recorded),
       matching(trx)
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow(),
@@ -205,7 +209,7 @@ export async function searchCustomers(db: Kysely<Database>, ctx: StaffContext, q
 
 interface SearchPage {
   rows: CustomerRow[]
-  /** the first RECORDED_MATCHES matches in the page's order: named in the audit entry, remembered as found */
+  /** the first `recorded` matches in the page's order: named in the audit entry, remembered as found */
   found: number[]
 }
 
@@ -214,10 +218,11 @@ async function pageBySort(
   trx: Kysely<Database>,
   query: SelectQueryBuilder<Database, 'customers', object>,
   q: ListQuery<CustomerSort, CustomerFilter>,
+  recorded: number,
 ): Promise<SearchPage> {
   const [rows, matched] = await Promise.all([
     query.select(CUSTOMER_COLUMNS).orderBy(q.sort.field, q.sort.order).orderBy('id').limit(q.limit).offset(q.offset).execute(),
-    query.select('id').orderBy('id').limit(RECORDED_MATCHES).execute(),
+    query.select('id').orderBy('id').limit(recorded).execute(),
   ])
   return { rows, found: matched.map((r) => r.id) }
 }
@@ -232,8 +237,9 @@ async function pageByBranches(
   branches: ((eb: ExpressionBuilder<Database, 'customers'>) => Expression<SqlBool>)[],
   filtered: <Q extends SelectQueryBuilder<Database, 'customers', object>>(query: Q) => Q,
   q: ListQuery<CustomerSort, CustomerFilter>,
+  recorded: number,
 ): Promise<SearchPage> {
-  const reach = Math.max(RECORDED_MATCHES, q.offset + q.limit)
+  const reach = Math.max(recorded, q.offset + q.limit)
   const order = q.sort.order
   const read = await Promise.all(
     branches.map((branch) => filtered(trx.selectFrom('customers').select('id').where(branch)).orderBy('id', order).limit(reach).execute()),
@@ -243,7 +249,7 @@ async function pageByBranches(
   const rows = shown.length
     ? await trx.selectFrom('customers').select(CUSTOMER_COLUMNS).where('id', 'in', shown).orderBy('id', order).execute()
     : []
-  return { rows, found: ids.slice(0, RECORDED_MATCHES) }
+  return { rows, found: ids.slice(0, recorded) }
 }
 
 /** Everything on file about one customer, shaped for who is asking: masked unless access is open. */
