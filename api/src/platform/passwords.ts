@@ -34,6 +34,12 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
 // Checked when the email is unknown, so that a miss takes as long as a wrong password.
 let decoy: Promise<string> | undefined
 export async function burnPasswordCheck(password: string): Promise<void> {
-  decoy ??= hashPassword('decoy password that matches nothing')
-  await verifyPassword(await decoy, password)
+  try {
+    decoy ??= hashPassword('decoy password that matches nothing')
+    await verifyPassword(await decoy, password)
+  } catch {
+    // A failed hash is not kept: made again next time. Nor is it answered any other way than a wrong password would be
+    // (verifyPassword answers false on a failure), or a 500 would tell an unknown email from a known one.
+    decoy = undefined
+  }
 }
