@@ -8,7 +8,6 @@ import { promisify } from 'node:util'
 import { serve } from '@hono/node-server'
 import { type DatabaseHandle, foldedNames, migrateToLatest, openDatabase, seedCustomers } from '@verity/db'
 import SQLite from 'better-sqlite3'
-import { type KyselyPlugin, sql } from 'kysely'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createApp } from './app.js'
 import { searchCondition } from './modules/customers/customers.search.js'
@@ -25,11 +24,10 @@ type App = Awaited<ReturnType<typeof createTestApp>>
 const onSqlite = TEST_DIALECT === 'sqlite'
 const REPO = fileURLToPath(new URL('../..', import.meta.url))
 const scratchDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'verity-perf-hostile-'))
-const settle = <T>(p: Promise<T>, ms: number, what: string) =>
-  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: still waiting after ${ms} ms`)), ms))])
 
 // ---------------------------------------------------------------------------------------------------------------------
-// 1. Group commit waits for the end of the event loop's turn (db/src/group-commit.ts)
+// 1. Group commit waits for the end of the event loop's turn (db/src/group-commit.ts; its attacks without a server,
+//    reads outside a transaction and shutdown, are in db/src/group-commit.test.ts)
 // ---------------------------------------------------------------------------------------------------------------------
 
 describe.skipIf(!onSqlite)('group commit through the real server on a file: an answer means on file', () => {
@@ -132,152 +130,6 @@ describe.skipIf(!onSqlite)('group commit through the real server on a file: an a
     const after = await send('GET', listUrl('customers', { filter: { id: 50 } }), { cookie: compliance })
     expect(after.status).toBe(200)
     expect(answered.get(50)?.onFile).toBe(true)
-  })
-})
-
-describe.skipIf(!onSqlite)('group commit: reads outside a transaction, continuous load, shutdown', () => {
-  let dir: string
-  let file: string
-  let handle: DatabaseHandle
-  let outside: SQLite.Database
-  let execs: string[]
-
-  beforeEach(async () => {
-    dir = scratchDir()
-    file = path.join(dir, 'db.sqlite')
-    handle = openDatabase(file)
-    await sql`create table notes (id integer primary key, body text not null unique)`.execute(handle.db)
-    outside = new SQLite(file, { readonly: true })
-    execs = []
-    const sqlite = handle.sqlite!
-    const exec = sqlite.exec.bind(sqlite)
-    sqlite.exec = (source: string) => {
-      execs.push(source)
-      return exec(source)
-    }
-  })
-  afterEach(async () => {
-    outside.close()
-    await handle.close() // a second destroy is a no-op for Kysely
-    fs.rmSync(dir, { recursive: true, force: true })
-  })
-
-  const onFile = () => (outside.prepare('select count(*) as n from notes').get() as { n: number }).n
-  const insert = (body: string) =>
-    handle.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('notes' as never)
-        .values({ body } as never)
-        .execute()
-      return body
-    })
-
-  it('a read outside a transaction, started at any point of a batch, never returns what is not yet on file', async () => {
-    const violations: string[] = []
-    // checked while the read still holds the connection: nothing can commit between its statement and this check
-    const checkAgainstFile: KyselyPlugin = {
-      transformQuery: ({ node }) => node,
-      transformResult: async ({ result }) => {
-        const seen = Number((result.rows[0] as { n?: number } | undefined)?.n)
-        const durable = onFile()
-        if (seen > durable) violations.push(`read ${seen} notes, ${durable} on file`)
-        return result
-      },
-    }
-    const probe = handle.db.withPlugin(checkAgainstFile)
-    const read = () =>
-      probe
-        .selectFrom('notes' as never)
-        .select(sql<number>`count(*)`.as('n'))
-        .executeTakeFirstOrThrow()
-    const waits: (() => Promise<unknown>)[] = [
-      () => Promise.resolve(),
-      () => new Promise((r) => queueMicrotask(() => r(null))),
-      () => new Promise((r) => process.nextTick(r)),
-      () => new Promise((r) => setImmediate(r)),
-      () => new Promise((r) => setTimeout(r, 0)),
-    ]
-    for (let round = 0; round < 40; round++) {
-      const writes = Array.from({ length: 3 }, (_, i) => insert(`round ${round} note ${i}`))
-      await waits[round % waits.length]!()
-      // and reads begun from callbacks of the next turn, as requests arriving meanwhile
-      const later = new Promise((r) => setImmediate(() => void read().then(r)))
-      await Promise.all([...writes, read(), read(), later])
-    }
-    expect(violations).toEqual([])
-    expect(onFile()).toBe(120)
-  })
-
-  it('a read outside a transaction is not starved by a continuous stream of transactions', async () => {
-    let stop = false
-    let written = 0
-    const writer = async (w: number) => {
-      for (let i = 0; !stop; i++) {
-        await insert(`writer ${w} note ${i}`)
-        written++
-      }
-    }
-    const writers = Array.from({ length: 6 }, (_, w) => writer(w))
-    const latencies: number[] = []
-    try {
-      await new Promise((r) => setTimeout(r, 30))
-      for (let i = 0; i < 8; i++) {
-        const started = performance.now()
-        await settle(
-          handle.db
-            .selectFrom('notes' as never)
-            .select(sql<number>`count(*)`.as('n'))
-            .executeTakeFirstOrThrow(),
-          3000,
-          'read',
-        )
-        latencies.push(performance.now() - started)
-        await new Promise((r) => setTimeout(r, 15))
-      }
-    } finally {
-      stop = true
-      await Promise.all(writers)
-    }
-    expect(written).toBeGreaterThan(20)
-    expect(Math.max(...latencies), latencies.map((l) => l.toFixed(1)).join(' ')).toBeLessThan(1000)
-  })
-
-  it('destroy with a commit scheduled: the transactions it holds answer, are on file, and none hangs', async () => {
-    const pending = Array.from({ length: 5 }, (_, i) => insert(`before shutdown ${i}`))
-    // let all five run and end (microtasks only): their shared commit is scheduled, not yet run
-    for (let n = 0; n < 10_000 && execs.filter((s) => s === 'release verity_transaction').length < 5; n++) await Promise.resolve()
-    expect(execs.filter((s) => s === 'release verity_transaction')).toHaveLength(5)
-    expect(execs).not.toContain('commit')
-    await handle.close()
-    expect(await settle(Promise.allSettled(pending), 2000, 'transactions ended before destroy')).toEqual(
-      Array.from({ length: 5 }, (_, i) => ({ status: 'fulfilled', value: `before shutdown ${i}` })),
-    )
-    expect(onFile()).toBe(5)
-    // a transaction begun after is refused, never left waiting; the scheduled commit's turn passes without an error
-    await expect(settle(insert('after shutdown'), 2000, 'transaction after destroy')).rejects.toThrow(/destroyed|not open/)
-    await new Promise((r) => setImmediate(r))
-    const reopened = new SQLite(file, { readonly: true })
-    expect((reopened.prepare('select count(*) as n from notes').get() as { n: number }).n).toBe(5)
-    reopened.close()
-  })
-
-  it('destroy while a transaction is still working waits for it and commits it', async () => {
-    const slow = handle.db.transaction().execute(async (trx) => {
-      await new Promise((r) => setTimeout(r, 30))
-      await trx
-        .insertInto('notes' as never)
-        .values({ body: 'slow' } as never)
-        .execute()
-      return 'slow'
-    })
-    const quick = insert('quick')
-    await new Promise((r) => setTimeout(r, 5))
-    await settle(handle.close(), 3000, 'destroy')
-    expect(await Promise.allSettled([slow, quick])).toEqual([
-      { status: 'fulfilled', value: 'slow' },
-      { status: 'fulfilled', value: 'quick' },
-    ])
-    expect(onFile()).toBe(2)
   })
 })
 
