@@ -135,6 +135,19 @@ describe('group commit', () => {
     expect(rows[0]!.busy).toBe(0)
     expect(['x', 'y', 'z'].map((b) => committed(b).n)).toEqual([1, 1, 1])
   })
+
+  it('refuses a transaction on a connection it holds (db.connection(), as Kysely runs migrations) at once, and goes on', async () => {
+    const held = handle.db.connection().execute(async (c) => {
+      await c
+        .selectFrom('notes' as never)
+        .selectAll()
+        .execute()
+      await c.transaction().execute(() => Promise.resolve())
+    })
+    await expect(settle(held, 2_000, 'the transaction')).rejects.toThrow(/held outside a transaction/)
+    await insert('after')
+    expect(committed('after').n).toBe(1)
+  })
 })
 
 describe('group commit, attacked', () => {

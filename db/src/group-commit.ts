@@ -191,6 +191,8 @@ class Lease implements DatabaseConnection {
   }
 
   async begin(): Promise<void> {
+    // Kysely's db.connection() holds the lock outside a batch; waiting for it here would wait for ever.
+    if (this.#locked) throw new Error('A transaction cannot begin on a connection held outside a transaction (db.connection())')
     this.#transaction = true
     await this.#driver.lock()
     this.#locked = true

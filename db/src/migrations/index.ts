@@ -13,6 +13,7 @@ import * as addStaffPasswordLinks from './2026_11_27_001100_add_staff_password_l
 import * as addSecondFactorAndGrants from './2026_11_27_001200_add_second_factor_and_grants.js'
 import * as addMaintenanceRuns from './2026_11_27_001300_add_maintenance_runs.js'
 import * as indexFamilyNamesById from './2026_11_27_001400_index_family_names_by_id.js'
+import * as uniqueByOwnIndexes from './2026_11_27_001500_unique_by_own_indexes.js'
 
 /** Every migration in order; listed statically so bundlers and test runners see them all. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_27_001200_add_second_factor_and_grants': addSecondFactorAndGrants,
   '2026_11_27_001300_add_maintenance_runs': addMaintenanceRuns,
   '2026_11_27_001400_index_family_names_by_id': indexFamilyNamesById,
+  '2026_11_27_001500_unique_by_own_indexes': uniqueByOwnIndexes,
 }

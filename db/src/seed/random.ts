@@ -29,9 +29,10 @@ export class Random {
 
   /** picks by weight: [[item, weight], …] */
   weighted<T>(items: readonly (readonly [T, number])[]): T {
-    const total = items.reduce((s, [, w]) => s + w, 0)
+    let total = 0
+    for (let i = 0; i < items.length; i++) total += items[i]![1]
     let r = this.next() * total
-    for (const [item, w] of items) if ((r -= w) < 0) return item
+    for (let i = 0; i < items.length; i++) if ((r -= items[i]![1]) < 0) return items[i]![0]
     return items[items.length - 1]![0]
   }
 

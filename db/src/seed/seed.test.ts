@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -6,13 +7,34 @@ import { describe, expect, it } from 'vitest'
 import { openDatabase } from '../dialect.js'
 import { migrateToLatest } from '../migrate.js'
 import { createTestDatabase } from '../testing.js'
-import { generateCustomer, SEED_EPOCH } from './generate.js'
+import { generateCustomer, iso, SEED_EPOCH } from './generate.js'
+import { Random } from './random.js'
 import { seedCustomers } from './seed-customers.js'
 
 describe('the seed generator', () => {
   it('makes the same customer from the same seed, and another from another seed', () => {
     expect(generateCustomer(42, 1234)).toEqual(generateCustomer(42, 1234))
     expect(generateCustomer(42, 1234)).not.toEqual(generateCustomer(43, 1234))
+  })
+
+  it('makes the same customers as ever: a change that makes it quicker must not change what it makes', () => {
+    const digest = createHash('sha256')
+    for (let id = 1; id <= 2_000; id++) digest.update(JSON.stringify(generateCustomer(42, id)))
+    expect(digest.digest('hex')).toBe('4f8ca637624cbc33400f77aa2d94704f655c9022be68dd3051226b3989b19dfa')
+  })
+
+  it('writes instants as Date#toISOString does, across leap days, centuries and the ends of years', () => {
+    const r = new Random(1)
+    const instants = [
+      Date.UTC(1900, 1, 28, 23, 59, 59, 999),
+      Date.UTC(2000, 1, 29),
+      Date.UTC(2024, 11, 31, 23, 59, 59, 999),
+      Date.UTC(2100, 2, 1),
+      0,
+      -1,
+      ...Array.from({ length: 20_000 }, () => Math.floor((r.next() - 0.5) * 2 * 8e12)),
+    ]
+    for (const ms of instants) expect([ms, iso(ms)]).toEqual([ms, new Date(ms).toISOString()])
   })
 
   it('makes the same database twice', async () => {
@@ -27,7 +49,7 @@ describe('the seed generator', () => {
     await Promise.all([a.close(), b.close()])
   })
 
-  it('loads SQLite in bulk, then gives the database back as it was, journal, keys and cache, even when it fails', async () => {
+  it('loads SQLite in bulk, then gives the database back as it was, journal, keys, cache and sorter threads, even when it fails', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verity-seed-'))
     const h = openDatabase(path.join(dir, 'db.sqlite'))
     try {
@@ -36,6 +58,7 @@ describe('the seed generator', () => {
         journal: h.sqlite!.pragma('journal_mode', { simple: true }),
         keys: h.sqlite!.pragma('foreign_keys', { simple: true }),
         cache: h.sqlite!.pragma('cache_size', { simple: true }),
+        threads: h.sqlite!.pragma('threads', { simple: true }),
       })
       const before = pragmas()
       expect(before).toMatchObject({ journal: 'wal', keys: 1 })

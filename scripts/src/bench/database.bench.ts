@@ -3,17 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import { defaultAuditCheckpointFile, loadAuditKey, refreshSummaries, seedStaff } from '@verity/api'
-import {
-  type Database,
-  isPostgres,
-  isPostgresUrl,
-  migrateToLatest,
-  openDatabase,
-  refreshPlannerStatistics,
-  seedCustomers,
-  type StaffRole,
-  takeWriterLock,
-} from '@verity/db'
+import { type Database, isPostgresUrl, migrateToLatest, openDatabase, seedCustomers, type StaffRole, takeWriterLock } from '@verity/db'
 import { type Kysely, sql } from 'kysely'
 // The chain's own entry builder, so that the entries the bench adds verify as the server's do.
 import { buildAuditEntry, GENESIS_HASH } from '../../../api/src/platform/audit.js'
@@ -129,17 +119,12 @@ export async function prepareBenchDatabase(url: string, customers: number, order
       const started = performance.now()
       await seedCustomers(handle, {
         count: customers,
+        orders,
         onProgress: ({ done, total, elapsedMs }) =>
           process.stdout.write(`\r  ${done.toLocaleString('en')} / ${total.toLocaleString('en')} in ${(elapsedMs / 1000).toFixed(0)} s`),
       })
-      const customersDone = performance.now()
-      const made = await topUpOrders(handle.db, orders)
-      await refreshPlannerStatistics(handle.db, ['orders'])
       const seconds = (performance.now() - started) / 1000
-      console.log(
-        `\nSeeded in ${seconds.toFixed(1)} s: customers ${((customersDone - started) / 1000).toFixed(1)} s, ` +
-          `orders topped up to ${made.toLocaleString('en')} in ${((performance.now() - customersDone) / 1000).toFixed(1)} s.`,
-      )
+      console.log(`\nSeeded in ${seconds.toFixed(1)} s.`)
       seeded = { seconds, at: new Date().toISOString() }
       fs.mkdirSync(BENCH_DIR, { recursive: true })
       const next = readManifest()
@@ -175,34 +160,6 @@ export async function prepareBenchDatabase(url: string, customers: number, order
   } finally {
     await handle.close()
   }
-}
-
-/** `placed_at` `months` earlier, in the column's own form on either dialect. */
-const monthsEarlier = (db: Kysely<Database>, months: number) =>
-  isPostgres(db)
-    ? sql`placed_at - make_interval(months => ${months})`
-    : sql`strftime('%Y-%m-%dT%H:%M:%fZ', placed_at, ${`-${months} months`})`
-
-/**
- * Tops the orders up to `target` by copying existing ones to other months (new numbers): the seed makes about 2.4
- * orders a customer, the issue's scale is 3.
- */
-async function topUpOrders(db: Kysely<Database>, target: number) {
-  let n = await count(db, 'orders')
-  for (let round = 1; n < target; round++) {
-    const { max } = await db
-      .selectFrom('orders')
-      .select((eb) => eb.fn.max('id').as('max'))
-      .executeTakeFirstOrThrow()
-    const take = Math.min(target - n, 200_000)
-    // Copies of the first `take` orders, placed a month (or two, …) earlier than the original.
-    await sql`insert into orders (customer_id, number, placed_at, status, total_cents, currency, ship_name, ship_address, ship_phone, ship_country)
-      select customer_id, number || ${`-B${round}`}, ${monthsEarlier(db, round)},
-        status, total_cents, currency, ship_name, ship_address, ship_phone, ship_country
-      from orders where id <= ${Number(max)} and number not like '%-B%' order by id limit ${take}`.execute(db)
-    n = await count(db, 'orders')
-  }
-  return n
 }
 
 /**
