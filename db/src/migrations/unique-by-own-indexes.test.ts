@@ -18,9 +18,14 @@ describe('emails and order numbers kept unique by indexes of their own (SQLite)'
     await h.close()
     fs.rmSync(dir, { recursive: true, force: true })
   })
-  const open = () => {
+  /** A new database migrated up to `migration`, with `customers` seeded; answers its migrator. */
+  const databaseAt = async (migration: string, customers: number) => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verity-unique-'))
     h = openDatabase(path.join(dir, 'db.sqlite'))
+    const migrator = await migratorFor(h.db)
+    expect((await migrator.migrateTo(migration)).error).toBeUndefined()
+    await seedCustomers(h, { count: customers, seed: 7 })
+    return migrator
   }
 
   const schema = async () =>
@@ -50,10 +55,7 @@ describe('emails and order numbers kept unique by indexes of their own (SQLite)'
     h.db.insertInto('customers').values({ email, created_at: '2026-11-01T00:00:00.000Z' }).returning('id').executeTakeFirstOrThrow()
 
   it('makes both tables again with every row, id, id counter, index and trigger, keeps them unique, and touches no row that refers to them', async () => {
-    open()
-    const migrator = await migratorFor(h.db)
-    expect((await migrator.migrateTo(BEFORE)).error).toBeUndefined()
-    await seedCustomers(h, { count: 40, seed: 7 })
+    const migrator = await databaseAt(BEFORE, 40)
     // the last of each deleted: their ids must not be given again
     const lastOrder = (await addOrder('TM-LAST')).id
     await h.db.deleteFrom('orders').where('id', '=', lastOrder).execute()
@@ -97,10 +99,7 @@ describe('emails and order numbers kept unique by indexes of their own (SQLite)'
   })
 
   it('does nothing when its work is already on file (a crash before the migrator recorded it)', async () => {
-    open()
-    const migrator = await migratorFor(h.db)
-    expect((await migrator.migrateTo(THIS)).error).toBeUndefined()
-    await seedCustomers(h, { count: 10, seed: 7 })
+    const migrator = await databaseAt(THIS, 10)
     const rows = await everything()
     const before = await schema()
     await sql`delete from kysely_migration where name = ${THIS}`.execute(h.db)
@@ -110,10 +109,7 @@ describe('emails and order numbers kept unique by indexes of their own (SQLite)'
   })
 
   it('leaves everything as it was when it fails part way', async () => {
-    open()
-    const migrator = await migratorFor(h.db)
-    expect((await migrator.migrateTo(BEFORE)).error).toBeUndefined()
-    await seedCustomers(h, { count: 10, seed: 7 })
+    const migrator = await databaseAt(BEFORE, 10)
     // an order whose customer is gone (written while foreign keys were off): the migration must not carry it over
     h.sqlite!.pragma('foreign_keys = off')
     await addOrder('TM-ORPHAN').then(({ id }) => h.db.updateTable('orders').set({ customer_id: 999 }).where('id', '=', id).execute())

@@ -143,8 +143,8 @@ async function lastOrderId(trx: Kysely<Database>) {
 }
 
 /**
- * Copies the `made` orders after id `after` until there are `target` in all: each round copies them (as far as needed)
- * a month earlier than the last, with `-B<round>` after the number.
+ * Copies the `made` orders after id `after` until there are `target` in all: round r copies them (as far as needed)
+ * r months earlier, with `-B<r>` after the number.
  */
 async function copyOrders(trx: Kysely<Database>, { after, made, target }: { after: number; made: number; target: number }) {
   for (let round = 1, n = made; made && n < target; round++) {
