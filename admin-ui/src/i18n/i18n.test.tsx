@@ -47,4 +47,12 @@ describe('the console’s language', () => {
     await i18nProvider.changeLocale('en')
     expect(i18nProvider.translate('verity.sign_in.email')).toBe('Email')
   })
+
+  it('tells the page which language it is in, for screen readers', async () => {
+    expect(document.documentElement.lang).toBe('en')
+    await i18nProvider.changeLocale('zh')
+    expect(document.documentElement.lang).toBe('zh-Hans')
+    await i18nProvider.changeLocale('en')
+    expect(document.documentElement.lang).toBe('en')
+  })
 })

@@ -10,6 +10,14 @@ type Language = 'en' | 'zh'
 
 const language = (locale: unknown): Language => (locale === 'zh' ? 'zh' : 'en')
 
+/** A language's BCP 47 tag, for `lang` attributes: screen readers and fonts pick their voice and glyphs by it. */
+export const languageTag = (locale: unknown) => (language(locale) === 'zh' ? 'zh-Hans' : 'en')
+
+/** The page says which language it is in, so a screen reader reads the Chinese console in a Chinese voice. */
+function showLanguage(locale: unknown) {
+  document.documentElement.lang = languageTag(locale)
+}
+
 /**
  * Each language's strings are a chunk of their own (some 20 kB gzip each): a browser downloads the one it shows, and
  * the other only when someone switches to it. (One function per language: written as one ternary, the minifier merged
@@ -39,6 +47,7 @@ let started: I18nProvider | null = null
 export async function startI18n(locale: Language = openingLocale()): Promise<void> {
   const opening = await messagesOf(locale)
   started = polyglotI18nProvider((l) => (language(l) === locale ? opening : messagesOf(language(l))), locale, LOCALES)
+  showLanguage(locale)
 }
 
 function provider(): I18nProvider {
@@ -49,7 +58,10 @@ function provider(): I18nProvider {
 /** The console's one provider, for react-admin (App.tsx) and for code outside React (httpClient's messages). */
 export const i18nProvider: I18nProvider = {
   translate: (key, options) => provider().translate(key, options),
-  changeLocale: (locale, options) => provider().changeLocale(locale, options),
+  changeLocale: async (locale, options) => {
+    await provider().changeLocale(locale, options)
+    showLanguage(locale)
+  },
   getLocale: () => provider().getLocale(),
   getLocales: () => LOCALES,
 }

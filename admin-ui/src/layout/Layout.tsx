@@ -18,6 +18,7 @@ import {
   useSidebarState,
   useTranslate,
 } from 'react-admin'
+import { languageTag } from '../i18n/i18nProvider'
 import { SessionsMenuItem } from '../sessions/SessionsMenuItem'
 import { Menu } from './Menu'
 
@@ -57,7 +58,7 @@ function LanguageMenu() {
         {languages.map((l) => (
           <MenuItem
             key={l.locale}
-            lang={l.locale}
+            lang={languageTag(l.locale)}
             selected={l.locale === locale}
             onClick={() => {
               setLocale(l.locale)

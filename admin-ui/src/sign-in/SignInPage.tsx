@@ -21,6 +21,7 @@ import { type FormEvent, lazy, type ReactNode, Suspense, useEffect, useRef, useS
 import { HttpError, useCheckAuth, useLocaleState, useLocales, useLogin, useNavigate, useNotify, useTranslate } from 'react-admin'
 import { type SecondStep, SecondStepNeeded } from '../authProvider'
 import { errorCode } from '../httpClient'
+import { languageTag } from '../i18n/i18nProvider'
 import { CodeForm } from '../mfa/CodeForm'
 import { useRecoveryCodesLeft } from '../mfa/useRecoveryCodesLeft'
 
@@ -46,7 +47,7 @@ export function LanguageSwitch() {
         aria-labelledby="sign-in-language"
       >
         {locales.map((l) => (
-          <ToggleButton key={l.locale} value={l.locale} lang={l.locale === 'zh' ? 'zh-Hans' : l.locale} sx={{ textTransform: 'none' }}>
+          <ToggleButton key={l.locale} value={l.locale} lang={languageTag(l.locale)} sx={{ textTransform: 'none' }}>
             {l.name}
           </ToggleButton>
         ))}

@@ -177,7 +177,11 @@ describe('two-step sign-in, in Chromium', () => {
     const context = await j.browser.newContext({ locale: 'en-US', viewport: { width: 390, height: 844 }, colorScheme: 'dark' })
     const page = await context.newPage()
     await page.goto(`${j.base}/#/login`)
+    const english = await page.getByLabel(/^Email/).elementHandle()
     await page.getByRole('button', { name: '简体中文' }).click()
+    // react-admin draws the page anew once the Chinese strings have loaded, and what was typed before is lost: wait for it
+    await page.waitForFunction((field) => !field?.isConnected, english)
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-Hans')
     await givePassword(page, 'admin@example.com', '登录')
     await page.getByRole('heading', { name: '设置两步登录' }).waitFor()
     await page.getByRole('img', { name: '用身份验证器应用扫描的二维码' }).waitFor()
