@@ -8,6 +8,7 @@ import { type Kysely, sql } from 'kysely'
 // The chain's own entry builder, so that the entries the bench adds verify as the server's do.
 import { buildAuditEntry, GENESIS_HASH } from '../../../api/src/platform/audit.js'
 import { ROOT } from '../build-console.js'
+import { progressLine } from '../progress.js'
 
 /** The bench's records (results, the databases it built and how long their seed took); ignored by git. */
 export const BENCH_DIR = path.join(ROOT, '.bench')
@@ -117,14 +118,15 @@ export async function prepareBenchDatabase(url: string, customers: number, order
     if (!current) {
       console.log(`Seeding ${customers.toLocaleString('en')} customers into ${url} (kept for later runs)…`)
       const started = performance.now()
+      const line = progressLine()
       await seedCustomers(handle, {
         count: customers,
         orders,
         onProgress: ({ done, total, elapsedMs }) =>
-          process.stdout.write(`\r  ${done.toLocaleString('en')} / ${total.toLocaleString('en')} in ${(elapsedMs / 1000).toFixed(0)} s`),
+          line.show(done, total, `  ${done.toLocaleString('en')} / ${total.toLocaleString('en')} in ${(elapsedMs / 1000).toFixed(0)} s`),
       })
       const seconds = (performance.now() - started) / 1000
-      console.log(`\nSeeded in ${seconds.toFixed(1)} s.`)
+      line.end(`Seeded in ${seconds.toFixed(1)} s.`)
       seeded = { seconds, at: new Date().toISOString() }
       fs.mkdirSync(BENCH_DIR, { recursive: true })
       const next = readManifest()
@@ -212,8 +214,16 @@ const fillerEntry = (bench: BenchDatabase, agentId: number, customerId: number, 
     prev,
   )
 
-const reportAudit = (done: number, target: number) =>
-  process.stdout.write(`\r  audit log ${done.toLocaleString('en')} / ${target.toLocaleString('en')} entries`)
+/** The top-up's progress, and its end with what it added and how long it took. */
+function auditProgress(have: number, target: number) {
+  const line = progressLine()
+  const started = performance.now()
+  return {
+    show: (done: number) =>
+      line.show(done - have, target - have, `  audit log ${done.toLocaleString('en')} / ${target.toLocaleString('en')} entries`),
+    end: () => line.end(`  added ${(target - have).toLocaleString('en')} in ${((performance.now() - started) / 1000).toFixed(1)} s`),
+  }
+}
 
 /** On PostgreSQL: 1,000 entries an insert, 50,000 a transaction, holding the chain's writer lock as the server does. */
 async function topUpAuditPostgres(bench: BenchDatabase, target: number): Promise<number> {
@@ -221,7 +231,7 @@ async function topUpAuditPostgres(bench: BenchDatabase, target: number): Promise
     const have = await count(db, 'audit_log')
     if (have >= target) return have
     const agent = await db.selectFrom('staff_users').select('id').where('email', '=', 'agent@example.com').executeTakeFirstOrThrow()
-    const started = performance.now()
+    const progress = auditProgress(have, target)
     for (let from = have; from < target; from += 50_000) {
       await db.transaction().execute(async (trx) => {
         await takeWriterLock(trx)
@@ -238,9 +248,9 @@ async function topUpAuditPostgres(bench: BenchDatabase, target: number): Promise
           await trx.insertInto('audit_log').values(rows).execute()
         }
       })
-      reportAudit(Math.min(target, from + 50_000), target)
+      progress.show(Math.min(target, from + 50_000))
     }
-    console.log(` (added ${(target - have).toLocaleString('en')} in ${((performance.now() - started) / 1000).toFixed(1)} s)`)
+    progress.end()
     return target
   })
 }
@@ -253,7 +263,7 @@ function topUpAuditSqlite(bench: BenchDatabase, target: number): number {
     if (have >= target) return have
     const agent = sqlite.prepare(`select id from staff_users where email = 'agent@example.com'`).get() as { id: number }
     const last = sqlite.prepare('select hash from audit_log order by id desc limit 1').get() as { hash: string } | undefined
-    const started = performance.now()
+    const progress = auditProgress(have, target)
     let prev = last?.hash ?? GENESIS_HASH
     let insert: SQLite.Statement | null = null
     const batch = sqlite.transaction((from: number, to: number) => {
@@ -271,9 +281,9 @@ function topUpAuditSqlite(bench: BenchDatabase, target: number): number {
     })
     for (let i = have; i < target; i += 50_000) {
       batch(i, Math.min(target, i + 50_000))
-      reportAudit(Math.min(target, i + 50_000), target)
+      progress.show(Math.min(target, i + 50_000))
     }
-    console.log(` (added ${(target - have).toLocaleString('en')} in ${((performance.now() - started) / 1000).toFixed(1)} s)`)
+    progress.end()
     return target
   } finally {
     sqlite.close()
