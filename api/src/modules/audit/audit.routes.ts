@@ -8,7 +8,7 @@ import { idFilter, listQuerySchema, parseListQuery, sendList } from '../../platf
 import { requireRole, staffContext } from '../../platform/roles.js'
 import { inTransaction } from '../../platform/transaction.js'
 import { isoDayOrInstant, recordId, validate } from '../../platform/validation.js'
-import { getAuditEntry, lastChainCheck, listAudit, listAuditStaff, verifyAuditChain, type AuditSort } from './audit.service.js'
+import { checkAuditChain, getAuditEntry, lastChainCheck, listAudit, listAuditStaff, type AuditSort } from './audit.service.js'
 
 const SORTABLE: readonly AuditSort[] = ['id', 'at', 'action', 'actor_id']
 const isoTime = isoDayOrInstant()
@@ -45,7 +45,7 @@ export const auditRoutes = new Hono<AppEnv>()
       const ctx = staffContext(c)
       const file = ctx.config.auditCheckpointFile
       const { checkpoints } = file ? await readAuditCheckpoints(file) : { checkpoints: [] }
-      const report = await verifyAuditChain(c.var.db, ctx.config.auditKey, { checkpoints })
+      const report = await checkAuditChain(c.var.db, ctx.config.auditKey, { checkpoints })
       const { ok, checked, firstBroken } = report
       await inTransaction(c.var.db, (trx) =>
         audit(trx, ctx, {

@@ -1,6 +1,8 @@
 import fs from 'node:fs'
+import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { serve } from '@hono/node-server'
 import { sha256 } from '@oslojs/crypto/sha2'
 import { encodeHexLowerCase } from '@oslojs/encoding'
 import { unguardAuditLog } from '@verity/db/testing'
@@ -10,7 +12,7 @@ import { audit, auditHash, auditHashInput, buildAuditEntry, GENESIS_HASH } from 
 import { readAuditCheckpoints, startAuditCheckpoints } from '../../platform/audit-checkpoint.js'
 import { inTransaction } from '../../platform/transaction.js'
 import { createTestApp, listUrl, TEST_AUDIT_KEY } from '../../testing.js'
-import { verifyAuditChain } from './audit.service.js'
+import { checkAuditChain, verifyAuditChain } from './audit.service.js'
 
 let t: Awaited<ReturnType<typeof createTestApp>>
 let dir: string
@@ -252,6 +254,55 @@ describe('the audit desk', () => {
     expect(byActor.json.every((e: { actor_id: number; actor_name: string }) => e.actor_id === liNa.id && e.actor_name === liNa.name)).toBe(
       true,
     )
+  })
+
+  it('answers other requests while it walks a long log, and thirty checks sent at once each answer and are each recorded', async () => {
+    await inTransaction(t.db, async (trx) => {
+      for (let i = 0; i < 20_000; i++) await audit(trx, systemCtx(), { action: 'settings.update', system: true })
+    })
+    // the real server, without the test harness's pauses between queries: on SQLite nothing else makes a query wait
+    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+      const s = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
+    })
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      const compliance = await t.login('compliance')
+      const agent = await t.login('agent')
+      const send = (method: string, path: string, cookie: string) =>
+        fetch(`${url}${path}`, { method, headers: { Cookie: cookie, Origin: url } })
+      let checking = true
+      const check = send('POST', '/api/audit-log/verify', compliance).finally(() => (checking = false))
+      let answeredMeanwhile = 0
+      while (checking) {
+        const me = await send('GET', '/api/auth/me', agent)
+        expect(me.status).toBe(200)
+        if (checking) answeredMeanwhile++
+      }
+      expect(await (await check).json()).toMatchObject({ ok: true, checked: expect.any(Number) })
+      // walked in one go, the check of 20,000 entries answered the agent once at most, after it was done
+      expect(answeredMeanwhile).toBeGreaterThanOrEqual(5)
+
+      const before = await t.db.selectFrom('audit_log').select('id').where('action', '=', 'audit.verify').execute()
+      const all = await Promise.all(Array.from({ length: 30 }, () => send('POST', '/api/audit-log/verify', compliance)))
+      expect(all.map((r) => r.status)).toEqual(Array(30).fill(200))
+      for (const r of all) expect(await r.json()).toMatchObject({ ok: true })
+      const after = await t.db.selectFrom('audit_log').select('id').where('action', '=', 'audit.verify').execute()
+      expect(after.length - before.length).toBe(30)
+      expect(await verify()).toMatchObject({ ok: true })
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
+  })
+
+  it('shares a check under way with whoever asks while it runs, and walks again once it is done', async () => {
+    const first = checkAuditChain(t.db, TEST_AUDIT_KEY)
+    expect(checkAuditChain(t.db, TEST_AUDIT_KEY)).toBe(first)
+    const report = await first
+    expect(report.ok).toBe(true)
+    await inTransaction(t.db, (trx) => audit(trx, systemCtx(), { action: 'settings.update', system: true }))
+    const again = checkAuditChain(t.db, TEST_AUDIT_KEY)
+    expect(again).not.toBe(first)
+    expect((await again).checked).toBe(report.checked + 1)
   })
 
   it('keeps the last chain check on the server: when, by whom, how many entries, the outcome', async () => {
