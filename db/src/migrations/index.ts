@@ -14,6 +14,7 @@ import * as addSecondFactorAndGrants from './2026_11_27_001200_add_second_factor
 import * as addMaintenanceRuns from './2026_11_27_001300_add_maintenance_runs.js'
 import * as indexFamilyNamesById from './2026_11_27_001400_index_family_names_by_id.js'
 import * as uniqueByOwnIndexes from './2026_11_27_001500_unique_by_own_indexes.js'
+import * as indexAuditLogForBrowsing from './2026_11_28_001600_index_audit_log_for_browsing.js'
 
 /** Every migration in order; listed statically so bundlers and test runners see them all. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_27_001300_add_maintenance_runs': addMaintenanceRuns,
   '2026_11_27_001400_index_family_names_by_id': indexFamilyNamesById,
   '2026_11_27_001500_unique_by_own_indexes': uniqueByOwnIndexes,
+  '2026_11_28_001600_index_audit_log_for_browsing': indexAuditLogForBrowsing,
 }

@@ -1,7 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import type { Database } from '@verity/db'
 import type { Kysely } from 'kysely'
-import { auditHash, GENESIS_HASH } from '../../platform/audit.js'
+import { AUDIT_ACTIONS, auditHash, GENESIS_HASH } from '../../platform/audit.js'
 import type { AuditCheckpoint } from '../../platform/audit-checkpoint.js'
 import type { SignedInStaff } from '../../platform/context.js'
 import { notFound } from '../../platform/errors.js'
@@ -17,13 +17,19 @@ export interface AuditFilter {
   id?: number | number[]
 }
 
+/**
+ * The actions of a family ('auth.'), from the one list of every action the log is written with: matched by name, the
+ * action index finds their entries, where a LIKE on a prefix read every entry in the log.
+ */
+const actionsOf = (family: string): string[] => AUDIT_ACTIONS.filter((a) => a.startsWith(family))
+
 /** Admins see what staff did to staff accounts and sign-ins, never entries about customers (docs/design.md). */
-const STAFF_ACTIONS = ['auth.%', 'staff.%', 'settings.%']
+const STAFF_ACTIONS = ['auth.', 'staff.', 'settings.'].flatMap(actionsOf)
 
 function visibleTo(viewer: SignedInStaff, db: Kysely<Database>) {
   const query = db.selectFrom('audit_log')
   if (viewer.role === 'compliance') return query
-  return query.where((eb) => eb.and([eb('customer_id', 'is', null), eb.or(STAFF_ACTIONS.map((p) => eb('action', 'like', p)))]))
+  return query.where('customer_id', 'is', null).where('action', 'in', STAFF_ACTIONS)
 }
 
 export async function listAudit(db: Kysely<Database>, viewer: SignedInStaff, q: ListQuery<AuditSort, AuditFilter>) {
@@ -31,12 +37,17 @@ export async function listAudit(db: Kysely<Database>, viewer: SignedInStaff, q: 
   const f = q.filter
   if (f.actor_id !== undefined) query = query.where('actor_id', '=', f.actor_id)
   if (f.customer_id !== undefined) query = query.where('customer_id', '=', f.customer_id)
-  if (f.action) query = query.where('action', f.action.endsWith('.') ? 'like' : '=', f.action.endsWith('.') ? `${f.action}%` : f.action)
+  if (f.action) {
+    // a family no action belongs to matches nothing, as its name alone would not
+    const family = f.action.endsWith('.') ? actionsOf(f.action) : []
+    query = family.length ? query.where('action', 'in', family) : query.where('action', '=', f.action)
+  }
   if (f.from) query = query.where('at', '>=', f.from)
   if (f.to) query = query.where('at', '<', f.to)
   if (f.id !== undefined) query = query.where('id', 'in', idList(f.id))
   const [rows, count] = await Promise.all([
-    query.selectAll().orderBy(q.sort.field, q.sort.order).orderBy('id', 'desc').limit(q.limit).offset(q.offset).execute(),
+    // ties in the sort's own direction, so that a page is read straight off an index (audit_log_action_idx, _at_idx)
+    query.selectAll().orderBy(q.sort.field, q.sort.order).orderBy('id', q.sort.order).limit(q.limit).offset(q.offset).execute(),
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ])
   const names = await staffNames(db, rows.flatMap(namedStaff))

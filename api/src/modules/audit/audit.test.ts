@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { audit, auditHash, auditHashInput, buildAuditEntry, GENESIS_HASH } from '../../platform/audit.js'
 import { readAuditCheckpoints, startAuditCheckpoints } from '../../platform/audit-checkpoint.js'
 import { inTransaction } from '../../platform/transaction.js'
-import { createTestApp, listUrl, TEST_AUDIT_KEY } from '../../testing.js'
+import { createTestApp, listUrl, TEST_AUDIT_KEY, TEST_DIALECT } from '../../testing.js'
 import { checkAuditChain, verifyAuditChain } from './audit.service.js'
 
 let t: Awaited<ReturnType<typeof createTestApp>>
@@ -225,6 +225,32 @@ describe('the audit desk', () => {
     expect((await t.request('GET', `/api/audit-log/${read.id}`, { cookie: admin })).status).toBe(404)
     const filtered = await t.request('GET', listUrl('audit-log', { filter: { customer_id: customer.id } }), { cookie: compliance })
     expect(filtered.json.every((e: { customer_id: number }) => e.customer_id === customer.id)).toBe(true)
+  })
+
+  it('filters by an action or by its family, sorts either way with ties in the same direction, and reads a page off an index', async () => {
+    const cookie = await t.login('compliance')
+    await t.login('agent')
+    const entries = async (filter: object, sort?: [string, string]) =>
+      (await t.request('GET', listUrl('audit-log', { filter, sort, range: [0, 99] }), { cookie })).json as { action: string; id: number }[]
+    const auth = await entries({ action: 'auth.' })
+    expect(new Set(auth.map((e) => e.action))).toEqual(new Set(['auth.login']))
+    expect(await entries({ action: 'auth.login' })).toEqual(auth)
+    expect(await entries({ action: 'nothing.' })).toEqual([])
+    for (const order of ['ASC', 'DESC'] as const) {
+      const sorted = await entries({}, ['action', order])
+      const ties = sorted.slice(1).filter((e, i) => e.action === sorted[i]!.action && (order === 'ASC') !== e.id > sorted[i]!.id)
+      expect(ties).toEqual([])
+    }
+    if (TEST_DIALECT === 'sqlite') {
+      const plan = async (query: string) =>
+        (await sql.raw<{ detail: string }>(`explain query plan ${query}`).execute(t.db)).rows.map((r) => r.detail).join(' | ')
+      expect(await plan(`select * from audit_log order by action desc, id desc limit 25 offset 50`)).toMatch(
+        /USING INDEX audit_log_action_idx$/,
+      )
+      expect(await plan(`select count(*) from audit_log where action in ('auth.login', 'auth.logout')`)).toMatch(/audit_log_action_idx/)
+      expect(await plan(`select * from audit_log order by at asc, id asc limit 25`)).toMatch(/USING INDEX audit_log_at_idx$/)
+      expect(await plan(`select count(*) from audit_log where at >= '2026-01-01' and at < '2026-02-01'`)).toMatch(/audit_log_at_idx/)
+    }
   })
 
   it('runs the chain check from the API and records that it ran', async () => {
