@@ -15,6 +15,7 @@ import * as addMaintenanceRuns from './2026_11_27_001300_add_maintenance_runs.js
 import * as indexFamilyNamesById from './2026_11_27_001400_index_family_names_by_id.js'
 import * as uniqueByOwnIndexes from './2026_11_27_001500_unique_by_own_indexes.js'
 import * as indexAuditLogForBrowsing from './2026_11_28_001600_index_audit_log_for_browsing.js'
+import * as indexCustomersForSorting from './2026_11_28_001700_index_customers_for_sorting.js'
 
 /** Every migration in order; listed statically so bundlers and test runners see them all. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_27_001400_index_family_names_by_id': indexFamilyNamesById,
   '2026_11_27_001500_unique_by_own_indexes': uniqueByOwnIndexes,
   '2026_11_28_001600_index_audit_log_for_browsing': indexAuditLogForBrowsing,
+  '2026_11_28_001700_index_customers_for_sorting': indexCustomersForSorting,
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, listUrl } from '../../testing.js'
+import { sql } from 'kysely'
+import { createTestApp, listUrl, TEST_DIALECT } from '../../testing.js'
 import { classifySearch, nameTokens } from './customers.search.js'
 import { maskPhone, maskEmail, maskName, personName } from '../../platform/masking.js'
 
@@ -122,6 +123,35 @@ describe('GET /api/customers?filter={q}', () => {
     expect(JSON.parse((await lastSearch()).details).term_hmac).toBe(details.term_hmac)
     await search('someone.else@example.com')
     expect(JSON.parse((await lastSearch()).details).term_hmac).not.toBe(details.term_hmac)
+  })
+
+  it('lists everyone for compliance in any order it sorts by, ties in the same direction, a page read off an index', async () => {
+    const compliance = await t.login('compliance')
+    for (const field of ['created_at', 'country', 'status'] as const) {
+      for (const order of ['ASC', 'DESC'] as const) {
+        const res = await t.request('GET', listUrl('customers', { sort: [field, order], range: [0, 299] }), { cookie: compliance })
+        expect(res.status).toBe(200)
+        const ids = (res.json as { id: number }[]).map((c) => c.id)
+        const rows = await t.db.selectFrom('customers').select(['id', field]).execute()
+        const key = new Map(rows.map((r) => [r.id, String(r[field])]))
+        const sign = order === 'ASC' ? 1 : -1
+        const byKey = (a: number, b: number) => sign * (key.get(a)! < key.get(b)! ? -1 : key.get(a)! > key.get(b)! ? 1 : a - b)
+        expect(ids).toEqual([...rows.map((r) => r.id)].sort(byKey))
+      }
+    }
+    if (TEST_DIALECT === 'sqlite') {
+      const plan = async (query: string) =>
+        (await sql.raw<{ detail: string }>(`explain query plan ${query}`).execute(t.db)).rows.map((r) => r.detail).join(' | ')
+      for (const [field, index] of [
+        ['created_at', 'customers_created_at_idx'],
+        ['country', 'customers_country_idx'],
+        ['status', 'customers_status_idx'],
+      ]) {
+        expect(await plan(`select * from customers order by ${field} desc, id desc limit 25 offset 100`)).toBe(
+          `SCAN customers USING INDEX ${index}`,
+        )
+      }
+    }
   })
 })
 
