@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
-import { type DialectName, GroupCommitDriver, type StaffRole } from '@verity/db'
+import { type DatabaseHandle, type DialectName, GroupCommitDriver, type StaffRole } from '@verity/db'
 import { createTestDatabase } from '@verity/db/testing'
+import { CompiledQuery, sql } from 'kysely'
 import { createApp } from './app.js'
 import type { AppConfig } from './platform/context.js'
 import { seedStaff } from './modules/staff/staff.seed.js'
@@ -95,9 +96,10 @@ export async function createTestApp({
    * from its check to its write before the next one starts; here every query outside a transaction first waits a few
    * milliseconds, as a round trip to a database server does, so requests sent together interleave between queries as
    * they do in production. Work inside one transaction holds the connection and is not interleaved, as it must not be.
+   * `{pauses: false}` leaves the queries as SQLite runs them, for attacks on what a long piece of work holds up.
    */
-  async function listen() {
-    interleaveQueries()
+  async function listen({ pauses = true }: { pauses?: boolean } = {}) {
+    if (pauses) interleaveQueries()
     const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
       const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
     })
@@ -259,4 +261,20 @@ export function customersFullyOnFile(db: Awaited<ReturnType<typeof createTestApp
 /** A seeded customer with something on file for every question. */
 export async function fullyOnFile(db: Awaited<ReturnType<typeof createTestApp>>['db'], offset = 0) {
   return (await customersFullyOnFile(db).offset(offset).limit(1).executeTakeFirstOrThrow()).id
+}
+
+/**
+ * The query's plan, a line per step. PostgreSQL would read a table this small whole whatever its indexes, so there the
+ * plan is asked for with sequential scans priced out: one still appears only where no index can answer.
+ */
+export async function planOf({ db, dialect }: DatabaseHandle, query: CompiledQuery): Promise<string[]> {
+  if (dialect === 'sqlite') {
+    const plan = await db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${query.sql}`, [...query.parameters]))
+    return plan.rows.map((r) => r.detail)
+  }
+  return db.transaction().execute(async (trx) => {
+    await sql`set local enable_seqscan = off`.execute(trx)
+    const plan = await trx.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain ${query.sql}`, [...query.parameters]))
+    return plan.rows.map((r) => r['QUERY PLAN'])
+  })
 }

@@ -1,17 +1,15 @@
 import fs from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { serve } from '@hono/node-server'
 import { sha256 } from '@oslojs/crypto/sha2'
 import { encodeHexLowerCase } from '@oslojs/encoding'
 import { unguardAuditLog } from '@verity/db/testing'
-import { sql } from 'kysely'
+import { CompiledQuery, sql } from 'kysely'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { audit, auditHash, auditHashInput, buildAuditEntry, GENESIS_HASH } from '../../platform/audit.js'
 import { readAuditCheckpoints, startAuditCheckpoints } from '../../platform/audit-checkpoint.js'
 import { inTransaction } from '../../platform/transaction.js'
-import { createTestApp, listUrl, TEST_AUDIT_KEY, TEST_DIALECT } from '../../testing.js'
+import { createTestApp, listUrl, planOf, TEST_AUDIT_KEY, TEST_DIALECT } from '../../testing.js'
 import { checkAuditChain, verifyAuditChain } from './audit.service.js'
 
 let t: Awaited<ReturnType<typeof createTestApp>>
@@ -242,8 +240,7 @@ describe('the audit desk', () => {
       expect(ties).toEqual([])
     }
     if (TEST_DIALECT === 'sqlite') {
-      const plan = async (query: string) =>
-        (await sql.raw<{ detail: string }>(`explain query plan ${query}`).execute(t.db)).rows.map((r) => r.detail).join(' | ')
+      const plan = async (query: string) => (await planOf(t.handle, CompiledQuery.raw(query))).join(' | ')
       expect(await plan(`select * from audit_log order by action desc, id desc limit 25 offset 50`)).toMatch(
         /USING INDEX audit_log_action_idx$/,
       )
@@ -287,37 +284,28 @@ describe('the audit desk', () => {
       for (let i = 0; i < 20_000; i++) await audit(trx, systemCtx(), { action: 'settings.update', system: true })
     })
     // the real server, without the test harness's pauses between queries: on SQLite nothing else makes a query wait
-    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-      const s = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
-    })
-    try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-      const compliance = await t.login('compliance')
-      const agent = await t.login('agent')
-      const send = (method: string, path: string, cookie: string) =>
-        fetch(`${url}${path}`, { method, headers: { Cookie: cookie, Origin: url } })
-      let checking = true
-      const check = send('POST', '/api/audit-log/verify', compliance).finally(() => (checking = false))
-      let answeredMeanwhile = 0
-      while (checking) {
-        const me = await send('GET', '/api/auth/me', agent)
-        expect(me.status).toBe(200)
-        if (checking) answeredMeanwhile++
-      }
-      expect(await (await check).json()).toMatchObject({ ok: true, checked: expect.any(Number) })
-      // walked in one go, the check of 20,000 entries answered the agent once at most, after it was done
-      expect(answeredMeanwhile).toBeGreaterThanOrEqual(5)
-
-      const before = await t.db.selectFrom('audit_log').select('id').where('action', '=', 'audit.verify').execute()
-      const all = await Promise.all(Array.from({ length: 30 }, () => send('POST', '/api/audit-log/verify', compliance)))
-      expect(all.map((r) => r.status)).toEqual(Array(30).fill(200))
-      for (const r of all) expect(await r.json()).toMatchObject({ ok: true })
-      const after = await t.db.selectFrom('audit_log').select('id').where('action', '=', 'audit.verify').execute()
-      expect(after.length - before.length).toBe(30)
-      expect(await verify()).toMatchObject({ ok: true })
-    } finally {
-      await new Promise((resolve) => server.close(resolve))
+    const http = await t.listen({ pauses: false })
+    const compliance = await t.login('compliance')
+    const agent = await t.login('agent')
+    let checking = true
+    const check = http.request('POST', '/api/audit-log/verify', { cookie: compliance }).finally(() => (checking = false))
+    let answeredMeanwhile = 0
+    while (checking) {
+      const me = await http.request('GET', '/api/auth/me', { cookie: agent })
+      expect(me.status).toBe(200)
+      if (checking) answeredMeanwhile++
     }
+    expect((await check).json).toMatchObject({ ok: true, checked: expect.any(Number) })
+    // walked in one go, the check of 20,000 entries answered the agent once at most, after it was done
+    expect(answeredMeanwhile).toBeGreaterThanOrEqual(5)
+
+    const before = await t.db.selectFrom('audit_log').select('id').where('action', '=', 'audit.verify').execute()
+    const all = await Promise.all(Array.from({ length: 30 }, () => http.request('POST', '/api/audit-log/verify', { cookie: compliance })))
+    expect(all.map((r) => r.status)).toEqual(Array(30).fill(200))
+    for (const r of all) expect(r.json).toMatchObject({ ok: true })
+    const after = await t.db.selectFrom('audit_log').select('id').where('action', '=', 'audit.verify').execute()
+    expect(after.length - before.length).toBe(30)
+    expect(await verify()).toMatchObject({ ok: true })
   })
 
   it('shares a check under way with whoever asks while it runs, and walks again once it is done', async () => {

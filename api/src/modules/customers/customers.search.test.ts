@@ -1,7 +1,6 @@
-import { type DatabaseHandle, foldedNames } from '@verity/db'
-import { CompiledQuery, sql } from 'kysely'
+import { foldedNames } from '@verity/db'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, listUrl, TEST_DIALECT } from '../../testing.js'
+import { createTestApp, listUrl, planOf, TEST_DIALECT } from '../../testing.js'
 import { phoneForms, searchCondition } from './customers.search.js'
 
 // Search takes complete identifiers only (docs/design.md promise 3): a part of a phone number, an email or an order number finds
@@ -216,19 +215,3 @@ describe('GET /api/customers?filter={q}: complete identifiers only, names in any
     },
   )
 })
-
-/**
- * The query's plan, a line per step. PostgreSQL would read a table this small whole whatever its indexes, so there the
- * plan is asked for with sequential scans priced out: one still appears only where no index can answer.
- */
-async function planOf({ db, dialect }: DatabaseHandle, query: CompiledQuery): Promise<string[]> {
-  if (dialect === 'sqlite') {
-    const plan = await db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${query.sql}`, [...query.parameters]))
-    return plan.rows.map((r) => r.detail)
-  }
-  return db.transaction().execute(async (trx) => {
-    await sql`set local enable_seqscan = off`.execute(trx)
-    const plan = await trx.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain ${query.sql}`, [...query.parameters]))
-    return plan.rows.map((r) => r['QUERY PLAN'])
-  })
-}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sql } from 'kysely'
-import { createTestApp, listUrl, TEST_DIALECT } from '../../testing.js'
+import { CompiledQuery } from 'kysely'
+import { createTestApp, listUrl, planOf, TEST_DIALECT } from '../../testing.js'
 import { classifySearch, nameTokens } from './customers.search.js'
 import { maskPhone, maskEmail, maskName, personName } from '../../platform/masking.js'
 
@@ -140,8 +140,7 @@ describe('GET /api/customers?filter={q}', () => {
       }
     }
     if (TEST_DIALECT === 'sqlite') {
-      const plan = async (query: string) =>
-        (await sql.raw<{ detail: string }>(`explain query plan ${query}`).execute(t.db)).rows.map((r) => r.detail).join(' | ')
+      const plan = async (query: string) => (await planOf(t.handle, CompiledQuery.raw(query))).join(' | ')
       for (const [field, index] of [
         ['created_at', 'customers_created_at_idx'],
         ['country', 'customers_country_idx'],
