@@ -16,6 +16,7 @@ import * as indexFamilyNamesById from './2026_11_27_001400_index_family_names_by
 import * as uniqueByOwnIndexes from './2026_11_27_001500_unique_by_own_indexes.js'
 import * as indexAuditLogForBrowsing from './2026_11_28_001600_index_audit_log_for_browsing.js'
 import * as indexCustomersForSorting from './2026_11_28_001700_index_customers_for_sorting.js'
+import * as indexRecordsByAge from './2026_11_28_001800_index_records_by_age.js'
 
 /** Every migration in order; listed statically so bundlers and test runners see them all. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_27_001500_unique_by_own_indexes': uniqueByOwnIndexes,
   '2026_11_28_001600_index_audit_log_for_browsing': indexAuditLogForBrowsing,
   '2026_11_28_001700_index_customers_for_sorting': indexCustomersForSorting,
+  '2026_11_28_001800_index_records_by_age': indexRecordsByAge,
 }
