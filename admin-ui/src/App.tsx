@@ -22,6 +22,7 @@ import outbox from './outbox'
 import requests from './requests'
 import { authProvider } from './authProvider'
 import { dataProvider } from './dataProvider'
+import { DraftsProvider } from './i18n/drafts'
 import { i18nProvider } from './i18n/i18nProvider'
 import { darkTheme, lightTheme } from './layout/themes'
 import { NotForRole } from './NotForRole'
@@ -111,43 +112,45 @@ const store = localStorageStore()
  */
 export function App() {
   return (
-    <AdminContext
-      dataProvider={dataProvider}
-      authProvider={authProvider}
-      i18nProvider={i18nProvider}
-      store={store}
-      theme={lightTheme}
-      darkTheme={darkTheme}
-    >
-      <CssBaseline enableColorScheme>
-        <CoreAdminUI
-          title="Verity"
-          dashboard={Dashboard}
-          layout={ConsoleLayout}
-          loginPage={SignInPage}
-          loading={LoadingPage}
-          error={ErrorPage}
-          authenticationError={AuthenticationError}
-          catchAll={NotForRole}
-          accessDenied={NotForRole}
-          requireAuth
-          disableTelemetry
-        >
-          {/* public: a set-password link from an email opens it before anyone is signed in */}
-          <CustomRoutes noLayout>
-            <Route
-              path="/set-password"
-              element={
-                <Suspense fallback={<FullPageLoading />}>
-                  <SetPasswordPage />
-                </Suspense>
-              }
-            />
-          </CustomRoutes>
-          {(role: Role | undefined) => routesFor(role)}
-        </CoreAdminUI>
-        <Notification />
-      </CssBaseline>
-    </AdminContext>
+    <DraftsProvider>
+      <AdminContext
+        dataProvider={dataProvider}
+        authProvider={authProvider}
+        i18nProvider={i18nProvider}
+        store={store}
+        theme={lightTheme}
+        darkTheme={darkTheme}
+      >
+        <CssBaseline enableColorScheme>
+          <CoreAdminUI
+            title="Verity"
+            dashboard={Dashboard}
+            layout={ConsoleLayout}
+            loginPage={SignInPage}
+            loading={LoadingPage}
+            error={ErrorPage}
+            authenticationError={AuthenticationError}
+            catchAll={NotForRole}
+            accessDenied={NotForRole}
+            requireAuth
+            disableTelemetry
+          >
+            {/* public: a set-password link from an email opens it before anyone is signed in */}
+            <CustomRoutes noLayout>
+              <Route
+                path="/set-password"
+                element={
+                  <Suspense fallback={<FullPageLoading />}>
+                    <SetPasswordPage />
+                  </Suspense>
+                }
+              />
+            </CustomRoutes>
+            {(role: Role | undefined) => routesFor(role)}
+          </CoreAdminUI>
+          <Notification />
+        </CssBaseline>
+      </AdminContext>
+    </DraftsProvider>
   )
 }

@@ -48,13 +48,16 @@ describe('the set-password page', () => {
     expect(screen.getByRole('link', { name: 'Go to sign-in' }).getAttribute('href')).toBe('#/login')
   })
 
-  it('says a used or expired link is no longer valid, in the reader’s language', async () => {
+  it('says a used or expired link is no longer valid, in the reader’s language, and keeps what was typed on a switch back', async () => {
     openLink('#/set-password?token=used-token')
     await userEvent.click(await screen.findByRole('button', { name: '简体中文' }, { timeout: 5000 }))
     await userEvent.type(await screen.findByLabelText(/^新密码/), 'My-own-password-1')
     await userEvent.type(screen.getByLabelText(/^再次输入密码/), 'My-own-password-1{Enter}')
     await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('此链接已失效'))
     await userEvent.click(screen.getByRole('button', { name: 'English' }))
+    // the page is drawn afresh in English, with what was typed still there
+    expect(((await screen.findByLabelText(/^new password/i)) as HTMLInputElement).value).toBe('My-own-password-1')
+    expect((screen.getByLabelText(/^repeat the password/i) as HTMLInputElement).value).toBe('My-own-password-1')
   })
 
   it('without a token, says to open the link from the email', async () => {

@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react'
 import { HttpError, useTranslate } from 'react-admin'
 import { useSearchParams } from 'react-router-dom'
 import { httpClient } from '../httpClient'
+import { useDraft } from '../i18n/drafts'
 import { LanguageSwitch } from './SignInPage'
 
 const MIN_LENGTH = 12
@@ -15,13 +16,14 @@ export function SetPasswordPage() {
   const translate = useTranslate()
   const [params] = useSearchParams()
   const token = params.get('token') ?? ''
-  const [password, setPassword] = useState('')
-  const [confirm, setConfirm] = useState('')
+  // kept through a change of language, for this link only
+  const [password, setPassword, forgetPassword] = useDraft(`set-password:${token}:password`, '')
+  const [confirm, setConfirm, forgetConfirm] = useDraft(`set-password:${token}:confirm`, '')
   const [touched, setTouched] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [serverField, setServerField] = useState<string | null>(null)
   const [sending, setSending] = useState(false)
-  const [done, setDone] = useState(false)
+  const [done, setDone] = useDraft(`set-password:${token}:done`, false)
 
   const t = (key: string) => translate(`verity.staff.set_password_page.${key}`)
   const tooShort = touched && password.length < MIN_LENGTH
@@ -36,6 +38,8 @@ export function SetPasswordPage() {
     setSending(true)
     try {
       await httpClient('/api/auth/set-password', { method: 'POST', body: JSON.stringify({ token, password }) })
+      forgetPassword()
+      forgetConfirm()
       setDone(true)
     } catch (err) {
       if (err instanceof HttpError && err.status === 429) setError(t('throttled'))

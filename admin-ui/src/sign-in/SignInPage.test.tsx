@@ -70,6 +70,30 @@ describe('the sign-in page', () => {
     await userEvent.click(within(zh).getByRole('button', { name: 'English' }))
     expect(await screen.findByLabelText(/^email/i)).toBeTruthy()
   })
+
+  it('keeps what was typed when the language is switched after it', async () => {
+    signedOut()
+    const logins: unknown[] = []
+    server.use(
+      http.post('/api/auth/login', async ({ request }) => {
+        logins.push(await request.json())
+        return apiError(401, 'invalid_credentials', 'Wrong email or password')
+      }),
+    )
+    render(<App />)
+    const user = userEvent.setup()
+    await user.type(await screen.findByLabelText(/^email/i, {}, { timeout: 5000 }), 'agent@example.com')
+    await user.type(screen.getByLabelText(/^password/i, { selector: 'input' }), 'typed before')
+    // react-admin draws the page afresh in the other language: the fields are new ones
+    await user.click(within(screen.getByRole('group', { name: 'Language' })).getByRole('button', { name: '简体中文' }))
+    const email = (await screen.findByLabelText(/^电子邮件/)) as HTMLInputElement
+    expect(email.value).toBe('agent@example.com')
+    expect((screen.getByLabelText(/^密码/, { selector: 'input' }) as HTMLInputElement).value).toBe('typed before')
+    await user.click(screen.getByRole('button', { name: '登录' }))
+    await vi.waitFor(() => expect(logins).toEqual([{ email: 'agent@example.com', password: 'typed before' }]))
+    await user.click(within(screen.getByRole('group', { name: '语言' })).getByRole('button', { name: 'English' }))
+    expect(((await screen.findByLabelText(/^email/i)) as HTMLInputElement).value).toBe('agent@example.com')
+  })
 })
 
 async function givePassword(user = userEvent.setup()) {
@@ -126,9 +150,14 @@ describe('signing in with a second factor', () => {
     mfaApi({ step: 'totp' })
     server.use(http.post('/api/auth/mfa', () => apiError(401, 'unauthenticated', 'Sign in')))
     const user = await givePassword()
+    // the code step is in the language chosen with the password: no switch that would draw the page afresh
+    expect(screen.queryByRole('group', { name: 'Language' })).toBeNull()
     await user.type(await screen.findByLabelText(/^Code from your authenticator app/), `${GOOD_CODE}{Enter}`)
     expect(await screen.findByText(/Signing in took more than 10 minutes/)).toBeTruthy()
-    expect(screen.getByLabelText(/^email/i)).toBeTruthy()
+    // what was typed went with the first step, and is kept nowhere
+    expect((screen.getByLabelText(/^email/i) as HTMLInputElement).value).toBe('')
+    expect((screen.getByLabelText(/^password/i, { selector: 'input' }) as HTMLInputElement).value).toBe('')
+    expect(screen.getByRole('group', { name: 'Language' })).toBeTruthy()
   })
 
   it('speaks Chinese at the code step', async () => {

@@ -21,6 +21,7 @@ import { type FormEvent, lazy, type ReactNode, Suspense, useEffect, useRef, useS
 import { HttpError, useCheckAuth, useLocaleState, useLocales, useLogin, useNavigate, useNotify, useTranslate } from 'react-admin'
 import { type SecondStep, SecondStepNeeded } from '../authProvider'
 import { errorCode } from '../httpClient'
+import { useDraft } from '../i18n/drafts'
 import { languageTag } from '../i18n/i18nProvider'
 import { CodeForm } from '../mfa/CodeForm'
 import { useRecoveryCodesLeft } from '../mfa/useRecoveryCodesLeft'
@@ -65,8 +66,9 @@ function PasswordStep({ onSecondStep, notice }: { onSecondStep: (step: SecondSte
   const translate = useTranslate()
   const login = useLogin()
   const notify = useNotify()
-  const [email, setEmail] = useState('')
-  const [password, setPassword] = useState('')
+  // kept through a change of language, until the server takes them
+  const [email, setEmail, forgetEmail] = useDraft('sign-in:email', '')
+  const [password, setPassword, forgetPassword] = useDraft('sign-in:password', '')
   const [shown, setShown] = useState(false)
   // an empty field is said to be required once the form has been sent, as react-admin's inputs do
   const [sent, setSent] = useState(false)
@@ -84,11 +86,19 @@ function PasswordStep({ onSecondStep, notice }: { onSecondStep: (step: SecondSte
       return
     }
     setLoading(true)
+    // taken (signed in, or on to a second step): nothing is kept for a later visit to the page
+    const taken = () => {
+      forgetEmail()
+      forgetPassword()
+    }
     try {
       await login({ username: email, password })
+      taken()
     } catch (e) {
-      if (e instanceof SecondStepNeeded) onSecondStep(e.step)
-      else notify(e instanceof Error && e.message ? e.message : 'ra.auth.sign_in_error', { type: 'error' })
+      if (e instanceof SecondStepNeeded) {
+        taken()
+        onSecondStep(e.step)
+      } else notify(e instanceof Error && e.message ? e.message : 'ra.auth.sign_in_error', { type: 'error' })
     } finally {
       setLoading(false)
     }
@@ -282,7 +292,8 @@ export function SignInPage() {
           </Suspense>
         </StepCard>
       )}
-      <LanguageSwitch />
+      {/* a second step is in the language chosen with the password: a switch would draw the page afresh, back at the start */}
+      {step === null && <LanguageSwitch />}
     </SignInFrame>
   )
 }

@@ -179,7 +179,7 @@ describe('two-step sign-in, in Chromium', () => {
     await page.goto(`${j.base}/#/login`)
     const english = await page.getByLabel(/^Email/).elementHandle()
     await page.getByRole('button', { name: '简体中文' }).click()
-    // react-admin draws the page anew once the Chinese strings have loaded, and what was typed before is lost: wait for it
+    // react-admin draws the page anew once the Chinese strings have loaded: wait for it, to type into the new fields
     await page.waitForFunction((field) => !field?.isConnected, english)
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-Hans')
     await givePassword(page, 'admin@example.com', '登录')
