@@ -953,6 +953,8 @@ export const verityEn = {
         reset_links: 'Reset links removed',
         staff_links: 'Staff set-password links removed',
         request_exports: 'Exports removed',
+        pass: 'Pass',
+        more: 'More passes follow',
         held_customers_skipped: 'Customers skipped (legal hold)',
         access_log_months: 'Sign-in records kept (months)',
         verification_days: 'Verification data kept (days)',

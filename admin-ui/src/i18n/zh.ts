@@ -904,6 +904,8 @@ export const verityZh: typeof verityEn = {
         reset_links: '删除的重置链接',
         staff_links: '删除的员工设置密码链接',
         request_exports: '删除的导出文件',
+        pass: '批次',
+        more: '后续还有批次',
         held_customers_skipped: '因法律保全跳过的客户',
         access_log_months: '登录记录保留（月）',
         verification_days: '核验数据保留（天）',

@@ -1,5 +1,6 @@
 import { type Database, holdAgainstWrites } from '@verity/db'
-import type { Kysely } from 'kysely'
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
+import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely'
 import { audit, type AuditContext } from '../../platform/audit.js'
 import type { AppConfig } from '../../platform/context.js'
 import { maskContacts, maskEmail, maskPhone } from '../../platform/masking.js'
@@ -35,6 +36,31 @@ export interface RetentionCounts {
   held_customers_skipped: number
 }
 
+const EMPTY_COUNTS: RetentionCounts = {
+  access_logs: 0,
+  verification_questions: 0,
+  verification_codes: 0,
+  verification_failures: 0,
+  search_hits: 0,
+  outbox_cleared: 0,
+  rate_counters: 0,
+  login_throttle: 0,
+  staff_sessions: 0,
+  reset_links: 0,
+  staff_links: 0,
+  request_exports: 0,
+  held_customers_skipped: 0,
+}
+
+/**
+ * Rows each rule deletes or clears at most in one pass, one transaction. A run takes passes until none is full: the first
+ * run on years of data, or after a rule was shortened, deletes millions of rows, and on SQLite every writer waits for a
+ * transaction until it ends (383,000 access logs took 2 s in one).
+ */
+export const ROWS_PER_PASS = 5_000
+/** The tables whose rows a rule may find by the hundred thousand. */
+type PrunedTable = 'access_logs' | 'verification_questions' | 'verification_codes' | 'verification_failures' | 'search_hits'
+
 /** `months` calendar months before `now`, the day clamped to the month's last (31 March less one month is 28/29 February). */
 export function monthsBefore(now: Date, months: number): Date {
   const d = new Date(now)
@@ -54,7 +80,9 @@ const count = (result: { numDeletedRows: bigint } | { numUpdatedRows: bigint }) 
 const heldCustomers = (trx: Trx) => trx.selectFrom('legal_holds').select('customer_id').where('released_at', 'is', null)
 
 /**
- * Enforces the retention rules kept in settings, in one transaction, and audits the run with its counts.
+ * Enforces the retention rules kept in settings and answers the counts. A run is one pass, one transaction audited with
+ * its counts, unless there is more to do than a pass takes (`rowsPerPass` a rule): then passes follow one another, each
+ * whole or not at all and audited with its own counts, and the requests waiting meanwhile go between them.
  *
  * - Access logs older than `retention_access_log_months` are deleted.
  * - After `retention_verification_days`, a verification keeps its row (that it happened, who ran it, how it ended) but
@@ -68,172 +96,209 @@ const heldCustomers = (trx: Trx) => trx.selectFrom('legal_holds').select('custom
  * (the accounting of disclosures and of requests) are kept six years, so nothing here deletes them; nor orders, which
  * the accounts keep. The audit log is append-only and never pruned.
  */
-export async function runRetention(db: Kysely<Database>, ctx: RetentionContext): Promise<RetentionCounts> {
-  return inTransaction(db, async (trx) => {
-    // A hold placed while the run is under way waits for it, so that every rule sees the same holds (promise 10).
-    await holdAgainstWrites(trx, 'legal_holds')
-    const rules = {
-      access_log_months: await getSetting(trx, 'retention_access_log_months'),
-      verification_days: await getSetting(trx, 'retention_verification_days'),
-      outbox_days: await getSetting(trx, 'retention_outbox_days'),
-    }
-    const now = ctx.now.toISOString()
-    const logsBefore = monthsBefore(ctx.now, rules.access_log_months).toISOString()
-    const verificationBefore = daysBefore(ctx.now, rules.verification_days).toISOString()
-    const outboxBefore = daysBefore(ctx.now, rules.outbox_days).toISOString()
-    const held = new Set<number>()
-    const noteHeld = (rows: { customer_id: number | null }[]) => rows.forEach((r) => r.customer_id !== null && held.add(r.customer_id))
+export async function runRetention(
+  db: Kysely<Database>,
+  ctx: RetentionContext,
+  { rowsPerPass = ROWS_PER_PASS }: { rowsPerPass?: number } = {},
+): Promise<RetentionCounts> {
+  const total = { ...EMPTY_COUNTS }
+  const held = new Set<number>()
+  let outboxAfter = 0
+  for (let pass = 1; ; pass++) {
+    const done = await inTransaction(db, (trx) => retentionPass(trx, ctx, { pass, limit: rowsPerPass, outboxAfter }))
+    for (const key of Object.keys(done.counts) as (keyof RetentionCounts)[])
+      if (key !== 'held_customers_skipped') total[key] += done.counts[key]
+    done.held.forEach((id) => held.add(id))
+    total.held_customers_skipped = held.size
+    if (!done.more) return total
+    outboxAfter = done.outboxAfter
+    // the requests that waited for this pass go first
+    await yieldToEventLoop()
+  }
+}
 
+/** One pass: every rule, each deleting or clearing at most `limit` rows, in one transaction audited with its counts. */
+async function retentionPass(
+  trx: Trx,
+  ctx: RetentionContext,
+  { pass, limit, outboxAfter }: { pass: number; limit: number; outboxAfter: number },
+) {
+  // A hold placed while the pass is under way waits for it, so that every rule sees the same holds (promise 10).
+  await holdAgainstWrites(trx, 'legal_holds')
+  const rules = {
+    access_log_months: await getSetting(trx, 'retention_access_log_months'),
+    verification_days: await getSetting(trx, 'retention_verification_days'),
+    outbox_days: await getSetting(trx, 'retention_outbox_days'),
+  }
+  const now = ctx.now.toISOString()
+  const logsBefore = monthsBefore(ctx.now, rules.access_log_months).toISOString()
+  const verificationBefore = daysBefore(ctx.now, rules.verification_days).toISOString()
+  const outboxBefore = daysBefore(ctx.now, rules.outbox_days).toISOString()
+  const held = new Set<number>()
+  const noteHeld = (rows: { customer_id: number | null }[]) => rows.forEach((r) => r.customer_id !== null && held.add(r.customer_id))
+  // Whether some rule found as many rows as a pass takes: then another pass follows.
+  let full = false
+  /** Deletes up to `limit` of the rows `which` picks, by id (PostgreSQL has no DELETE … LIMIT). */
+  const deleteUpTo = async <T extends PrunedTable>(table: T, which: (eb: ExpressionBuilder<Database, T>) => Expression<SqlBool>) => {
+    const picked = trx
+      .selectFrom(table as PrunedTable)
+      .select('id')
+      .where(which as (eb: ExpressionBuilder<Database, PrunedTable>) => Expression<SqlBool>)
+      .limit(limit)
+    const deleted = count(
+      await trx
+        .deleteFrom(table as PrunedTable)
+        .where('id', 'in', picked)
+        .executeTakeFirstOrThrow(),
+    )
+    if (deleted >= limit) full = true
+    return deleted
+  }
+
+  noteHeld(
+    await trx
+      .selectFrom('access_logs')
+      .select('customer_id')
+      .distinct()
+      .where('at', '<', logsBefore)
+      .where('customer_id', 'in', heldCustomers(trx))
+      .execute(),
+  )
+  const access_logs = await deleteUpTo('access_logs', (eb) =>
+    eb.and([eb('at', '<', logsBefore), eb('customer_id', 'not in', heldCustomers(trx))]),
+  )
+
+  // Verification detail. A verification that a pending data request rests on keeps its questions until the request is
+  // decided: which fields verified the caller is part of that decision. Each row still held is checked against its
+  // verification (by id): the verifications themselves stay for good, and a run that went through every old one to find
+  // the few with something left took a second at a million.
+  const pendingRequests = trx
+    .selectFrom('data_requests')
+    .select('verification_id')
+    .where('status', '=', 'pending')
+    .where('verification_id', 'is not', null)
+    .$narrowType<{ verification_id: number }>()
+  const ofOldVerification = (table: 'verification_questions' | 'verification_codes') =>
+    deleteUpTo(table, (eb) =>
+      eb.exists(
+        eb
+          .selectFrom('verifications as v')
+          .select('v.id')
+          .whereRef('v.id', '=', `${table}.verification_id`)
+          .where('v.created_at', '<', verificationBefore)
+          .where('v.customer_id', 'not in', heldCustomers(trx))
+          .where('v.id', 'not in', pendingRequests),
+      ),
+    )
+  noteHeld(
+    await trx
+      .selectFrom('verifications as v')
+      .select('v.customer_id')
+      .distinct()
+      .where('v.created_at', '<', verificationBefore)
+      .where('v.customer_id', 'in', heldCustomers(trx))
+      .where((eb) =>
+        eb.or([
+          eb.exists(eb.selectFrom('verification_questions as q').select('q.id').whereRef('q.verification_id', '=', 'v.id')),
+          eb.exists(eb.selectFrom('verification_codes as c').select('c.id').whereRef('c.verification_id', '=', 'v.id')),
+        ]),
+      )
+      .execute(),
+  )
+  const verification_questions = await ofOldVerification('verification_questions')
+  const verification_codes = await ofOldVerification('verification_codes')
+  let verification_failures = 0
+  let search_hits = 0
+  for (const table of ['verification_failures', 'search_hits'] as const) {
     noteHeld(
       await trx
-        .selectFrom('access_logs')
+        .selectFrom(table)
         .select('customer_id')
         .distinct()
-        .where('at', '<', logsBefore)
+        .where('at', '<', verificationBefore)
         .where('customer_id', 'in', heldCustomers(trx))
         .execute(),
     )
-    const access_logs = count(
-      await trx
-        .deleteFrom('access_logs')
-        .where('at', '<', logsBefore)
-        .where('customer_id', 'not in', heldCustomers(trx))
-        .executeTakeFirstOrThrow(),
+    const deleted = await deleteUpTo(table, (eb) =>
+      eb.and([eb('at', '<', verificationBefore), eb('customer_id', 'not in', heldCustomers(trx))]),
     )
+    if (table === 'verification_failures') verification_failures = deleted
+    else search_hits = deleted
+  }
 
-    // Verification detail. A verification that a pending data request rests on keeps its questions until the request is
-    // decided: which fields verified the caller is part of that decision. Each row still held is checked against its
-    // verification (by id): the verifications themselves stay for good, and a run that went through every old one to find
-    // the few with something left took a second at a million.
-    const pendingRequests = trx
-      .selectFrom('data_requests')
-      .select('verification_id')
-      .where('status', '=', 'pending')
-      .where('verification_id', 'is not', null)
-      .$narrowType<{ verification_id: number }>()
-    const ofOldVerification = (table: 'verification_questions' | 'verification_codes') =>
-      trx
-        .deleteFrom(table)
-        .where((eb) =>
-          eb.exists(
-            eb
-              .selectFrom('verifications as v')
-              .select('v.id')
-              .whereRef('v.id', '=', `${table}.verification_id`)
-              .where('v.created_at', '<', verificationBefore)
-              .where('v.customer_id', 'not in', heldCustomers(trx))
-              .where('v.id', 'not in', pendingRequests),
-          ),
-        )
-        .executeTakeFirstOrThrow()
-    noteHeld(
-      await trx
-        .selectFrom('verifications as v')
-        .select('v.customer_id')
-        .distinct()
-        .where('v.created_at', '<', verificationBefore)
-        .where('v.customer_id', 'in', heldCustomers(trx))
-        .where((eb) =>
-          eb.or([
-            eb.exists(eb.selectFrom('verification_questions as q').select('q.id').whereRef('q.verification_id', '=', 'v.id')),
-            eb.exists(eb.selectFrom('verification_codes as c').select('c.id').whereRef('c.verification_id', '=', 'v.id')),
-          ]),
-        )
-        .execute(),
-    )
-    const verification_questions = count(await ofOldVerification('verification_questions'))
-    const verification_codes = count(await ofOldVerification('verification_codes'))
-    let verification_failures = 0
-    let search_hits = 0
-    for (const table of ['verification_failures', 'search_hits'] as const) {
-      noteHeld(
-        await trx
-          .selectFrom(table)
-          .select('customer_id')
-          .distinct()
-          .where('at', '<', verificationBefore)
-          .where('customer_id', 'in', heldCustomers(trx))
-          .execute(),
+  // Outbox: only messages no longer cleared are read again (a masked email holds '***', a masked phone '•'), and each
+  // pass goes on after the last message the one before it read.
+  const sentBefore = trx
+    .selectFrom('outbox')
+    .where('status', 'in', ['sent', 'recorded', 'failed'])
+    .where((eb) => eb.or([eb('sent_at', '<', outboxBefore), eb.and([eb('sent_at', 'is', null), eb('created_at', '<', outboxBefore)])]))
+    .where((eb) => eb.or([eb('payload', '<>', '{}'), eb.and([eb('recipient', 'not like', '%***%'), eb('recipient', 'not like', '%•%')])]))
+  const messages = await sentBefore
+    .select(['id', 'customer_id', 'channel', 'recipient', 'payload', 'last_error'])
+    .where('id', '>', outboxAfter)
+    .where((eb) => eb.or([eb('customer_id', 'is', null), eb('customer_id', 'not in', heldCustomers(trx))]))
+    .orderBy('id')
+    .limit(limit)
+    .execute()
+  if (messages.length >= limit) full = true
+  let outbox_cleared = 0
+  for (const m of messages) {
+    const recipient = (m.channel === 'email' ? maskEmail(m.recipient) : maskPhone(m.recipient)) ?? m.recipient
+    const last_error = maskContacts(m.last_error)
+    if (recipient === m.recipient && m.payload === '{}' && last_error === m.last_error) continue
+    await trx.updateTable('outbox').set({ recipient, payload: '{}', last_error }).where('id', '=', m.id).execute()
+    outbox_cleared++
+  }
+  noteHeld(await sentBefore.select('customer_id').distinct().where('customer_id', 'in', heldCustomers(trx)).execute())
+
+  // What has expired, whoever it concerned: a day's worth at most, and kept small by every run.
+  const rate_counters = count(
+    await trx
+      .deleteFrom('rate_counters')
+      .where('window_started_at', '<=', new Date(ctx.now.getTime() - RATE_COUNTER_MAX_WINDOW_MS).toISOString())
+      .executeTakeFirstOrThrow(),
+  )
+  // the window and the lock both over: the next attempt would start the key afresh anyway
+  const login_throttle = count(
+    await trx
+      .deleteFrom('login_throttle')
+      .where('window_started_at', '<=', new Date(ctx.now.getTime() - THROTTLE.windowMs).toISOString())
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+      .executeTakeFirstOrThrow(),
+  )
+  const staff_sessions = count(
+    await trx
+      .deleteFrom('staff_sessions')
+      .where((eb) =>
+        eb.or([
+          eb('expires_at', '<=', now),
+          eb('last_used_at', '<=', new Date(ctx.now.getTime() - ctx.config.session.idleMs).toISOString()),
+        ]),
       )
-      const deleted = count(
-        await trx
-          .deleteFrom(table)
-          .where('at', '<', verificationBefore)
-          .where('customer_id', 'not in', heldCustomers(trx))
-          .executeTakeFirstOrThrow(),
-      )
-      if (table === 'verification_failures') verification_failures = deleted
-      else search_hits = deleted
-    }
+      .executeTakeFirstOrThrow(),
+  )
+  const reset_links = count(await trx.deleteFrom('password_reset_tokens').where('expires_at', '<=', now).executeTakeFirstOrThrow())
+  const staff_links = count(await trx.deleteFrom('staff_password_links').where('expires_at', '<=', now).executeTakeFirstOrThrow())
+  // an export's link works until it expires, downloaded or not; after that its content has no use
+  const request_exports = count(await trx.deleteFrom('request_exports').where('expires_at', '<=', now).executeTakeFirstOrThrow())
 
-    // Outbox: only messages no longer cleared are read again (a masked email holds '***', a masked phone '•').
-    const sentBefore = trx
-      .selectFrom('outbox')
-      .where('status', 'in', ['sent', 'recorded', 'failed'])
-      .where((eb) => eb.or([eb('sent_at', '<', outboxBefore), eb.and([eb('sent_at', 'is', null), eb('created_at', '<', outboxBefore)])]))
-      .where((eb) => eb.or([eb('payload', '<>', '{}'), eb.and([eb('recipient', 'not like', '%***%'), eb('recipient', 'not like', '%•%')])]))
-    const messages = await sentBefore
-      .select(['id', 'customer_id', 'channel', 'recipient', 'payload', 'last_error'])
-      .where((eb) => eb.or([eb('customer_id', 'is', null), eb('customer_id', 'not in', heldCustomers(trx))]))
-      .orderBy('id')
-      .execute()
-    let outbox_cleared = 0
-    for (const m of messages) {
-      const recipient = (m.channel === 'email' ? maskEmail(m.recipient) : maskPhone(m.recipient)) ?? m.recipient
-      const last_error = maskContacts(m.last_error)
-      if (recipient === m.recipient && m.payload === '{}' && last_error === m.last_error) continue
-      await trx.updateTable('outbox').set({ recipient, payload: '{}', last_error }).where('id', '=', m.id).execute()
-      outbox_cleared++
-    }
-    noteHeld(await sentBefore.select('customer_id').distinct().where('customer_id', 'in', heldCustomers(trx)).execute())
-
-    // What has expired, whoever it concerned.
-    const rate_counters = count(
-      await trx
-        .deleteFrom('rate_counters')
-        .where('window_started_at', '<=', new Date(ctx.now.getTime() - RATE_COUNTER_MAX_WINDOW_MS).toISOString())
-        .executeTakeFirstOrThrow(),
-    )
-    // the window and the lock both over: the next attempt would start the key afresh anyway
-    const login_throttle = count(
-      await trx
-        .deleteFrom('login_throttle')
-        .where('window_started_at', '<=', new Date(ctx.now.getTime() - THROTTLE.windowMs).toISOString())
-        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
-        .executeTakeFirstOrThrow(),
-    )
-    const staff_sessions = count(
-      await trx
-        .deleteFrom('staff_sessions')
-        .where((eb) =>
-          eb.or([
-            eb('expires_at', '<=', now),
-            eb('last_used_at', '<=', new Date(ctx.now.getTime() - ctx.config.session.idleMs).toISOString()),
-          ]),
-        )
-        .executeTakeFirstOrThrow(),
-    )
-    const reset_links = count(await trx.deleteFrom('password_reset_tokens').where('expires_at', '<=', now).executeTakeFirstOrThrow())
-    const staff_links = count(await trx.deleteFrom('staff_password_links').where('expires_at', '<=', now).executeTakeFirstOrThrow())
-    // an export's link works until it expires, downloaded or not; after that its content has no use
-    const request_exports = count(await trx.deleteFrom('request_exports').where('expires_at', '<=', now).executeTakeFirstOrThrow())
-
-    const counts: RetentionCounts = {
-      access_logs,
-      verification_questions,
-      verification_codes,
-      verification_failures,
-      search_hits,
-      outbox_cleared,
-      rate_counters,
-      login_throttle,
-      staff_sessions,
-      reset_links,
-      staff_links,
-      request_exports,
-      held_customers_skipped: held.size,
-    }
-    await audit(trx, ctx, { action: 'retention.run', system: true, details: { ...counts, ...rules } })
-    return counts
-  })
+  const counts: RetentionCounts = {
+    access_logs,
+    verification_questions,
+    verification_codes,
+    verification_failures,
+    search_hits,
+    outbox_cleared,
+    rate_counters,
+    login_throttle,
+    staff_sessions,
+    reset_links,
+    staff_links,
+    request_exports,
+    held_customers_skipped: held.size,
+  }
+  // A run of one pass is audited as it always was; the passes of a longer one say which they are and that more follow.
+  const passes: Record<string, number | boolean> = pass > 1 || full ? { pass, more: full } : {}
+  await audit(trx, ctx, { action: 'retention.run', system: true, details: { ...counts, ...rules, ...passes } })
+  return { counts, held, more: full, outboxAfter: messages.at(-1)?.id ?? outboxAfter }
 }

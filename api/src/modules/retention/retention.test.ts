@@ -391,6 +391,48 @@ describe('a retention run', () => {
     expect(await t.db.selectFrom('audit_log').select('id').where('action', '=', 'retention.run').execute()).toHaveLength(0)
   })
 
+  it('takes passes when there is more than a pass takes: each one audited, the counts their sum, the holds still kept', async () => {
+    await placeHold(heldCustomer)
+    await t.db.deleteFrom('access_logs').execute() // the seed's: only these are old
+    const old = Array.from({ length: 5 }, (_, i) => `2020-01-0${i + 1}T00:00:00.000Z`)
+    await insertAccessLogs(customer, old)
+    await insertAccessLogs(heldCustomer, old)
+
+    const counts = await runRetention(t.db, systemContext(), { rowsPerPass: 2 })
+    expect(counts).toMatchObject({ access_logs: 5, held_customers_skipped: 1 })
+    const left = await t.db.selectFrom('access_logs').select('customer_id').where('at', '<', '2021-01-01').execute()
+    expect(left.map((l) => l.customer_id)).toEqual(Array(5).fill(heldCustomer))
+    const passes = await t.db.selectFrom('audit_log').select('details').where('action', '=', 'retention.run').orderBy('id').execute()
+    expect(passes.map((e) => JSON.parse(e.details))).toMatchObject([
+      { pass: 1, more: true, access_logs: 2, held_customers_skipped: 1 },
+      { pass: 2, more: true, access_logs: 2 },
+      { pass: 3, more: false, access_logs: 1 },
+    ])
+    expect(await verifyAuditChain(t.db, TEST_AUDIT_KEY)).toMatchObject({ ok: true })
+  })
+
+  it('keeps the passes done when a later one fails: each pass whole and audited, or not at all', async () => {
+    await t.db.deleteFrom('access_logs').execute() // the seed's: only these are old
+    await insertAccessLogs(customer, ['2020-01-01T00:00:00.000Z', '2020-01-02T00:00:00.000Z', '2020-01-03T00:00:00.000Z'])
+    let passes = 0
+    // the session rule is read once a pass: the second pass fails there, after its access logs were deleted
+    const failsSecond = {
+      ...systemContext(),
+      config: {
+        auditKey: TEST_AUDIT_KEY,
+        get session() {
+          if (++passes > 1) throw new Error('the second pass fails')
+          return DEFAULT_CONFIG.session
+        },
+      },
+    }
+    await expect(runRetention(t.db, failsSecond, { rowsPerPass: 2 })).rejects.toThrow('the second pass fails')
+    expect(await t.db.selectFrom('access_logs').select('at').where('at', '<', '2021-01-01').execute()).toHaveLength(1)
+    const audited = await t.db.selectFrom('audit_log').select('details').where('action', '=', 'retention.run').execute()
+    expect(audited.map((e) => JSON.parse(e.details))).toMatchObject([{ pass: 1, more: true, access_logs: 2 }])
+    expect(await verifyAuditChain(t.db, TEST_AUDIT_KEY)).toMatchObject({ ok: true })
+  })
+
   it('reads only old rows by date, never every search hit, failure, access log or verification ever kept', async () => {
     // The tables that grow for good, or by a hundred rows a name search: a run that read each of their rows held every
     // writer back for a second at a million verifications and five million hits.
