@@ -55,7 +55,7 @@ const EMPTY_COUNTS: RetentionCounts = {
 /**
  * Rows each rule deletes or clears at most in one pass, one transaction. A run takes passes until none is full: the first
  * run on years of data, or after a rule was shortened, deletes millions of rows, and on SQLite every writer waits for a
- * transaction until it ends (383,000 access logs took 2 s in one).
+ * transaction until it ends (958,000 old sign-in records held the server 8 s in one, at 500,000 customers).
  */
 export const ROWS_PER_PASS = 5_000
 /** The tables whose rows a rule may find by the hundred thousand. */
