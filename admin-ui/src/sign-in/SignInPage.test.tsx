@@ -8,6 +8,18 @@ import { GOOD_CODE, mfaApi, RECOVERY, SECRET } from '../mfa/testApi'
 import { apiError, server } from '../test/server'
 
 const signedOut = () => server.use(http.get('/api/auth/me', () => apiError(401, 'unauthenticated', 'Sign in')))
+/** Signed out, every password wrong: answers what each sign-in sent. */
+function wrongPasswords() {
+  signedOut()
+  const logins: unknown[] = []
+  server.use(
+    http.post('/api/auth/login', async ({ request }) => {
+      logins.push(await request.json())
+      return apiError(401, 'invalid_credentials', 'Wrong email or password')
+    }),
+  )
+  return logins
+}
 
 describe('the sign-in page', () => {
   it('asks for an email, typed as one and filled in as the username by password managers', async () => {
@@ -23,14 +35,7 @@ describe('the sign-in page', () => {
   })
 
   it('says which field is still empty, sends nothing, and lets the password be shown', async () => {
-    signedOut()
-    const logins: unknown[] = []
-    server.use(
-      http.post('/api/auth/login', async ({ request }) => {
-        logins.push(await request.json())
-        return apiError(401, 'invalid_credentials', 'Wrong email or password')
-      }),
-    )
+    const logins = wrongPasswords()
     render(<App />)
     const user = userEvent.setup()
     const email = await screen.findByLabelText(/^email/i, {}, { timeout: 5000 })
@@ -72,14 +77,7 @@ describe('the sign-in page', () => {
   })
 
   it('keeps what was typed when the language is switched after it', async () => {
-    signedOut()
-    const logins: unknown[] = []
-    server.use(
-      http.post('/api/auth/login', async ({ request }) => {
-        logins.push(await request.json())
-        return apiError(401, 'invalid_credentials', 'Wrong email or password')
-      }),
-    )
+    const logins = wrongPasswords()
     render(<App />)
     const user = userEvent.setup()
     await user.type(await screen.findByLabelText(/^email/i, {}, { timeout: 5000 }), 'agent@example.com')
