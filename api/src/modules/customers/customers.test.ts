@@ -152,6 +152,23 @@ describe('GET /api/customers?filter={q}', () => {
       }
     }
   })
+
+  it('filters by country and status at once, counting the matches off one index', async () => {
+    const compliance = await t.login('compliance')
+    const { country, status } = await t.db.selectFrom('customers').select(['country', 'status']).orderBy('id').executeTakeFirstOrThrow()
+    const res = await t.request('GET', listUrl('customers', { filter: { country, status }, range: [0, 299] }), { cookie: compliance })
+    expect(res.status).toBe(200)
+    const matching = await t.db.selectFrom('customers').select('id').where('country', '=', country).where('status', '=', status).execute()
+    expect(Number(res.headers.get('content-range')!.split('/')[1])).toBe(matching.length)
+    expect(new Set(res.json.map((c: { id: number }) => c.id))).toEqual(new Set(matching.map((m) => m.id)))
+    if (TEST_DIALECT === 'sqlite') {
+      const plan = await planOf(
+        t.handle,
+        CompiledQuery.raw(`select count(*) from customers where status = ? and country = ?`, [status, country]),
+      )
+      expect(plan.join(' | ')).toBe('SEARCH customers USING COVERING INDEX customers_country_status_idx (country=? AND status=?)')
+    }
+  })
 })
 
 describe('a name many customers share', () => {
