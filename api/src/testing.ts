@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { type DatabaseHandle, type DialectName, GroupCommitDriver, type StaffRole } from '@verity/db'
 import { createTestDatabase } from '@verity/db/testing'
-import { CompiledQuery, sql } from 'kysely'
+import { CompiledQuery, type Kysely, sql } from 'kysely'
 import { createApp } from './app.js'
 import type { AppConfig } from './platform/context.js'
 import { seedStaff } from './modules/staff/staff.seed.js'
@@ -261,6 +261,19 @@ export function customersFullyOnFile(db: Awaited<ReturnType<typeof createTestApp
 /** A seeded customer with something on file for every question. */
 export async function fullyOnFile(db: Awaited<ReturnType<typeof createTestApp>>['db'], offset = 0) {
   return (await customersFullyOnFile(db).offset(offset).limit(1).executeTakeFirstOrThrow()).id
+}
+
+/** The same database, keeping every statement run through it, compiled, in order: for planOf. */
+export function recordQueries<DB>(db: Kysely<DB>): { db: Kysely<DB>; queries: CompiledQuery[] } {
+  const queries: CompiledQuery[] = []
+  const recording = db.withPlugin({
+    transformQuery: ({ node, queryId }) => {
+      queries.push(db.getExecutor().compileQuery(node, queryId))
+      return node
+    },
+    transformResult: async ({ result }) => result,
+  })
+  return { db: recording, queries }
 }
 
 /**

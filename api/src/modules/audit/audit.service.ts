@@ -1,6 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import type { Database } from '@verity/db'
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { AUDIT_ACTIONS, auditHash, GENESIS_HASH } from '../../platform/audit.js'
 import type { AuditCheckpoint } from '../../platform/audit-checkpoint.js'
 import type { SignedInStaff } from '../../platform/context.js'
@@ -29,7 +29,9 @@ const STAFF_ACTIONS = ['auth.', 'staff.', 'settings.'].flatMap(actionsOf)
 function visibleTo(viewer: SignedInStaff, db: Kysely<Database>) {
   const query = db.selectFrom('audit_log')
   if (viewer.role === 'compliance') return query
-  return query.where('customer_id', 'is', null).where('action', 'in', STAFF_ACTIONS)
+  // `+customer_id`, the same value, keeps the index by customer out of it: there every search sits under "none", so
+  // SQLite went through each one; the staff actions by name are few.
+  return query.where(sql<number | null>`+${sql.ref('customer_id')}`, 'is', null).where('action', 'in', STAFF_ACTIONS)
 }
 
 export async function listAudit(db: Kysely<Database>, viewer: SignedInStaff, q: ListQuery<AuditSort, AuditFilter>) {

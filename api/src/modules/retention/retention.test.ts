@@ -1,9 +1,9 @@
 import type { Database } from '@verity/db'
-import type { CompiledQuery, Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { DEFAULT_CONFIG } from '../../app.js'
 import { maskEmail, maskPhone } from '../../platform/masking.js'
-import { callerAnswers, createTestApp, fullyOnFile, listUrl, planOf, TEST_AUDIT_KEY } from '../../testing.js'
+import { callerAnswers, createTestApp, fullyOnFile, listUrl, planOf, recordQueries, TEST_AUDIT_KEY } from '../../testing.js'
 import { verifyAuditChain } from '../audit/audit.service.js'
 import { wrongAnswer } from '../verifications/verifications.testing.js'
 import { startRetentionSchedule } from './retention.schedule.js'
@@ -437,14 +437,7 @@ describe('a retention run', () => {
     // The tables that grow for good, or by a hundred rows a name search: a run that read each of their rows held every
     // writer back for a second at a million verifications and five million hits.
     await serveCaller(await t.login('agent'), customer)
-    const run: CompiledQuery[] = []
-    const recording = t.db.withPlugin({
-      transformQuery: ({ node, queryId }) => {
-        run.push(t.db.getExecutor().compileQuery(node, queryId))
-        return node
-      },
-      transformResult: async ({ result }) => result,
-    })
+    const { db: recording, queries: run } = recordQueries(t.db)
     await runRetention(recording, systemContext())
     const growing = /\b(search_hits|verification_failures|access_logs|verifications)\b/
     const statements = run.filter((q) => growing.test(q.sql))
