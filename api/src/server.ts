@@ -76,7 +76,7 @@ export async function main() {
   const stop = () => {
     if (stopping) return
     stopping = true
-    // Requests in flight are answered; a retention run under way finishes; the last checkpoint needs the database too.
+    // Requests in flight are answered; a retention run ends after its pass under way; the last checkpoint needs the database too.
     void serving
       .stop()
       .then(() => Promise.all([retention.stop(), summaries.stop()]))

@@ -16,7 +16,7 @@ export function SetPasswordPage() {
   const translate = useTranslate()
   const [params] = useSearchParams()
   const token = params.get('token') ?? ''
-  // kept through a change of language, for this link only
+  // kept through a change of language, for this link only, until sent
   const [password, setPassword, forgetPassword] = useDraft(`set-password:${token}:password`, '')
   const [confirm, setConfirm, forgetConfirm] = useDraft(`set-password:${token}:confirm`, '')
   const [touched, setTouched] = useState(false)
@@ -38,8 +38,6 @@ export function SetPasswordPage() {
     setSending(true)
     try {
       await httpClient('/api/auth/set-password', { method: 'POST', body: JSON.stringify({ token, password }) })
-      forgetPassword()
-      forgetConfirm()
       setDone(true)
     } catch (err) {
       if (err instanceof HttpError && err.status === 429) setError(t('throttled'))
@@ -47,6 +45,9 @@ export function SetPasswordPage() {
         setServerField((err.body as { errors: Record<string, string> }).errors.password!)
       } else setError(err instanceof Error ? err.message : String(err))
     } finally {
+      // taken or refused, the password is kept nowhere but in its fields
+      forgetPassword()
+      forgetConfirm()
       setSending(false)
     }
   }

@@ -89,8 +89,10 @@ describe('the sign-in page', () => {
     expect((screen.getByLabelText(/^密码/, { selector: 'input' }) as HTMLInputElement).value).toBe('typed before')
     await user.click(screen.getByRole('button', { name: '登录' }))
     await vi.waitFor(() => expect(logins).toEqual([{ email: 'agent@example.com', password: 'typed before' }]))
+    // refused, the password is kept nowhere but in its field: drawn afresh, only the email is there
     await user.click(within(screen.getByRole('group', { name: '语言' })).getByRole('button', { name: 'English' }))
     expect(((await screen.findByLabelText(/^email/i)) as HTMLInputElement).value).toBe('agent@example.com')
+    expect((screen.getByLabelText(/^password/i, { selector: 'input' }) as HTMLInputElement).value).toBe('')
   })
 })
 

@@ -66,7 +66,7 @@ function PasswordStep({ onSecondStep, notice }: { onSecondStep: (step: SecondSte
   const translate = useTranslate()
   const login = useLogin()
   const notify = useNotify()
-  // kept through a change of language, until the server takes them
+  // kept through a change of language, until the server takes or refuses them
   const [email, setEmail, forgetEmail] = useDraft('sign-in:email', '')
   const [password, setPassword, forgetPassword] = useDraft('sign-in:password', '')
   const [shown, setShown] = useState(false)
@@ -98,7 +98,10 @@ function PasswordStep({ onSecondStep, notice }: { onSecondStep: (step: SecondSte
       if (e instanceof SecondStepNeeded) {
         taken()
         onSecondStep(e.step)
-      } else notify(e instanceof Error && e.message ? e.message : 'ra.auth.sign_in_error', { type: 'error' })
+      } else {
+        forgetPassword() // a refused password is kept nowhere but in its field
+        notify(e instanceof Error && e.message ? e.message : 'ra.auth.sign_in_error', { type: 'error' })
+      }
     } finally {
       setLoading(false)
     }

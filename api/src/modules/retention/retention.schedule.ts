@@ -62,13 +62,15 @@ export function startRetentionSchedule(
 
   async function runOnce() {
     try {
-      const counts = await runRetention(db, context())
+      // a long run stops between passes when the server does; the next run carries on
+      const counts = await runRetention(db, context(), { stopping: () => stopped })
       const changed = Object.entries(counts).some(([k, n]) => k !== 'held_customers_skipped' && n > 0)
       if (changed) log.log(`Retention: ${describeRetention(counts).join(', ')}.`)
     } catch (e) {
       log.error(`Retention run failed, to be tried again at the next run: ${e instanceof Error ? e.message : String(e)}`)
     }
     for (const job of jobs) {
+      if (stopped) break // each is tried again at the next start's run
       try {
         const line = await job.run(db, context())
         if (line) log.log(line)

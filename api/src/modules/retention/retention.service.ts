@@ -79,10 +79,19 @@ const count = (result: { numDeletedRows: bigint } | { numUpdatedRows: bigint }) 
 /** Customers under a legal hold in force: nothing of theirs is deleted or cleared (docs/design.md promise 5). */
 const heldCustomers = (trx: Trx) => trx.selectFrom('legal_holds').select('customer_id').where('released_at', 'is', null)
 
+/** Messages sent (or recorded, or failed) before `before` not yet cleared: a masked email holds '***', a masked phone '•'. */
+const uncleared = (trx: Trx, before: string) =>
+  trx
+    .selectFrom('outbox')
+    .where('status', 'in', ['sent', 'recorded', 'failed'])
+    .where((eb) => eb.or([eb('sent_at', '<', before), eb.and([eb('sent_at', 'is', null), eb('created_at', '<', before)])]))
+    .where((eb) => eb.or([eb('payload', '<>', '{}'), eb.and([eb('recipient', 'not like', '%***%'), eb('recipient', 'not like', '%•%')])]))
+
 /**
  * Enforces the retention rules kept in settings and answers the counts. A run is one pass, one transaction audited with
  * its counts, unless there is more to do than a pass takes (`rowsPerPass` a rule): then passes follow one another, each
- * whole or not at all and audited with its own counts, and the requests waiting meanwhile go between them.
+ * whole or not at all and audited with its own counts, and the requests waiting meanwhile go between them. The last
+ * pass also counts the customers a hold kept something of.
  *
  * - Access logs older than `retention_access_log_months` are deleted.
  * - After `retention_verification_days`, a verification keeps its row (that it happened, who ran it, how it ended) but
@@ -99,18 +108,23 @@ const heldCustomers = (trx: Trx) => trx.selectFrom('legal_holds').select('custom
 export async function runRetention(
   db: Kysely<Database>,
   ctx: RetentionContext,
-  { rowsPerPass = ROWS_PER_PASS }: { rowsPerPass?: number } = {},
+  {
+    rowsPerPass = ROWS_PER_PASS,
+    stopping = () => false,
+  }: {
+    rowsPerPass?: number
+    /** asked between passes: a stopping server ends a long run there, and the next run carries on */
+    stopping?: () => boolean
+  } = {},
 ): Promise<RetentionCounts> {
+  if (!Number.isInteger(rowsPerPass) || rowsPerPass < 1)
+    throw new RangeError(`rowsPerPass must be a whole number of 1 or more, not ${rowsPerPass}`)
   const total = { ...EMPTY_COUNTS }
-  const held = new Set<number>()
   let outboxAfter = 0
   for (let pass = 1; ; pass++) {
     const done = await inTransaction(db, (trx) => retentionPass(trx, ctx, { pass, limit: rowsPerPass, outboxAfter }))
-    for (const key of Object.keys(done.counts) as (keyof RetentionCounts)[])
-      if (key !== 'held_customers_skipped') total[key] += done.counts[key]
-    done.held.forEach((id) => held.add(id))
-    total.held_customers_skipped = held.size
-    if (!done.more) return total
+    for (const key of Object.keys(done.counts) as (keyof RetentionCounts)[]) total[key] += done.counts[key]
+    if (!done.more || stopping()) return total
     outboxAfter = done.outboxAfter
     // the requests that waited for this pass go first
     await yieldToEventLoop()
@@ -134,8 +148,6 @@ async function retentionPass(
   const logsBefore = monthsBefore(ctx.now, rules.access_log_months).toISOString()
   const verificationBefore = daysBefore(ctx.now, rules.verification_days).toISOString()
   const outboxBefore = daysBefore(ctx.now, rules.outbox_days).toISOString()
-  const held = new Set<number>()
-  const noteHeld = (rows: { customer_id: number | null }[]) => rows.forEach((r) => r.customer_id !== null && held.add(r.customer_id))
   // Whether some rule found as many rows as a pass takes: then another pass follows.
   let full = false
   /** Deletes up to `limit` of the rows `which` picks, by id (PostgreSQL has no DELETE … LIMIT). */
@@ -155,15 +167,6 @@ async function retentionPass(
     return deleted
   }
 
-  noteHeld(
-    await trx
-      .selectFrom('access_logs')
-      .select('customer_id')
-      .distinct()
-      .where('at', '<', logsBefore)
-      .where('customer_id', 'in', heldCustomers(trx))
-      .execute(),
-  )
   const access_logs = await deleteUpTo('access_logs', (eb) =>
     eb.and([eb('at', '<', logsBefore), eb('customer_id', 'not in', heldCustomers(trx))]),
   )
@@ -190,35 +193,11 @@ async function retentionPass(
           .where('v.id', 'not in', pendingRequests),
       ),
     )
-  noteHeld(
-    await trx
-      .selectFrom('verifications as v')
-      .select('v.customer_id')
-      .distinct()
-      .where('v.created_at', '<', verificationBefore)
-      .where('v.customer_id', 'in', heldCustomers(trx))
-      .where((eb) =>
-        eb.or([
-          eb.exists(eb.selectFrom('verification_questions as q').select('q.id').whereRef('q.verification_id', '=', 'v.id')),
-          eb.exists(eb.selectFrom('verification_codes as c').select('c.id').whereRef('c.verification_id', '=', 'v.id')),
-        ]),
-      )
-      .execute(),
-  )
   const verification_questions = await ofOldVerification('verification_questions')
   const verification_codes = await ofOldVerification('verification_codes')
   let verification_failures = 0
   let search_hits = 0
   for (const table of ['verification_failures', 'search_hits'] as const) {
-    noteHeld(
-      await trx
-        .selectFrom(table)
-        .select('customer_id')
-        .distinct()
-        .where('at', '<', verificationBefore)
-        .where('customer_id', 'in', heldCustomers(trx))
-        .execute(),
-    )
     const deleted = await deleteUpTo(table, (eb) =>
       eb.and([eb('at', '<', verificationBefore), eb('customer_id', 'not in', heldCustomers(trx))]),
     )
@@ -226,14 +205,8 @@ async function retentionPass(
     else search_hits = deleted
   }
 
-  // Outbox: only messages no longer cleared are read again (a masked email holds '***', a masked phone '•'), and each
-  // pass goes on after the last message the one before it read.
-  const sentBefore = trx
-    .selectFrom('outbox')
-    .where('status', 'in', ['sent', 'recorded', 'failed'])
-    .where((eb) => eb.or([eb('sent_at', '<', outboxBefore), eb.and([eb('sent_at', 'is', null), eb('created_at', '<', outboxBefore)])]))
-    .where((eb) => eb.or([eb('payload', '<>', '{}'), eb.and([eb('recipient', 'not like', '%***%'), eb('recipient', 'not like', '%•%')])]))
-  const messages = await sentBefore
+  // Outbox: each pass goes on after the last message the one before it read.
+  const messages = await uncleared(trx, outboxBefore)
     .select(['id', 'customer_id', 'channel', 'recipient', 'payload', 'last_error'])
     .where('id', '>', outboxAfter)
     .where((eb) => eb.or([eb('customer_id', 'is', null), eb('customer_id', 'not in', heldCustomers(trx))]))
@@ -249,7 +222,6 @@ async function retentionPass(
     await trx.updateTable('outbox').set({ recipient, payload: '{}', last_error }).where('id', '=', m.id).execute()
     outbox_cleared++
   }
-  noteHeld(await sentBefore.select('customer_id').distinct().where('customer_id', 'in', heldCustomers(trx)).execute())
 
   // What has expired, whoever it concerned: a day's worth at most, and kept small by every run.
   const rate_counters = count(
@@ -282,6 +254,8 @@ async function retentionPass(
   // an export's link works until it expires, downloaded or not; after that its content has no use
   const request_exports = count(await trx.deleteFrom('request_exports').where('expires_at', '<=', now).executeTakeFirstOrThrow())
 
+  // Who a hold kept something of: asked once, in the last pass, as it reads every old row the holds keep back.
+  const held = full ? new Set<number>() : await customersHeldBack(trx, { logsBefore, verificationBefore, outboxBefore })
   const counts: RetentionCounts = {
     access_logs,
     verification_questions,
@@ -297,8 +271,55 @@ async function retentionPass(
     request_exports,
     held_customers_skipped: held.size,
   }
-  // A run of one pass is audited as it always was; the passes of a longer one say which they are and that more follow.
-  const passes: Record<string, number | boolean> = pass > 1 || full ? { pass, more: full } : {}
-  await audit(trx, ctx, { action: 'retention.run', system: true, details: { ...counts, ...rules, ...passes } })
-  return { counts, held, more: full, outboxAfter: messages.at(-1)?.id ?? outboxAfter }
+  // A run of one pass is audited as it always was; the passes of a longer one say which they are and whether more follow,
+  // and only the last counts the customers held back.
+  const { held_customers_skipped: _notCounted, ...done } = counts
+  const details = pass === 1 && !full ? { ...counts, ...rules } : { ...(full ? done : counts), ...rules, pass, more: full }
+  await audit(trx, ctx, { action: 'retention.run', system: true, details })
+  return { counts, more: full, outboxAfter: messages.at(-1)?.id ?? outboxAfter }
+}
+
+/** The customers under hold who have something past its time that the rules would otherwise have deleted or cleared. */
+async function customersHeldBack(
+  trx: Trx,
+  { logsBefore, verificationBefore, outboxBefore }: { logsBefore: string; verificationBefore: string; outboxBefore: string },
+) {
+  const held = new Set<number>()
+  const note = (rows: { customer_id: number | null }[]) => rows.forEach((r) => r.customer_id !== null && held.add(r.customer_id))
+  note(
+    await trx
+      .selectFrom('access_logs')
+      .select('customer_id')
+      .distinct()
+      .where('at', '<', logsBefore)
+      .where('customer_id', 'in', heldCustomers(trx))
+      .execute(),
+  )
+  note(
+    await trx
+      .selectFrom('verifications as v')
+      .select('v.customer_id')
+      .distinct()
+      .where('v.created_at', '<', verificationBefore)
+      .where('v.customer_id', 'in', heldCustomers(trx))
+      .where((eb) =>
+        eb.or([
+          eb.exists(eb.selectFrom('verification_questions as q').select('q.id').whereRef('q.verification_id', '=', 'v.id')),
+          eb.exists(eb.selectFrom('verification_codes as c').select('c.id').whereRef('c.verification_id', '=', 'v.id')),
+        ]),
+      )
+      .execute(),
+  )
+  for (const table of ['verification_failures', 'search_hits'] as const)
+    note(
+      await trx
+        .selectFrom(table)
+        .select('customer_id')
+        .distinct()
+        .where('at', '<', verificationBefore)
+        .where('customer_id', 'in', heldCustomers(trx))
+        .execute(),
+    )
+  note(await uncleared(trx, outboxBefore).select('customer_id').distinct().where('customer_id', 'in', heldCustomers(trx)).execute())
+  return held
 }
