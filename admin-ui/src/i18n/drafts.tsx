@@ -13,7 +13,7 @@ export function DraftsProvider({ children }: { children: ReactNode }) {
 }
 
 /**
- * `useState` that outlives a change of language; `forget` drops the kept value (a password once it has been used), and
+ * `useState` that outlives a change of language; `forget` drops the kept value (a password once sent), and
  * the page's own state keeps what it shows. Without a DraftsProvider above, it is plain `useState`.
  */
 export function useDraft<T>(name: string, initial: T) {
