@@ -288,15 +288,6 @@ async function customersHeldBack(
   const note = (rows: { customer_id: number | null }[]) => rows.forEach((r) => r.customer_id !== null && held.add(r.customer_id))
   note(
     await trx
-      .selectFrom('access_logs')
-      .select('customer_id')
-      .distinct()
-      .where('at', '<', logsBefore)
-      .where('customer_id', 'in', heldCustomers(trx))
-      .execute(),
-  )
-  note(
-    await trx
       .selectFrom('verifications as v')
       .select('v.customer_id')
       .distinct()
@@ -310,13 +301,18 @@ async function customersHeldBack(
       )
       .execute(),
   )
-  for (const table of ['verification_failures', 'search_hits'] as const)
+  const byDate = [
+    ['access_logs', logsBefore],
+    ['verification_failures', verificationBefore],
+    ['search_hits', verificationBefore],
+  ] as const
+  for (const [table, before] of byDate)
     note(
       await trx
         .selectFrom(table)
         .select('customer_id')
         .distinct()
-        .where('at', '<', verificationBefore)
+        .where('at', '<', before)
         .where('customer_id', 'in', heldCustomers(trx))
         .execute(),
     )
