@@ -277,10 +277,16 @@ export function recordQueries<DB>(db: Kysely<DB>): { db: Kysely<DB>; queries: Co
 }
 
 /**
- * The query's plan, a line per step. PostgreSQL would read a table this small whole whatever its indexes, so there the
- * plan is asked for with sequential scans priced out: one still appears only where no index can answer.
+ * The query's plan, a line per step: a compiled query, or SQL with its parameters. PostgreSQL would read a table this
+ * small whole whatever its indexes, so there the plan is asked for with sequential scans priced out: one still appears
+ * only where no index can answer.
  */
-export async function planOf({ db, dialect }: DatabaseHandle, query: CompiledQuery): Promise<string[]> {
+export async function planOf(
+  { db, dialect }: DatabaseHandle,
+  compiled: CompiledQuery | string,
+  parameters: unknown[] = [],
+): Promise<string[]> {
+  const query = typeof compiled === 'string' ? CompiledQuery.raw(compiled, parameters) : compiled
   if (dialect === 'sqlite') {
     const plan = await db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${query.sql}`, [...query.parameters]))
     return plan.rows.map((r) => r.detail)

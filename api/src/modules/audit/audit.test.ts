@@ -4,7 +4,7 @@ import path from 'node:path'
 import { sha256 } from '@oslojs/crypto/sha2'
 import { encodeHexLowerCase } from '@oslojs/encoding'
 import { unguardAuditLog } from '@verity/db/testing'
-import { CompiledQuery, sql } from 'kysely'
+import { sql } from 'kysely'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { audit, auditHash, auditHashInput, buildAuditEntry, GENESIS_HASH } from '../../platform/audit.js'
 import { readAuditCheckpoints, startAuditCheckpoints } from '../../platform/audit-checkpoint.js'
@@ -241,7 +241,7 @@ describe('the audit desk', () => {
       expect(ties).toEqual([])
     }
     if (TEST_DIALECT === 'sqlite') {
-      const plan = async (query: string) => (await planOf(t.handle, CompiledQuery.raw(query))).join(' | ')
+      const plan = async (query: string) => (await planOf(t.handle, query)).join(' | ')
       expect(await plan(`select * from audit_log order by action desc, id desc limit 25 offset 50`)).toMatch(
         /USING INDEX audit_log_action_idx$/,
       )

@@ -151,18 +151,9 @@ async function retentionPass(
   // Whether some rule found as many rows as a pass takes: then another pass follows.
   let full = false
   /** Deletes up to `limit` of the rows `which` picks, by id (PostgreSQL has no DELETE … LIMIT). */
-  const deleteUpTo = async <T extends PrunedTable>(table: T, which: (eb: ExpressionBuilder<Database, T>) => Expression<SqlBool>) => {
-    const picked = trx
-      .selectFrom(table as PrunedTable)
-      .select('id')
-      .where(which as (eb: ExpressionBuilder<Database, PrunedTable>) => Expression<SqlBool>)
-      .limit(limit)
-    const deleted = count(
-      await trx
-        .deleteFrom(table as PrunedTable)
-        .where('id', 'in', picked)
-        .executeTakeFirstOrThrow(),
-    )
+  const deleteUpTo = async (table: PrunedTable, which: (eb: ExpressionBuilder<Database, PrunedTable>) => Expression<SqlBool>) => {
+    const picked = trx.selectFrom(table).select('id').where(which).limit(limit)
+    const deleted = count(await trx.deleteFrom(table).where('id', 'in', picked).executeTakeFirstOrThrow())
     if (deleted >= limit) full = true
     return deleted
   }
