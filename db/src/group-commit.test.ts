@@ -423,3 +423,56 @@ describe('group commit: reads outside a transaction, continuous load, shutdown',
     expect(onFile()).toBe(2)
   })
 })
+
+describe('group commit: the write lock held by another process', () => {
+  /** A writer on the same file, as another worker process (or a script) is: it holds the write lock while `held` runs. */
+  const holdingTheLock = async (ms: number) => {
+    const other = new SQLite(path.join(dir, 'db.sqlite'))
+    other.exec('begin immediate')
+    other.prepare('insert into notes (body) values (?)').run('theirs')
+    await new Promise((r) => setTimeout(r, ms))
+    other.exec('commit')
+    other.close()
+  }
+  /** How often the event loop ran a 5 ms timer during `work`: none means the thread stood still. */
+  const ticksDuring = async <T>(work: Promise<T>) => {
+    let ticks = 0
+    const timer = setInterval(() => ticks++, 5)
+    try {
+      return { result: await work, ticks }
+    } finally {
+      clearInterval(timer)
+    }
+  }
+
+  it('waits for it on the event loop, not asleep on the thread: this process goes on meanwhile, and takes it once free', async () => {
+    const other = holdingTheLock(150)
+    await new Promise((r) => setTimeout(r, 10)) // the other has the lock
+    const { result, ticks } = await ticksDuring(settle(insert('ours'), 3_000, 'the transaction'))
+    await other
+    expect(result).toBe('ours')
+    // SQLite's own wait slept the thread: the other's commit, due on this same event loop, never came, and after
+    // busy_timeout (5 s) the transaction failed
+    expect(ticks).toBeGreaterThan(10)
+    expect([committed('theirs').n, committed('ours').n]).toEqual([1, 1])
+  })
+
+  it("still gives up after the connection's busy_timeout, with SQLite's own error, and keeps that timeout", async () => {
+    handle.sqlite!.pragma('busy_timeout = 200')
+    const other = holdingTheLock(800)
+    await new Promise((r) => setTimeout(r, 10))
+    const started = performance.now()
+    const { result, ticks } = await ticksDuring(insert('too late').then(() => 'written', (e: { code?: string }) => e.code))
+    const waited = performance.now() - started
+    expect(result).toBe('SQLITE_BUSY')
+    expect(waited).toBeGreaterThanOrEqual(195)
+    expect(waited).toBeLessThan(700)
+    expect(ticks).toBeGreaterThan(10)
+    expect(handle.sqlite!.pragma('busy_timeout', { simple: true })).toBe(200)
+    await other
+    // refused and written nowhere; the next transaction takes the free lock
+    expect(committed('too late').n).toBe(0)
+    await insert('next')
+    expect(committed('next').n).toBe(1)
+  })
+})

@@ -90,15 +90,41 @@ export class GroupCommitDriver implements Driver {
   unlock = () => this.#queue.unlock()
 
   /** The open batch, or a new one begun (the caller holds the connection). */
-  joinBatch(): Batch {
+  async joinBatch(): Promise<Batch> {
     if (this.#batch && !this.sqlite.inTransaction) this.failBatch(new Error('SQLite rolled back the transaction batch'))
     // A batch whose commit and rollback both failed is still open in SQLite, settled as failed: undo it before the next.
     if (!this.#batch && this.sqlite.inTransaction) this.sqlite.exec('rollback')
     if (!this.#batch) {
-      this.sqlite.exec('begin immediate')
+      await this.#takeWriteLock()
       this.#batch = new Batch()
     }
     return this.#batch
+  }
+
+  /**
+   * `begin immediate`: takes the file's write lock. Another process may hold it (a worker, the process that keeps the
+   * scheduled work, a script): SQLite's own wait for it (busy_timeout) sleeps the one thread, so every request of this
+   * process stood still and, woken late by its growing sleeps, the lock lay idle (docs/decisions/0018). Here the wait is
+   * the event loop's: the lock is tried again every millisecond or so until the connection's busy_timeout has passed,
+   * and meanwhile this process goes on receiving requests, which the batch then takes together.
+   */
+  async #takeWriteLock(): Promise<void> {
+    const timeout = Number(this.sqlite.pragma('busy_timeout', { simple: true }))
+    const until = performance.now() + timeout
+    this.sqlite.pragma('busy_timeout = 0')
+    try {
+      for (;;) {
+        try {
+          this.sqlite.exec('begin immediate')
+          return
+        } catch (e) {
+          if ((e as { code?: string }).code !== 'SQLITE_BUSY' || performance.now() >= until) throw e
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1))
+      }
+    } finally {
+      this.sqlite.pragma(`busy_timeout = ${timeout}`)
+    }
   }
 
   get openBatch(): Batch | null {
@@ -196,7 +222,7 @@ class Lease implements DatabaseConnection {
     this.#transaction = true
     await this.#driver.lock()
     this.#locked = true
-    this.#batch = this.#driver.joinBatch()
+    this.#batch = await this.#driver.joinBatch()
     this.#driver.sqlite.exec('savepoint verity_transaction')
   }
 
