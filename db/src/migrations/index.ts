@@ -18,6 +18,7 @@ import * as indexAuditLogForBrowsing from './2026_11_28_001600_index_audit_log_f
 import * as indexCustomersForSorting from './2026_11_28_001700_index_customers_for_sorting.js'
 import * as indexRecordsByAge from './2026_11_28_001800_index_records_by_age.js'
 import * as indexCustomersByCountryAndStatus from './2026_11_28_001900_index_customers_by_country_and_status.js'
+import * as indexWhatAnErasureReads from './2026_11_28_002000_index_what_an_erasure_reads.js'
 
 /** Every migration in order; listed statically so bundlers and test runners see them all. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_28_001700_index_customers_for_sorting': indexCustomersForSorting,
   '2026_11_28_001800_index_records_by_age': indexRecordsByAge,
   '2026_11_28_001900_index_customers_by_country_and_status': indexCustomersByCountryAndStatus,
+  '2026_11_28_002000_index_what_an_erasure_reads': indexWhatAnErasureReads,
 }
