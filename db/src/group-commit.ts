@@ -118,7 +118,7 @@ export class GroupCommitDriver implements Driver {
           this.sqlite.exec('begin immediate')
           return
         } catch (e) {
-          if ((e as { code?: string }).code !== 'SQLITE_BUSY' || performance.now() >= until) throw e
+          if (!(e as { code?: string }).code?.startsWith('SQLITE_BUSY') || performance.now() >= until) throw e
         }
         await new Promise((resolve) => setTimeout(resolve, 1))
       }
