@@ -455,6 +455,8 @@ describe('group commit: the write lock held by another process', () => {
     // busy_timeout (5 s) the transaction failed
     expect(ticks).toBeGreaterThan(10)
     expect([committed('theirs').n, committed('ours').n]).toEqual([1, 1])
+    // the connection keeps its own wait for what runs outside a transaction (a checkpoint, VACUUM, migrations)
+    expect(handle.sqlite!.pragma('busy_timeout', { simple: true })).toBe(5000)
   })
 
   it("still gives up after the connection's busy_timeout, with SQLite's own error, and keeps that timeout", async () => {
@@ -462,7 +464,12 @@ describe('group commit: the write lock held by another process', () => {
     const other = holdingTheLock(800)
     await new Promise((r) => setTimeout(r, 10))
     const started = performance.now()
-    const { result, ticks } = await ticksDuring(insert('too late').then(() => 'written', (e: { code?: string }) => e.code))
+    const { result, ticks } = await ticksDuring(
+      insert('too late').then(
+        () => 'written',
+        (e: { code?: string }) => e.code,
+      ),
+    )
     const waited = performance.now() - started
     expect(result).toBe('SQLITE_BUSY')
     expect(waited).toBeGreaterThanOrEqual(195)

@@ -6,29 +6,27 @@ import type { Kysely } from 'kysely'
 // at all, so each erasure read the four tables whole, holding every writer back: 40 ms at 577,000 search hits, and an
 // agent's search adds up to a hundred. By customer (or request) first, an erasure reads only its customer's rows, and
 // the lookups that name both a staff member and a customer (what this agent's searches found; this officer's grant)
-// read as few rows as before.
+// read as few rows as before. Kysely runs a SQLite migration outside a transaction: each step may be run again after a
+// crash, and the new indexes exist before the old go.
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.dropIndex('search_hits_lookup_idx').execute()
-  await db.schema.createIndex('search_hits_customer_idx').on('search_hits').columns(['customer_id', 'staff_id', 'at']).execute()
-  await db.schema.dropIndex('unmask_grants_lookup_idx').execute()
-  await db.schema
-    .createIndex('unmask_grants_customer_idx')
-    .on('unmask_grants')
-    .columns(['customer_id', 'staff_id', 'expires_at'])
-    .execute()
-  await db.schema.createIndex('password_reset_tokens_customer_idx').on('password_reset_tokens').column('customer_id').execute()
-  await db.schema.createIndex('request_exports_request_idx').on('request_exports').column('request_id').execute()
+  const index = (name: string) => db.schema.createIndex(name).ifNotExists()
+  await index('search_hits_customer_idx').on('search_hits').columns(['customer_id', 'staff_id', 'at']).execute()
+  await index('unmask_grants_customer_idx').on('unmask_grants').columns(['customer_id', 'staff_id', 'expires_at']).execute()
+  await index('password_reset_tokens_customer_idx').on('password_reset_tokens').column('customer_id').execute()
+  await index('request_exports_request_idx').on('request_exports').column('request_id').execute()
+  await db.schema.dropIndex('search_hits_lookup_idx').ifExists().execute()
+  await db.schema.dropIndex('unmask_grants_lookup_idx').ifExists().execute()
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.dropIndex('request_exports_request_idx').execute()
-  await db.schema.dropIndex('password_reset_tokens_customer_idx').execute()
-  await db.schema.dropIndex('unmask_grants_customer_idx').execute()
-  await db.schema
-    .createIndex('unmask_grants_lookup_idx')
-    .on('unmask_grants')
-    .columns(['staff_id', 'customer_id', 'expires_at'])
-    .execute()
-  await db.schema.dropIndex('search_hits_customer_idx').execute()
-  await db.schema.createIndex('search_hits_lookup_idx').on('search_hits').columns(['staff_id', 'customer_id', 'at']).execute()
+  const index = (name: string) => db.schema.createIndex(name).ifNotExists()
+  await index('search_hits_lookup_idx').on('search_hits').columns(['staff_id', 'customer_id', 'at']).execute()
+  await index('unmask_grants_lookup_idx').on('unmask_grants').columns(['staff_id', 'customer_id', 'expires_at']).execute()
+  for (const name of [
+    'request_exports_request_idx',
+    'password_reset_tokens_customer_idx',
+    'unmask_grants_customer_idx',
+    'search_hits_customer_idx',
+  ])
+    await db.schema.dropIndex(name).ifExists().execute()
 }
