@@ -23,9 +23,10 @@ export function ExportButtons({ request, noisy = false }: { request: ExportReque
     setBusy(true)
     try {
       const { filename } = await downloadExport(request)
-      notify(translate('verity.reports.export.downloaded', { filename }), { type: 'success' })
+      notify('verity.reports.export.downloaded', { type: 'success', messageArgs: { filename } })
     } catch (e) {
-      notify((e as Error).message, { type: 'error' })
+      const { message } = e as Error
+      notify(message, { type: 'error', messageArgs: { _: message } })
     } finally {
       setBusy(false)
     }
@@ -80,7 +81,10 @@ function NoisyExportDialog({ request, onClose }: { request: ExportRequest; onClo
     setRefused(null)
     try {
       const { filename, remaining: left } = await downloadExport({ ...request, epsilon })
-      notify(t('downloaded_noisy', { filename, remaining: number(left ?? data.budget.remaining - epsilon) }), { type: 'success' })
+      notify('verity.reports.export.downloaded_noisy', {
+        type: 'success',
+        messageArgs: { filename, remaining: number(left ?? data.budget.remaining - epsilon) },
+      })
       onClose()
     } catch (err) {
       setRefused((err as Error).message)

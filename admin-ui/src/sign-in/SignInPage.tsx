@@ -100,7 +100,9 @@ function PasswordStep({ onSecondStep, notice }: { onSecondStep: (step: SecondSte
         onSecondStep(e.step)
       } else {
         forgetPassword() // a refused password is kept nowhere but in its field
-        notify(e instanceof Error && e.message ? e.message : 'ra.auth.sign_in_error', { type: 'error' })
+        // the API's words, already in the console's language (httpClient): shown as they are
+        const message = e instanceof Error ? e.message : ''
+        notify(message || 'ra.auth.sign_in_error', { type: 'error', messageArgs: { _: message } })
       }
     } finally {
       setLoading(false)
