@@ -297,3 +297,8 @@ export async function planOf(
     return plan.rows.map((r) => r['QUERY PLAN'])
   })
 }
+
+/** The tables (or their aliases) the query's plan reads whole, row by row or by a whole index: none for a query that is kept to its rows. */
+export async function tablesReadWhole(handle: DatabaseHandle, query: CompiledQuery): Promise<string[]> {
+  return (await planOf(handle, query)).flatMap((step) => /^\W*(?:SCAN|Seq Scan on) (\w+)/.exec(step.trim())?.[1] ?? [])
+}

@@ -425,7 +425,7 @@ describe('group commit: reads outside a transaction, continuous load, shutdown',
 })
 
 describe('group commit: the write lock held by another process', () => {
-  /** A writer on the same file, as another worker process (or a script) is: it holds the write lock while `held` runs. */
+  /** A writer on the same file, as another worker process (or a script) is: it holds the write lock for `ms`. */
   const holdingTheLock = async (ms: number) => {
     const other = new SQLite(path.join(dir, 'db.sqlite'))
     other.exec('begin immediate')
